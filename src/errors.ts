@@ -1,0 +1,136 @@
+/**
+ * Errors thrown by customer-context. Every error is a {@link CustomerContextError}
+ * with a machine-readable `code` from a closed union, a human message and
+ * structured `details`.
+ *
+ * @module
+ */
+
+/** The closed set of error codes. */
+export type ErrorCode =
+  | "invalid_input"
+  | "not_found"
+  | "conflict"
+  | "refused"
+  | "adapter_invalid"
+  | "storage_failure"
+  | "closed";
+
+/** One problem found while validating an input: where it is and what is wrong. */
+export interface InputIssue {
+  /** Path to the offending field, e.g. `"identifiers.0.value"`; `""` for the input itself. */
+  path: string;
+  /** What is wrong with it. */
+  message: string;
+}
+
+const BRAND = Symbol.for("customer-context.error");
+
+/**
+ * Base class of every error the library throws.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await cc.identify({ identifers: [] } as never);
+ * } catch (error) {
+ *   if (isCustomerContextError(error) && error.code === "invalid_input") {
+ *     console.log(error.details); // [{ path: "", message: 'Unrecognized key: "identifers"' }, ...]
+ *   }
+ * }
+ * ```
+ */
+export class CustomerContextError<Details = unknown> extends Error {
+  /** Machine-readable code. */
+  readonly code: ErrorCode;
+  /** Structured details; their shape depends on the code. */
+  readonly details: Details;
+
+  constructor(code: ErrorCode, message: string, details: Details, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CustomerContextError";
+    this.code = code;
+    this.details = details;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Plain JSON form, for logs and HTTP responses. */
+  toJSON(): { name: string; code: ErrorCode; message: string; details: Details } {
+    return { name: this.name, code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** An input failed validation; `details` lists every issue with its path. Nothing was written. */
+export class InvalidInputError extends CustomerContextError<InputIssue[]> {
+  constructor(what: string, issues: InputIssue[]) {
+    const summary = issues
+      .slice(0, 5)
+      .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+      .join("; ");
+    super("invalid_input", `Invalid ${what}: ${summary}${issues.length > 5 ? "; …" : ""}`, issues);
+    this.name = "InvalidInputError";
+  }
+}
+
+/** Something the caller referred to does not exist. */
+export class NotFoundError extends CustomerContextError<{ kind: string; id: string }> {
+  constructor(kind: string, id: string) {
+    super("not_found", `${kind} not found: ${id}`, { kind, id });
+    this.name = "NotFoundError";
+  }
+}
+
+/** The operation conflicts with the current state (for example a concurrent change). */
+export class ConflictError<D = unknown> extends CustomerContextError<D> {
+  constructor(message: string, details: D) {
+    super("conflict", message, details);
+    this.name = "ConflictError";
+  }
+}
+
+/** The operation was refused by a rule (for example a merge that would break a limit). */
+export class RefusedError<D = unknown> extends CustomerContextError<D> {
+  constructor(message: string, details: D) {
+    super("refused", message, details);
+    this.name = "RefusedError";
+  }
+}
+
+/** The storage adapter given to `createCustomerContext` does not implement the port. */
+export class AdapterInvalidError extends CustomerContextError<{ missing: string[] }> {
+  constructor(name: string, missing: string[]) {
+    super("adapter_invalid", `Storage adapter "${name}" is missing: ${missing.join(", ")}`, { missing });
+    this.name = "AdapterInvalidError";
+  }
+}
+
+/** The storage adapter failed; the operation was rolled back. */
+export class StorageFailureError extends CustomerContextError<{ adapter: string }> {
+  constructor(adapter: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super("storage_failure", `Storage adapter "${adapter}" failed: ${reason}`, { adapter }, { cause });
+    this.name = "StorageFailureError";
+  }
+}
+
+/** The context was closed; no further operation is accepted. */
+export class ClosedError extends CustomerContextError<Record<string, never>> {
+  constructor() {
+    super("closed", "The customer context is closed", {});
+    this.name = "ClosedError";
+  }
+}
+
+/**
+ * Recognises a customer-context error, also one thrown by another installed copy of the library.
+ *
+ * @example
+ * ```ts
+ * if (isCustomerContextError(error, "not_found")) return null;
+ * ```
+ */
+export function isCustomerContextError(error: unknown, code?: ErrorCode): error is CustomerContextError {
+  if (typeof error !== "object" || error === null) return false;
+  if ((error as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return code === undefined || (error as CustomerContextError).code === code;
+}

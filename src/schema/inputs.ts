@@ -1,0 +1,154 @@
+import { z } from "zod";
+import {
+  Channel,
+  Customer,
+  Duration,
+  Id,
+  Identifier,
+  JsonObject,
+  LIMITS,
+  Name,
+  Scalar,
+  ShortText,
+  Terms,
+  Traits,
+  When,
+} from "./primitives.js";
+
+/** `cc.identify(input)`: identifiers seen together, with optional traits. */
+export const ObservationInput = z.strictObject({
+  identifiers: z
+    .array(Identifier)
+    .min(1, "must name at least one identifier")
+    .max(LIMITS.identifiers, `must name at most ${LIMITS.identifiers} identifiers`),
+  traits: Traits.optional(),
+  channel: Channel.optional(),
+  at: When.optional(),
+  source: Name.optional(),
+});
+export type ObservationInput = z.input<typeof ObservationInput>;
+
+/** An RFC 5322 message id as given in a header, with or without angle brackets. */
+const MessageIdText = z.string().min(1).max(998);
+
+/** Email headers used for threading. */
+export const EmailHeaders = z.strictObject({
+  messageId: MessageIdText,
+  inReplyTo: MessageIdText.optional(),
+  references: z.array(MessageIdText).max(LIMITS.references).optional(),
+});
+export type EmailHeaders = z.infer<typeof EmailHeaders>;
+
+/** `cc.record(input)`: one interaction (a message, a call, a visit) in one channel. */
+export const InteractionInput = z.strictObject({
+  channel: Channel,
+  direction: z.enum(["inbound", "outbound"], { error: 'must be "inbound" or "outbound"' }),
+  at: When,
+  customer: Customer,
+  externalId: ShortText.min(1).optional(),
+  threadKey: ShortText.min(1).optional(),
+  caseRef: ShortText.min(1).optional(),
+  continues: Id.optional(),
+  subject: ShortText.optional(),
+  text: z.string().max(LIMITS.text, `must be at most ${LIMITS.text} characters`).optional(),
+  agent: ShortText.optional(),
+  email: EmailHeaders.optional(),
+  tags: z.array(Name).max(LIMITS.tags).optional(),
+  metadata: JsonObject.optional(),
+});
+export type InteractionInput = z.input<typeof InteractionInput>;
+
+/** `cc.consent(input)`: a per-channel, per-purpose decision. The latest decision wins. */
+export const ConsentInput = z.strictObject({
+  customer: Customer,
+  channel: Channel,
+  purpose: Name.default("marketing"),
+  granted: z.boolean(),
+  at: When,
+  source: Name.optional(),
+});
+export type ConsentInput = z.input<typeof ConsentInput>;
+
+const ConditionOp = z.enum(["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "exists", "contains"]);
+
+/** A declarative eligibility condition over profile traits and tags. */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { trait: string; op: z.infer<typeof ConditionOp>; value?: Scalar | Scalar[] | undefined }
+  | { tag: string; present?: boolean | undefined };
+
+/** Schema of {@link Condition}, JSON-serialisable. */
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union(
+    [
+      z.strictObject({ all: z.array(Condition).min(1).max(64) }),
+      z.strictObject({ any: z.array(Condition).min(1).max(64) }),
+      z.strictObject({ not: Condition }),
+      z.strictObject({
+        trait: z.string().min(1).max(LIMITS.name),
+        op: ConditionOp,
+        value: z.union([Scalar, z.array(Scalar).max(LIMITS.list)]).optional(),
+      }),
+      z.strictObject({ tag: Name, present: z.boolean().optional() }),
+    ],
+    { error: "must be { all }, { any }, { not }, { trait, op, value } or { tag, present }" },
+  ),
+);
+
+/** `cc.offers.define(offer)`: an offer in the catalogue. Re-defining creates a new version. */
+export const OfferInput = z
+  .strictObject({
+    id: Id,
+    name: ShortText.min(1),
+    category: z.enum(["marketing", "service", "transactional"], {
+      error: 'must be "marketing", "service" or "transactional"',
+    }),
+    terms: Terms,
+    channels: z.array(Channel).min(1).max(64).optional(),
+    channelTerms: z.record(Channel, Terms).optional(),
+    validFrom: When.optional(),
+    validTo: When.optional(),
+    eligibility: Condition.optional(),
+    exclusiveGroup: Name.optional(),
+  })
+  .superRefine((offer, ctx) => {
+    if (offer.validFrom !== undefined && offer.validTo !== undefined) {
+      if (new Date(offer.validTo).getTime() < new Date(offer.validFrom).getTime()) {
+        ctx.addIssue({ code: "custom", path: ["validTo"], message: "must not be before validFrom" });
+      }
+    }
+  });
+export type OfferInput = z.input<typeof OfferInput>;
+
+/** `cc.offers.present(input)` / `cc.offers.check(input)`: what a customer was (or is about to be) shown. */
+export const PresentationInput = z.strictObject({
+  customer: Customer,
+  offerId: Id,
+  channel: Channel,
+  at: When,
+  terms: Terms,
+  agent: ShortText.optional(),
+  externalId: ShortText.min(1).optional(),
+});
+export type PresentationInput = z.input<typeof PresentationInput>;
+
+/** `cc.offers.audit(range)`. */
+export const AuditRange = z.strictObject({ from: When.optional(), to: When.optional() }).superRefine((range, ctx) => {
+  if (range.from !== undefined && range.to !== undefined) {
+    if (new Date(range.to).getTime() < new Date(range.from).getTime()) {
+      ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+    }
+  }
+});
+export type AuditRange = z.input<typeof AuditRange>;
+
+/** `{ reason }` for operator decisions. */
+export const OperatorReason = z.strictObject({
+  reason: z.string().min(1, "must explain the decision").max(LIMITS.short),
+  by: ShortText.optional(),
+});
+export type OperatorReason = z.input<typeof OperatorReason>;
+
+export { Duration };

@@ -1,0 +1,2 @@
+export { type MemoryAdapterOptions, memoryAdapter } from "./memory.js";
+export * from "./port.js";

@@ -1,0 +1,7 @@
+/**
+ * `customer-context/testing`: the storage adapter conformance suite and helpers for testing
+ * code that uses customer-context.
+ *
+ * @module
+ */
+export { type AdapterConformanceOptions, type ConformanceGroup, runAdapterConformance } from "./conformance.js";
