@@ -48,7 +48,10 @@ export interface RangeOptions {
 
 /** An entry of the event log. */
 export interface StoredEvent {
-  /** Assigned by the adapter: strictly increasing in commit order. */
+  /**
+   * Assigned by the adapter: unique and increasing. With several concurrent writers (PostgreSQL) a
+   * smaller number may become visible shortly after a larger one.
+   */
   seq: number;
   type: string;
   at: string;
