@@ -1,0 +1,322 @@
+import Database from "better-sqlite3";
+import type {
+  JsonValue,
+  PutOptions,
+  RangeOptions,
+  StorageAdapter,
+  StorageCapabilities,
+  StorageTransaction,
+  StoredDocument,
+  StoredEvent,
+  TransactionOptions,
+} from "../../storage/port.js";
+import { decodeKey, encodeKey, indexPairs, prefixUpperBound, sqlLimit, toJson } from "./encoding.js";
+import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE, SQLITE_SCHEMA_VERSION } from "./migrations.js";
+
+/** Where the SQLite adapter keeps its data: a file it opens, or a database you opened. */
+export type SqliteAdapterOptions =
+  | {
+      /** Path of the database file, or `":memory:"`. The adapter opens it, in WAL mode, and closes it. */
+      filename: string;
+    }
+  | {
+      /** An open better-sqlite3 database. The adapter neither changes its journal mode nor closes it. */
+      database: Database.Database;
+    };
+
+/** Further settings of {@link sqliteAdapter}. */
+export interface SqliteAdapterExtra {
+  /** Name used in messages. Default `"sqlite"`. */
+  name?: string;
+  /** How long to wait for another connection's write lock, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** The SQLite storage adapter: a {@link StorageAdapter} whose `migrate` always exists. */
+export interface SqliteAdapter extends StorageAdapter {
+  migrate(): Promise<void>;
+  readEvents(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The schema version of the database (0 before the first migration). */
+  schemaVersion(): Promise<number>;
+}
+
+interface DocumentRow {
+  key: string;
+  value: string;
+}
+
+/**
+ * Creates a storage adapter on SQLite through better-sqlite3. Each `transaction()` is one SQLite
+ * transaction (`BEGIN IMMEDIATE` ... `COMMIT`, `ROLLBACK` when `fn` throws); transactions of one
+ * adapter run one at a time. Values are stored as JSON text. The schema is created or upgraded
+ * by `migrate()` or on the first transaction.
+ *
+ * @param options `{ filename }` to let the adapter open (and later close) a file or `":memory:"`,
+ *   or `{ database }` to use a better-sqlite3 database you manage.
+ * @param extra Name and busy timeout.
+ * @returns The adapter; pass it as `storage` to `createCustomerContext`.
+ * @example
+ * ```ts
+ * import { createCustomerContext } from "customer-context";
+ * import { sqliteAdapter } from "customer-context/sqlite";
+ * const cc = createCustomerContext({ storage: sqliteAdapter({ filename: "customers.db" }) });
+ * ```
+ */
+export function sqliteAdapter(options: SqliteAdapterOptions, extra: SqliteAdapterExtra = {}): SqliteAdapter {
+  return new SqliteStorage(options, extra);
+}
+
+class SqliteStorage implements SqliteAdapter {
+  readonly name: string;
+  readonly capabilities: StorageCapabilities;
+  #db: Database.Database;
+  #owned: boolean;
+  #statements = new Map<string, Database.Statement>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #migrated = false;
+  #closed = false;
+
+  constructor(options: SqliteAdapterOptions, extra: SqliteAdapterExtra) {
+    this.name = extra.name ?? "sqlite";
+    if ("database" in options) {
+      this.#db = options.database;
+      this.#owned = false;
+    } else {
+      this.#db = new Database(options.filename);
+      this.#owned = true;
+      if (!this.#db.memory) {
+        this.#db.pragma("journal_mode = WAL");
+        // With WAL, NORMAL loses no committed transaction on a process crash (only on power loss).
+        this.#db.pragma("synchronous = NORMAL");
+      }
+    }
+    this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(extra.busyTimeoutMs ?? 5000))}`);
+    const durable = !this.#db.memory && this.#db.name !== "";
+    this.capabilities = { transactions: true, multiProcess: false, events: true, durable };
+  }
+
+  /** A cached prepared statement. */
+  statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error(`${this.name} adapter is closed`));
+    const run = this.#queue.then(work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  transaction<T>(fn: (tx: StorageTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.#enqueue(async () => {
+      if (!this.#migrated) this.#migrateNow();
+      this.#db.exec(options?.readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
+      const tx = new SqliteTransaction(this);
+      try {
+        const result = await fn(tx);
+        tx.end();
+        this.#db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        tx.end();
+        if (this.#db.inTransaction) this.#db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  migrate(): Promise<void> {
+    return this.#enqueue(async () => this.#migrateNow());
+  }
+
+  #migrateNow(): void {
+    const db = this.#db;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(SQLITE_MIGRATIONS_TABLE);
+      const applied = new Set(
+        db
+          .prepare("SELECT version FROM cc_migrations")
+          .pluck()
+          .all()
+          .map((v) => Number(v)),
+      );
+      const newest = Math.max(0, ...applied);
+      if (newest > SQLITE_SCHEMA_VERSION) {
+        throw new Error(
+          `${this.name}: the database has schema version ${newest}, newer than this library's ${SQLITE_SCHEMA_VERSION}`,
+        );
+      }
+      const record = db.prepare("INSERT INTO cc_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+      for (const migration of SQLITE_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, new Date().toISOString());
+      }
+      db.exec("COMMIT");
+      this.#migrated = true;
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.#enqueue(async () => {
+      const table = this.#db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cc_migrations'")
+        .get();
+      if (!table) return 0;
+      return Number(this.#db.prepare("SELECT coalesce(max(version), 0) FROM cc_migrations").pluck().get());
+    });
+  }
+
+  readEvents(after: number, limit: number): Promise<StoredEvent[]> {
+    return this.#enqueue(async () => {
+      if (!this.#migrated) this.#migrateNow();
+      const rows = this.statement(
+        "SELECT seq, type, at, payload FROM cc_events WHERE seq > ? ORDER BY seq LIMIT ?",
+      ).all(after, sqlLimit(limit) ?? -1) as { seq: number; type: string; at: string; payload: string }[];
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        type: row.type,
+        at: row.at,
+        payload: JSON.parse(row.payload) as JsonValue,
+      }));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue;
+    if (this.#owned) this.#db.close();
+  }
+}
+
+class SqliteTransaction implements StorageTransaction {
+  #storage: SqliteStorage;
+  #done = false;
+
+  constructor(storage: SqliteStorage) {
+    this.#storage = storage;
+  }
+
+  end(): void {
+    this.#done = true;
+  }
+
+  #check(): void {
+    if (this.#done) throw new Error("transaction already ended");
+  }
+
+  #sql(sql: string): Database.Statement {
+    this.#check();
+    return this.#storage.statement(sql);
+  }
+
+  async get<T>(collection: string, key: string): Promise<T | null> {
+    const value = this.#sql("SELECT value FROM cc_documents WHERE collection = ? AND key = ?")
+      .pluck()
+      .get(collection, encodeKey(key)) as string | undefined;
+    return value === undefined ? null : (JSON.parse(value) as T);
+  }
+
+  async getMany<T>(collection: string, keys: readonly string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    this.#check();
+    if (keys.length === 0) return out;
+    const rows = this.#sql(
+      "SELECT key, value FROM cc_documents WHERE collection = ? AND key IN (SELECT value FROM json_each(?))",
+    ).all(collection, JSON.stringify(keys.map(encodeKey))) as DocumentRow[];
+    for (const row of rows) out.set(decodeKey(row.key), JSON.parse(row.value) as T);
+    return out;
+  }
+
+  async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<void> {
+    const json = toJson(value);
+    const stored = encodeKey(key);
+    this.#sql(
+      "INSERT INTO cc_documents (collection, key, value) VALUES (?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value",
+    ).run(collection, stored, json);
+    this.#sql("DELETE FROM cc_index_entries WHERE collection = ? AND key = ?").run(collection, stored);
+    const entries = options?.index;
+    if (!entries) return;
+    const insert = this.#sql(
+      "INSERT OR IGNORE INTO cc_index_entries (collection, name, value, key) VALUES (?, ?, ?, ?)",
+    );
+    for (const [name, indexValue] of indexPairs(entries)) insert.run(collection, name, indexValue, stored);
+  }
+
+  async delete(collection: string, key: string): Promise<boolean> {
+    const stored = encodeKey(key);
+    this.#sql("DELETE FROM cc_index_entries WHERE collection = ? AND key = ?").run(collection, stored);
+    return this.#sql("DELETE FROM cc_documents WHERE collection = ? AND key = ?").run(collection, stored).changes > 0;
+  }
+
+  async find<T>(
+    collection: string,
+    index: string,
+    value: string,
+    options: RangeOptions = {},
+  ): Promise<StoredDocument<T>[]> {
+    const limit = sqlLimit(options.limit);
+    this.#check();
+    if (limit === 0) return [];
+    const reverse = options.reverse === true;
+    const params: unknown[] = [collection, index, encodeKey(value)];
+    let where = "e.collection = ? AND e.name = ? AND e.value = ?";
+    if (options.after !== undefined) {
+      where += reverse ? " AND e.key < ?" : " AND e.key > ?";
+      params.push(encodeKey(options.after));
+    }
+    params.push(limit ?? -1);
+    const rows = this.#sql(
+      `SELECT d.key AS key, d.value AS value FROM cc_index_entries e JOIN cc_documents d ON d.collection = e.collection AND d.key = e.key WHERE ${where} ORDER BY e.key ${reverse ? "DESC" : "ASC"} LIMIT ?`,
+    ).all(...params) as DocumentRow[];
+    return rows.map(toDocument<T>);
+  }
+
+  async scan<T>(collection: string, options: RangeOptions = {}): Promise<StoredDocument<T>[]> {
+    const limit = sqlLimit(options.limit);
+    this.#check();
+    if (limit === 0) return [];
+    const reverse = options.reverse === true;
+    const params: unknown[] = [collection];
+    let where = "collection = ?";
+    if (options.after !== undefined) {
+      where += reverse ? " AND key < ?" : " AND key > ?";
+      params.push(encodeKey(options.after));
+    }
+    if (options.prefix !== undefined && options.prefix !== "") {
+      const low = encodeKey(options.prefix);
+      where += " AND key >= ? AND key < ?";
+      params.push(low, prefixUpperBound(low));
+    }
+    params.push(limit ?? -1);
+    const rows = this.#sql(
+      `SELECT key, value FROM cc_documents WHERE ${where} ORDER BY key ${reverse ? "DESC" : "ASC"} LIMIT ?`,
+    ).all(...params) as DocumentRow[];
+    return rows.map(toDocument<T>);
+  }
+
+  async lock(_keys: readonly string[]): Promise<void> {
+    // Transactions of this adapter run one at a time and BEGIN IMMEDIATE holds SQLite's write
+    // lock against other connections: nothing more to lock.
+    this.#check();
+  }
+
+  async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
+    const info = this.#sql("INSERT INTO cc_events (type, at, payload) VALUES (?, ?, ?)").run(type, at, toJson(payload));
+    return Number(info.lastInsertRowid);
+  }
+}
+
+function toDocument<T>(row: DocumentRow): StoredDocument<T> {
+  return { key: decodeKey(row.key), value: JSON.parse(row.value) as T };
+}
