@@ -1,0 +1,61 @@
+/**
+ * Compiled regular expressions for base subjects, one set per prefix list, cached so that
+ * `baseSubject` compiles nothing on the hot path.
+ */
+
+/** The expressions `baseSubject` uses for one list of reply/forward prefixes. */
+export interface SubjectPatterns {
+  /**
+   * RFC 5256 `subj-leader` with localised prefixes: optional `[blob]`s, a prefix, an optional
+   * count (`[2]`, `^3`, `(4)` or any `[blob]`), and a colon (ASCII or full-width).
+   */
+  leader: RegExp | null;
+  /** `[fwd: ` (or `[<prefix>: `) at the start of a `[fwd: …]` wrapper. */
+  forwardWrapper: RegExp;
+}
+
+const BLOB = String.raw`\[[^\[\]]*\]`;
+const COLON = "[:\uFF1A]";
+
+/** Escapes the characters that are syntax in a `u`-mode regular expression. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+}
+
+/** Alternation of the prefixes, longest first, normalised to NFC; empty entries are dropped. */
+function alternation(prefixes: readonly string[]): string {
+  const unique = new Set<string>();
+  for (const prefix of prefixes) {
+    const trimmed = prefix.normalize("NFC").trim();
+    if (trimmed.length > 0) unique.add(trimmed);
+  }
+  return [...unique]
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))
+    .map(escapeRegExp)
+    .join("|");
+}
+
+function compile(prefixes: readonly string[]): SubjectPatterns {
+  const alt = alternation(prefixes);
+  const leader =
+    alt.length === 0
+      ? null
+      : new RegExp(String.raw`^(?:${BLOB}\s*)*(?:${alt})\s*(?:${BLOB}|\^\d+|\(\d+\))?\s*${COLON}\s*`, "iu");
+  const forwardWrapper = new RegExp(String.raw`^\[\s*(?:fwd${alt.length > 0 ? `|${alt}` : ""})\s*${COLON}\s*`, "iu");
+  return { leader, forwardWrapper };
+}
+
+const cache = new Map<string, SubjectPatterns>();
+const CACHE_LIMIT = 64;
+
+/** The compiled patterns for a prefix list (cached by content). */
+export function subjectPatterns(prefixes: readonly string[]): SubjectPatterns {
+  const key = prefixes.join("\u0000");
+  let patterns = cache.get(key);
+  if (patterns === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    patterns = compile(prefixes);
+    cache.set(key, patterns);
+  }
+  return patterns;
+}
