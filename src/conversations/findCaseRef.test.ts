@@ -1,0 +1,86 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CASE_REF_PATTERN, findCaseRef } from "./findCaseRef.js";
+
+describe("findCaseRef", () => {
+  it.each([
+    ["Re: your application LN-7781 (follow-up)", "LN-7781"],
+    ["LN-7781", "LN-7781"],
+    ["(LN-7781)", "LN-7781"],
+    ["case:ABCDEF-123456", "ABCDEF-123456"],
+    ["Ticket #12345 is still open", "#12345"],
+    ["#1234", "#1234"],
+    ["first #5555 then LN-100", "#5555"],
+    ["first LN-100 then #5555", "LN-100"],
+    ["ref-LN-7781", "LN-7781"],
+  ])("finds the first reference in %j", (text, expected) => {
+    expect(findCaseRef(text)).toBe(expected);
+  });
+
+  it.each([
+    "nothing here",
+    "ln-7781",
+    "L-7781",
+    "ABCDEFG-7781",
+    "LN-77",
+    "LN-7781x",
+    "XLN7781",
+    "#123",
+    "page#12345",
+    "&#12345;",
+    "#12345abc",
+    "Call 555-1234",
+    "",
+  ])("finds nothing in %j", (text) => {
+    expect(findCaseRef(text)).toBeNull();
+  });
+
+  it("upper-cases matches of a case-insensitive pattern", () => {
+    expect(findCaseRef("see ln-7781", /[a-z]{2}-\d+/i)).toBe("LN-7781");
+  });
+
+  it("returns the named group `ref` when the pattern has one", () => {
+    expect(findCaseRef("case ab/991", /case (?<ref>[a-z]+\/\d+)/)).toBe("AB/991");
+    expect(findCaseRef("Sprawa nr 77/2026", "nr (?<ref>\\d+/\\d{4})")).toBe("77/2026");
+  });
+
+  it("compiles a string pattern", () => {
+    expect(findCaseRef("order Q-17 shipped", "Q-\\d+")).toBe("Q-17");
+    expect(() => findCaseRef("x", "(")).toThrow(SyntaxError);
+  });
+
+  it("skips empty matches", () => {
+    expect(findCaseRef("aaa yy", "y*")).toBe("YY");
+    expect(findCaseRef("aaa", "y*")).toBeNull();
+  });
+
+  it("is safe with global and sticky patterns: repeated calls give the same answer", () => {
+    const global = /[A-Z]{2}-\d{3,}/g;
+    const sticky = /[A-Z]{2}-\d{3,}/y;
+    for (let i = 0; i < 3; i++) {
+      expect(findCaseRef("x AB-123 y", global)).toBe("AB-123");
+      expect(findCaseRef("x AB-123 y", sticky)).toBe("AB-123");
+    }
+    expect(global.lastIndex).toBe(0);
+    global.lastIndex = 5;
+    expect(findCaseRef("AB-123", global)).toBe("AB-123");
+    expect(global.lastIndex).toBe(5);
+  });
+
+  it("the default pattern is not global", () => {
+    expect(DEFAULT_CASE_REF_PATTERN.global).toBe(false);
+    expect(DEFAULT_CASE_REF_PATTERN.sticky).toBe(false);
+  });
+
+  it("finds any embedded reference surrounded by spaces", () => {
+    const letters = fc.stringMatching(/^[A-Z]{2,6}$/);
+    const digits = fc.stringMatching(/^[0-9]{3,9}$/);
+    const filler = fc.stringMatching(/^[a-z ]{0,20}$/);
+    fc.assert(
+      fc.property(filler, letters, digits, filler, (before, prefix, number, after) => {
+        expect(findCaseRef(`${before} ${prefix}-${number} ${after}`)).toBe(`${prefix}-${number}`);
+        if (number.length >= 4) expect(findCaseRef(`${before} #${number} ${after}`)).toBe(`#${number}`);
+      }),
+    );
+  });
+});
