@@ -1,0 +1,480 @@
+import { createHash } from "node:crypto";
+import pg from "pg";
+import type {
+  JsonValue,
+  PutOptions,
+  RangeOptions,
+  StorageAdapter,
+  StorageCapabilities,
+  StorageTransaction,
+  StoredDocument,
+  StoredEvent,
+  TransactionOptions,
+} from "../../storage/port.js";
+import { decodeKey, encodeKey, indexPairs, prefixUpperBound, sqlLimit, toJson } from "../sqlite/encoding.js";
+import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, postgresMigrationsTable } from "./migrations.js";
+
+/** Where the PostgreSQL adapter connects: a connection string (it makes a pool) or your pool. */
+export type PostgresAdapterOptions =
+  | {
+      /** `postgres://user:password@host:port/database`. The adapter creates a pool and ends it on `close()`. */
+      connectionString: string;
+    }
+  | {
+      /** A `pg.Pool` you manage. The adapter never ends it. */
+      pool: pg.Pool;
+    };
+
+/** Further settings of {@link postgresAdapter}. */
+export interface PostgresAdapterExtra {
+  /** Schema holding the tables, so several apps can share one database. Default `"customer_context"`. */
+  schema?: string;
+  /** How many times a transaction is re-run after a serialization failure or deadlock. Default 5. */
+  maxRetries?: number;
+  /** Size of the pool the adapter creates from a connection string. Default 10. */
+  poolSize?: number;
+  /** Name used in messages. Default `"postgres"`. */
+  name?: string;
+}
+
+/** The PostgreSQL storage adapter: a {@link StorageAdapter} whose `migrate` always exists. */
+export interface PostgresAdapter extends StorageAdapter {
+  /** The schema holding the tables (unquoted). */
+  readonly schema: string;
+  migrate(): Promise<void>;
+  readEvents(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The schema version of the database (0 before the first migration). */
+  schemaVersion(): Promise<number>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const NUL_MESSAGE = "PostgreSQL text cannot hold U+0000: not allowed in a key or an index value";
+const RETRYABLE = new Set(["40001", "40P01"]);
+
+interface DocumentRow {
+  key: string;
+  value: string;
+}
+
+/**
+ * Creates a storage adapter on PostgreSQL 15+ through `pg`. Every `transaction()` runs on one
+ * pooled connection between `BEGIN` (READ COMMITTED) and `COMMIT`, or `ROLLBACK` when `fn` throws;
+ * read-only transactions use one REPEATABLE READ snapshot. `lock(keys)` takes transaction-level
+ * advisory locks on 64-bit hashes of the keys in a canonical order, so writers that lock what they
+ * read never lose an update. Serialization failures and deadlocks are retried with jittered
+ * backoff. Values are stored as JSON text. The schema is created or upgraded by `migrate()` or on
+ * first use, under an advisory lock so that concurrent processes migrate once.
+ *
+ * @param options `{ connectionString }` to let the adapter create (and later end) a pool, or
+ *   `{ pool }` to use a `pg.Pool` you manage.
+ * @param extra Schema name (default `"customer_context"`), retry bound, pool size, name.
+ * @returns The adapter; pass it as `storage` to `createCustomerContext`.
+ * @example
+ * ```ts
+ * import { createCustomerContext } from "customer-context";
+ * import { postgresAdapter } from "customer-context/postgres";
+ * const storage = postgresAdapter({ connectionString: process.env.DATABASE_URL ?? "" }, { schema: "crm" });
+ * const cc = createCustomerContext({ storage });
+ * ```
+ */
+export function postgresAdapter(options: PostgresAdapterOptions, extra: PostgresAdapterExtra = {}): PostgresAdapter {
+  return new PostgresStorage(options, extra);
+}
+
+/** Quoted identifier of a schema name, after checking it is a plain lower-case identifier. */
+export function quoteSchema(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new TypeError(
+      `invalid PostgreSQL schema name ${JSON.stringify(schema)}: use 1-63 of a-z, 0-9 and _, not starting with a digit`,
+    );
+  }
+  return `"${schema}"`;
+}
+
+/** A signed 64-bit lock id for `key` in `schema`, as the decimal string PostgreSQL parses as bigint. */
+export function advisoryLockId(schema: string, key: string): bigint {
+  return createHash("sha256").update(`${schema}\u0000${key}`).digest().readBigInt64BE(0);
+}
+
+class PostgresStorage implements PostgresAdapter {
+  readonly name: string;
+  readonly schema: string;
+  readonly capabilities: StorageCapabilities = {
+    transactions: true,
+    multiProcess: true,
+    events: true,
+    durable: true,
+  };
+  readonly pool: pg.Pool;
+  readonly sql: Statements;
+  #owned: boolean;
+  #maxRetries: number;
+  #ready: Promise<void> | undefined;
+  #active = new Set<Promise<unknown>>();
+  #closed = false;
+
+  constructor(options: PostgresAdapterOptions, extra: PostgresAdapterExtra) {
+    this.name = extra.name ?? "postgres";
+    this.schema = extra.schema ?? "customer_context";
+    this.sql = new Statements(this.schema);
+    this.#maxRetries = Math.max(0, Math.floor(extra.maxRetries ?? 5));
+    if ("pool" in options) {
+      this.pool = options.pool;
+      this.#owned = false;
+    } else {
+      this.pool = new pg.Pool({ connectionString: options.connectionString, max: extra.poolSize ?? 10 });
+      // An idle client that loses its connection is removed from the pool; without a listener the
+      // 'error' event would crash the process.
+      this.pool.on("error", () => undefined);
+      this.#owned = true;
+    }
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#active.add(work);
+    const forget = () => this.#active.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  #ensureReady(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error(`${this.name} adapter is closed`));
+    return this.#ready ?? this.#startMigration();
+  }
+
+  #startMigration(): Promise<void> {
+    const ready: Promise<void> = this.#migrate().catch((error: unknown) => {
+      if (this.#ready === ready) this.#ready = undefined;
+      throw error;
+    });
+    this.#ready = ready;
+    return ready;
+  }
+
+  transaction<T>(fn: (tx: StorageTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error(`${this.name} adapter is closed`));
+    return this.#track(this.#ensureReady().then(() => this.#runWithRetries(fn, options?.readOnly === true)));
+  }
+
+  async #runWithRetries<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#runOnce(fn, readOnly);
+      } catch (error) {
+        if (attempt >= this.#maxRetries || !isRetryable(error)) throw error;
+        // Full jitter on an exponential base: 5, 10, 20, ... ms, capped at 1 s.
+        const base = Math.min(1000, 5 * 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, base * (0.5 + Math.random())));
+      }
+    }
+  }
+
+  async #runOnce<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const tx = new PostgresTransaction(this, client);
+    try {
+      await client.query(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
+      const result = await fn(tx);
+      tx.end();
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      tx.end();
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  migrate(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error(`${this.name} adapter is closed`));
+    return this.#track(this.#startMigration());
+  }
+
+  async #migrate(): Promise<void> {
+    const s = quoteSchema(this.schema);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const info = await client.query<{ version: string; encoding: string }>(
+        "SELECT current_setting('server_version_num') AS version, current_setting('server_encoding') AS encoding",
+      );
+      const row = info.rows[0];
+      if (!row || Number(row.version) < 150000) {
+        throw new Error(`${this.name}: PostgreSQL 15 or later is required (server_version_num ${row?.version})`);
+      }
+      if (row.encoding !== "UTF8") {
+        throw new Error(`${this.name}: the database encoding must be UTF8, not ${row.encoding}`);
+      }
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1::bigint)", [
+        advisoryLockId(this.schema, "customer-context:migrate").toString(),
+      ]);
+      const exists = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [this.schema]);
+      if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
+      await client.query(postgresMigrationsTable(s));
+      const applied = new Set(
+        (await client.query<{ version: number }>(`SELECT version FROM ${s}.migrations`)).rows.map((r) => r.version),
+      );
+      const newest = Math.max(0, ...applied);
+      if (newest > POSTGRES_SCHEMA_VERSION) {
+        throw new Error(
+          `${this.name}: schema ${this.schema} has version ${newest}, newer than this library's ${POSTGRES_SCHEMA_VERSION}`,
+        );
+      }
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql(s));
+        await client.query(`INSERT INTO ${s}.migrations (version, name) VALUES ($1, $2)`, [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    if (this.#closed) throw new Error(`${this.name} adapter is closed`);
+    const exists = await this.pool.query("SELECT to_regclass($1) AS t", [`${quoteSchema(this.schema)}.migrations`]);
+    if (exists.rows[0]?.t === null) return 0;
+    const result = await this.pool.query<{ v: number }>(
+      `SELECT coalesce(max(version), 0) AS v FROM ${quoteSchema(this.schema)}.migrations`,
+    );
+    return result.rows[0]?.v ?? 0;
+  }
+
+  readEvents(after: number, limit: number): Promise<StoredEvent[]> {
+    if (this.#closed) return Promise.reject(new Error(`${this.name} adapter is closed`));
+    return this.#track(
+      this.#ensureReady().then(async () => {
+        const result = await this.pool.query<{ seq: string; type: string; at: string; payload: string }>({
+          name: this.sql.name("events"),
+          text: `SELECT seq, type, at, payload FROM ${this.sql.s}.events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+          values: [after, sqlLimit(limit)],
+        });
+        return result.rows.map((row) => ({
+          seq: Number(row.seq),
+          type: row.type,
+          at: row.at,
+          payload: JSON.parse(row.payload) as JsonValue,
+        }));
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([...this.#active]);
+    if (this.#owned) await this.pool.end();
+  }
+}
+
+/** SQL texts of one schema, with names for server-side prepared statements. */
+class Statements {
+  readonly s: string;
+  #tag: string;
+
+  constructor(schema: string) {
+    this.s = quoteSchema(schema);
+    this.#tag = createHash("sha256").update(schema).digest("hex").slice(0, 12);
+  }
+
+  name(shape: string): string {
+    return `cc_${this.#tag}_${shape}`;
+  }
+}
+
+class PostgresTransaction implements StorageTransaction {
+  #storage: PostgresStorage;
+  #client: pg.PoolClient;
+  #done = false;
+
+  constructor(storage: PostgresStorage, client: pg.PoolClient) {
+    this.#storage = storage;
+    this.#client = client;
+  }
+
+  end(): void {
+    this.#done = true;
+  }
+
+  async #query<R extends pg.QueryResultRow>(
+    shape: string,
+    text: string,
+    values: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    if (this.#done) throw new Error("transaction already ended");
+    return this.#client.query<R>({ name: this.#storage.sql.name(shape), text, values });
+  }
+
+  async get<T>(collection: string, key: string): Promise<T | null> {
+    const s = this.#storage.sql.s;
+    const result = await this.#query<{ value: string }>(
+      "get",
+      `SELECT value FROM ${s}.documents WHERE collection = $1 AND key = $2`,
+      [collection, pgText(key)],
+    );
+    const row = result.rows[0];
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  async getMany<T>(collection: string, keys: readonly string[]): Promise<Map<string, T>> {
+    const s = this.#storage.sql.s;
+    const out = new Map<string, T>();
+    if (this.#done) throw new Error("transaction already ended");
+    if (keys.length === 0) return out;
+    const result = await this.#query<DocumentRow>(
+      "getMany",
+      `SELECT key, value FROM ${s}.documents WHERE collection = $1 AND key = ANY($2::text[])`,
+      [collection, keys.map(pgText)],
+    );
+    for (const row of result.rows) out.set(decodeKey(row.key), JSON.parse(row.value) as T);
+    return out;
+  }
+
+  async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<void> {
+    const s = this.#storage.sql.s;
+    const json = toJson(value);
+    const pairs = options?.index ? indexPairs(options.index) : [];
+    if (pairs.some(([, v]) => v.includes("\u0000"))) throw new TypeError(NUL_MESSAGE);
+    // One round trip: upsert the document, delete the entries it no longer has, insert the new
+    // ones (the delete and the insert touch disjoint rows, so one statement can do both).
+    await this.#query(
+      "put",
+      `WITH doc AS (
+         INSERT INTO ${s}.documents (collection, key, value) VALUES ($1, $2, $3)
+         ON CONFLICT (collection, key) DO UPDATE SET value = EXCLUDED.value
+       ), wanted AS (
+         SELECT * FROM unnest($4::text[], $5::text[]) AS w(name, value)
+       ), stale AS (
+         DELETE FROM ${s}.index_entries e
+         WHERE e.collection = $1 AND e.key = $2
+           AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.name = e.name AND w.value = e.value)
+       )
+       INSERT INTO ${s}.index_entries (collection, name, value, key)
+       SELECT $1, w.name, w.value, $2 FROM wanted w
+       ON CONFLICT DO NOTHING`,
+      [collection, pgText(key), json, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+  }
+
+  async delete(collection: string, key: string): Promise<boolean> {
+    const s = this.#storage.sql.s;
+    const result = await this.#query(
+      "delete",
+      `WITH entries AS (DELETE FROM ${s}.index_entries WHERE collection = $1 AND key = $2)
+       DELETE FROM ${s}.documents WHERE collection = $1 AND key = $2`,
+      [collection, pgText(key)],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async find<T>(
+    collection: string,
+    index: string,
+    value: string,
+    options: RangeOptions = {},
+  ): Promise<StoredDocument<T>[]> {
+    const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    const limit = sqlLimit(options.limit);
+    if (limit === 0) return [];
+    const reverse = options.reverse === true;
+    const values: unknown[] = [collection, index, pgText(value), limit];
+    let where = "e.collection = $1 AND e.name = $2 AND e.value = $3";
+    if (options.after !== undefined) {
+      values.push(pgText(options.after));
+      where += reverse ? " AND e.key < $5" : " AND e.key > $5";
+    }
+    const shape = `find_${reverse ? "d" : "a"}${options.after === undefined ? "" : "_after"}`;
+    const result = await this.#query<DocumentRow>(
+      shape,
+      `SELECT d.key, d.value FROM ${s}.index_entries e
+       JOIN ${s}.documents d ON d.collection = e.collection AND d.key = e.key
+       WHERE ${where} ORDER BY e.key ${reverse ? "DESC" : "ASC"} LIMIT $4`,
+      values,
+    );
+    return result.rows.map(toDocument<T>);
+  }
+
+  async scan<T>(collection: string, options: RangeOptions = {}): Promise<StoredDocument<T>[]> {
+    const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    const limit = sqlLimit(options.limit);
+    if (limit === 0) return [];
+    const reverse = options.reverse === true;
+    const values: unknown[] = [collection, limit];
+    let where = "collection = $1";
+    let shape = `scan_${reverse ? "d" : "a"}`;
+    if (options.after !== undefined) {
+      values.push(pgText(options.after));
+      where += reverse ? ` AND key < $${values.length}` : ` AND key > $${values.length}`;
+      shape += "_after";
+    }
+    if (options.prefix !== undefined && options.prefix !== "") {
+      const low = pgText(options.prefix);
+      values.push(low, prefixUpperBound(low));
+      where += ` AND key >= $${values.length - 1} AND key < $${values.length}`;
+      shape += "_prefix";
+    }
+    const result = await this.#query<DocumentRow>(
+      shape,
+      `SELECT key, value FROM ${s}.documents WHERE ${where} ORDER BY key ${reverse ? "DESC" : "ASC"} LIMIT $2`,
+      values,
+    );
+    return result.rows.map(toDocument<T>);
+  }
+
+  async lock(keys: readonly string[]): Promise<void> {
+    if (this.#done) throw new Error("transaction already ended");
+    if (keys.length === 0) return;
+    // Canonical order: distinct lock ids, ascending. unnest yields them in array order, so every
+    // transaction acquires its locks in the same global order and two lockers cannot deadlock.
+    const ids = [...new Set(keys.map((k) => advisoryLockId(this.#storage.schema, k)))].sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    await this.#query("lock", "SELECT pg_advisory_xact_lock(id) FROM unnest($1::bigint[]) AS id", [ids.map(String)]);
+  }
+
+  async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
+    const s = this.#storage.sql.s;
+    const result = await this.#query<{ seq: string }>(
+      "appendEvent",
+      `INSERT INTO ${s}.events (type, at, payload) VALUES ($1, $2, $3) RETURNING seq`,
+      [type, at, toJson(payload)],
+    );
+    return Number(result.rows[0]?.seq);
+  }
+}
+
+/** The stored form of a key or index value; PostgreSQL text cannot hold U+0000. */
+function pgText(key: string): string {
+  if (key.includes("\u0000")) throw new TypeError(NUL_MESSAGE);
+  return encodeKey(key);
+}
+
+function toDocument<T>(row: DocumentRow): StoredDocument<T> {
+  return { key: decodeKey(row.key), value: JSON.parse(row.value) as T };
+}
+
+function isRetryable(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && RETRYABLE.has(code);
+}
