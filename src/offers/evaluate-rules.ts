@@ -1,0 +1,95 @@
+import type { Violation } from "../schema/outputs.js";
+import type { ConfiguredRule, OfferFacts, RuleSet } from "./types.js";
+
+/**
+ * Evaluates every rule of the set against one presentation. Pure and synchronous; the facts are
+ * not changed.
+ *
+ * - Each violation gets `rule` set to the id of the rule that returned it, and `offerId`,
+ *   `channel`, `profileId` (the profile of the facts) and `presentationId` (when the presentation
+ *   has an id) filled in when the rule left them out.
+ * - A rule that throws, or returns something other than an array, is reported as one `error`
+ *   violation of that rule: "Rule <id> failed: <error message>", with the error in `evidence`.
+ *   The other rules still run.
+ * - Order: by the rule's position in the set, then by message, then by evidence (as JSON).
+ *
+ * @param ruleSet - rules from {@link createRuleSet}
+ * @param facts - the presentation and everything the rules may look at
+ * @returns the violations, in a deterministic order; empty when the presentation is fine
+ *
+ * @example
+ * ```ts
+ * const violations = evaluateRules(createRuleSet(), facts);
+ * // [{ rule: "honour", severity: "error",
+ * //    message: "APR 6.9 on phone differs from 5.9 shown on web on 2 Apr",
+ * //    offerId: "loan", channel: "phone", profileId: "p1", evidence: { … } }]
+ * ```
+ */
+export function evaluateRules(ruleSet: RuleSet, facts: OfferFacts): Violation[] {
+  const rules = ruleSet.rules;
+  let out: Violation[] | undefined;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r] as ConfiguredRule;
+    let found: readonly Violation[];
+    try {
+      found = rule.evaluate(facts, rule.options as never);
+      if (!Array.isArray(found)) throw new TypeError(`evaluate returned ${typeof found}, not an array`);
+    } catch (error) {
+      found = [failure(rule.id, error)];
+    }
+    if (found.length === 0) continue;
+    out ??= [];
+    const start = out.length;
+    for (const violation of found) out.push(complete(violation, rule.id, facts));
+    if (found.length > 1) sortFrom(out, start);
+  }
+  return out ?? [];
+}
+
+function complete(v: Violation, rule: string, facts: OfferFacts): Violation {
+  const presentation = facts.presentation;
+  const out: Violation = {
+    rule,
+    severity: v.severity === "warning" ? "warning" : "error",
+    message: String(v.message),
+    offerId: v.offerId ?? presentation.offerId,
+    channel: v.channel ?? presentation.channel,
+    profileId: v.profileId ?? facts.profile.id,
+    evidence: v.evidence ?? {},
+  };
+  const presentationId = v.presentationId ?? presentation.id;
+  if (presentationId !== undefined) out.presentationId = presentationId;
+  return out;
+}
+
+function failure(rule: string, error: unknown): Violation {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    rule,
+    severity: "error",
+    message: `Rule ${rule} failed: ${message}`,
+    evidence: { error: error instanceof Error ? error.name : typeof error, message },
+  };
+}
+
+function sortFrom(list: Violation[], start: number): void {
+  const part = list.slice(start).sort(compareViolations);
+  for (let i = 0; i < part.length; i++) list[start + i] = part[i] as Violation;
+}
+
+function compareViolations(a: Violation, b: Violation): number {
+  if (a.message !== b.message) return a.message < b.message ? -1 : 1;
+  const x = stableJson(a.evidence);
+  const y = stableJson(b.evidence);
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)),
+        )
+      : v,
+  );
+}
