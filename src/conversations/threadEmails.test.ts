@@ -1,0 +1,415 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type EmailThread, type ThreadableMessage, threadEmails } from "./threadEmails.js";
+
+const at = (minute: number): string => new Date(Date.UTC(2026, 3, 1, 9, minute)).toISOString();
+
+/** The thread (message list) each caller id ended up in. */
+function groups(threads: EmailThread[]): string[][] {
+  return threads.map((t) => t.messages);
+}
+
+describe("threadEmails", () => {
+  it("threads the documented example", () => {
+    expect(
+      threadEmails([
+        { id: "m1", messageId: "<a@x>", subject: "Loan", date: "2026-04-01T09:00:00Z" },
+        { id: "m2", messageId: "<b@x>", inReplyTo: "<a@x>", subject: "Re: Loan", date: "2026-04-01T10:00:00Z" },
+        { id: "m3", subject: "RE: loan", date: "2026-04-02T08:00:00Z" },
+        { id: "m4", messageId: "<c@x>", subject: "Other", date: "2026-04-01T11:00:00Z" },
+      ]),
+    ).toEqual([
+      { root: "m1", messages: ["m1", "m2", "m3"] },
+      { root: "m4", messages: ["m4"] },
+    ]);
+  });
+
+  it("returns nothing for no messages", () => {
+    expect(threadEmails([])).toEqual([]);
+  });
+
+  it("matches ids after normalisation, case-sensitively", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: ' <"root.1"@x> ', date: at(0) },
+      { id: "b", messageId: "<b@x>", inReplyTo: "root.1@x", date: at(1) },
+      { id: "c", messageId: "<c@x>", inReplyTo: "<ROOT.1@x>", date: at(2) },
+    ]);
+    expect(groups(threads)).toEqual([["a", "b"], ["c"]]);
+  });
+
+  it("lets References win over In-Reply-To", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: "<a@x>", date: at(0) },
+      { id: "b", messageId: "<b@x>", date: at(1) },
+      { id: "r", messageId: "<r@x>", references: ["<a@x>"], inReplyTo: "<b@x>", date: at(2) },
+    ]);
+    expect(groups(threads)).toEqual([["a", "r"], ["b"]]);
+  });
+
+  it("uses In-Reply-To when References holds no valid id", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: "<a@x>", date: at(0) },
+      { id: "b", messageId: "<b@x>", date: at(1) },
+      { id: "r", messageId: "<r@x>", references: ["<bogus>", ""], inReplyTo: "<b@x> (b's message)", date: at(2) },
+    ]);
+    expect(groups(threads)).toEqual([["a"], ["b", "r"]]);
+  });
+
+  it("uses the last References id as the parent and links the chain through missing messages", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: "<a@x>", subject: "Start", date: at(0) },
+      { id: "c", messageId: "<c@x>", references: ["<a@x> <b@x>"], date: at(2) },
+      { id: "d", messageId: "<d@x>", references: ["<b@x>"], date: at(3) },
+    ]);
+    expect(threads).toEqual([{ root: "a", messages: ["a", "c", "d"] }]);
+  });
+
+  it("ignores self-references", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: "<a@x>", references: ["<a@x>"], inReplyTo: "<a@x>", date: at(0) },
+      { id: "b", messageId: "<b@x>", inReplyTo: "<a@x>", date: at(1) },
+    ]);
+    expect(threads).toEqual([{ root: "a", messages: ["a", "b"] }]);
+  });
+
+  it("cuts a loop at its earliest message, which becomes the root", () => {
+    const threads = threadEmails([
+      { id: "b", messageId: "<b@x>", inReplyTo: "<a@x>", date: at(1) },
+      { id: "c", messageId: "<c@x>", inReplyTo: "<b@x>", date: at(2) },
+      { id: "a", messageId: "<a@x>", inReplyTo: "<c@x>", date: at(0) },
+    ]);
+    expect(threads).toEqual([{ root: "a", messages: ["a", "b", "c"] }]);
+  });
+
+  it("survives loops made by References chains of other messages", () => {
+    const threads = threadEmails([
+      { id: "x", messageId: "<x@x>", references: ["<p@x>", "<q@x>", "<p@x>", "<q@x>"], date: at(0) },
+      { id: "y", messageId: "<y@x>", references: ["<q@x>", "<p@x>"], date: at(1) },
+    ]);
+    expect(groups(threads)).toEqual([["x", "y"]]);
+  });
+
+  it("gives a duplicate Message-ID to the first message in input order", () => {
+    const first: ThreadableMessage = { id: "first", messageId: "<dup@x>", subject: "One", date: at(5) };
+    const second: ThreadableMessage = { id: "second", messageId: "<dup@x>", subject: "Two", date: at(0) };
+    const reply: ThreadableMessage = { id: "reply", messageId: "<r@x>", inReplyTo: "<dup@x>", date: at(9) };
+    expect(groups(threadEmails([first, second, reply], { subjectMerge: false }))).toEqual([
+      ["second"],
+      ["first", "reply"],
+    ]);
+    expect(groups(threadEmails([second, first, reply], { subjectMerge: false }))).toEqual([
+      ["second", "reply"],
+      ["first"],
+    ]);
+  });
+
+  it("treats the loser of a duplicate Message-ID as headerless, so it can merge by subject", () => {
+    const threads = threadEmails([
+      { id: "first", messageId: "<dup@x>", subject: "Loan", date: at(0) },
+      { id: "second", messageId: "<dup@x>", subject: "Re: Loan", date: at(1) },
+    ]);
+    expect(threads).toEqual([{ root: "first", messages: ["first", "second"] }]);
+  });
+
+  it("keeps a message with references to a missing parent together with its siblings", () => {
+    const threads = threadEmails([
+      { id: "r1", messageId: "<r1@x>", inReplyTo: "<gone@x>", date: at(3) },
+      { id: "r2", messageId: "<r2@x>", inReplyTo: "<gone@x>", date: at(1) },
+      { id: "other", messageId: "<o@x>", inReplyTo: "<elsewhere@x>", date: at(2) },
+    ]);
+    expect(threads).toEqual([
+      { root: "r2", messages: ["r2", "r1"] },
+      { root: "other", messages: ["other"] },
+    ]);
+  });
+
+  it("chooses the root with and without phantom pruning", () => {
+    // gone -> a (late);  gone -> missing -> b (early)
+    const messages: ThreadableMessage[] = [
+      { id: "a", messageId: "<a@x>", references: ["<gone@x>"], date: at(5) },
+      { id: "b", messageId: "<b@x>", references: ["<gone@x>", "<missing@x>"], date: at(1) },
+      { id: "c", messageId: "<c@x>", references: ["<gone@x>", "<missing@x>", "<b@x>"], date: at(0) },
+    ];
+    expect(threadEmails(messages)).toEqual([{ root: "b", messages: ["c", "b", "a"] }]);
+    expect(threadEmails(messages, { prunePhantoms: false })).toEqual([{ root: "a", messages: ["c", "b", "a"] }]);
+  });
+
+  it("roots a thread at its top-most message even when a reply has an earlier date", () => {
+    const threads = threadEmails([
+      { id: "reply", messageId: "<r@x>", inReplyTo: "<o@x>", date: at(0) },
+      { id: "original", messageId: "<o@x>", date: at(30) },
+    ]);
+    expect(threads).toEqual([{ root: "original", messages: ["reply", "original"] }]);
+  });
+
+  it("lets a message's own headers override links from other messages' References", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: "<a@x>", date: at(0) },
+      { id: "x", messageId: "<x@x>", references: ["<a@x>", "<b@x>"], date: at(1) },
+      { id: "c", messageId: "<c@x>", date: at(2) },
+      { id: "b", messageId: "<b@x>", inReplyTo: "<c@x>", date: at(3) },
+    ]);
+    expect(threads).toEqual([
+      { root: "a", messages: ["a"] },
+      { root: "c", messages: ["x", "c", "b"] },
+    ]);
+  });
+
+  describe("subject fallback", () => {
+    it("merges a headerless message into the header thread with the same base subject", () => {
+      const threads = threadEmails([
+        { id: "h1", messageId: "<h1@x>", subject: "Umowa kredytowa", date: at(0) },
+        { id: "h2", messageId: "<h2@x>", inReplyTo: "<h1@x>", subject: "Odp: Umowa kredytowa", date: at(1) },
+        { id: "n1", subject: "AW: [bank] umowa   KREDYTOWA", date: at(2) },
+      ]);
+      expect(threads).toEqual([{ root: "h1", messages: ["h1", "h2", "n1"] }]);
+    });
+
+    it("never merges header threads by subject", () => {
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Invoice", date: at(0) },
+        { id: "b", messageId: "<b@x>", subject: "Re: Invoice", date: at(1) },
+      ]);
+      expect(groups(threads)).toEqual([["a"], ["b"]]);
+    });
+
+    it("groups headerless messages with the same base subject when no header thread matches", () => {
+      const threads = threadEmails([
+        { id: "n2", subject: "Re: Delivery", date: at(4) },
+        { id: "n1", subject: "Delivery", date: at(2) },
+        { id: "n3", subject: "Other", date: at(3) },
+      ]);
+      expect(threads).toEqual([
+        { root: "n1", messages: ["n1", "n2"] },
+        { root: "n3", messages: ["n3"] },
+      ]);
+    });
+
+    it("joins the latest matching thread started at or before the message, else the earliest", () => {
+      const threads = threadEmails([
+        { id: "early", messageId: "<e@x>", subject: "Invoice", date: at(10) },
+        { id: "late", messageId: "<l@x>", subject: "Invoice", date: at(30) },
+        { id: "n0", subject: "Re: Invoice", date: at(5) },
+        { id: "n1", subject: "Re: Invoice", date: at(20) },
+        { id: "n2", subject: "Re: Invoice", date: at(30) },
+      ]);
+      expect(threads).toEqual([
+        { root: "early", messages: ["n0", "early", "n1"] },
+        { root: "late", messages: ["late", "n2"] },
+      ]);
+    });
+
+    it("never merges empty base subjects", () => {
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Re:", date: at(0) },
+        { id: "b", subject: "Re:", date: at(1) },
+        { id: "c", subject: "", date: at(2) },
+        { id: "d", date: at(3) },
+      ]);
+      expect(groups(threads)).toEqual([["a"], ["b"], ["c"], ["d"]]);
+    });
+
+    it("can be switched off", () => {
+      const threads = threadEmails(
+        [
+          { id: "a", messageId: "<a@x>", subject: "Loan", date: at(0) },
+          { id: "b", subject: "Re: Loan", date: at(1) },
+        ],
+        { subjectMerge: false },
+      );
+      expect(groups(threads)).toEqual([["a"], ["b"]]);
+    });
+
+    it("uses options.subjectPrefixes", () => {
+      const messages: ThreadableMessage[] = [
+        { id: "a", messageId: "<a@x>", subject: "Contratto", date: at(0) },
+        { id: "b", subject: "Rif: Contratto", date: at(1) },
+      ];
+      expect(groups(threadEmails(messages))).toEqual([["a"], ["b"]]);
+      expect(groups(threadEmails(messages, { subjectPrefixes: ["Rif"] }))).toEqual([["a", "b"]]);
+    });
+  });
+
+  it("orders threads by earliest date then root id, and members by date then id", () => {
+    const threads = threadEmails([
+      { id: "z", messageId: "<z@x>", date: at(0) },
+      { id: "y", messageId: "<y@x>", date: at(0) },
+      { id: "y2", messageId: "<y2@x>", inReplyTo: "<y@x>", date: at(1) },
+      { id: "y1", messageId: "<y1@x>", inReplyTo: "<y@x>", date: new Date(at(1)) },
+      { id: "bad", messageId: "<bad@x>", date: "not a date" },
+      { id: "w", messageId: "<w@x>", inReplyTo: "<z@x>", date: "2026-04-01T11:30:00+02:00" },
+    ]);
+    expect(threads).toEqual([
+      { root: "y", messages: ["y", "y1", "y2"] },
+      { root: "z", messages: ["z", "w"] },
+      { root: "bad", messages: ["bad"] },
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+const ID_POOL = ["a@x", "b@x", "c@x", "d@x", "e@x", "f@x", "g@x", "h@x"];
+const SUBJECTS = ["Loan", "Re: Loan", "AW: loan", "Invoice", "Fwd: Invoice", "", "Re:"];
+
+const rawId = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...ID_POOL).map((id) => `<${id}>`) },
+  { weight: 1, arbitrary: fc.constantFrom("junk", "<>", "", "<a@x> <b@x>", ' <"a"@x> ') },
+);
+
+const dateArb = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 20 }).map(at) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 20 }).map((m) => new Date(at(m))) },
+  { weight: 1, arbitrary: fc.constant("invalid") },
+);
+
+/** Random messages with unique caller ids over a small id pool: duplicates, cycles, self-refs. */
+const messagesArb = fc
+  .array(
+    fc.record(
+      {
+        messageId: rawId,
+        inReplyTo: rawId,
+        references: fc.array(rawId, { maxLength: 5 }),
+        subject: fc.constantFrom(...SUBJECTS),
+        date: dateArb,
+      },
+      { requiredKeys: ["date"] },
+    ),
+    { maxLength: 25 },
+  )
+  .map((list) => list.map((m, i): ThreadableMessage => ({ ...m, id: `m${i}` })));
+
+/** Like `messagesArb` but every message has its own unique Message-ID. */
+const uniqueIdMessagesArb = messagesArb.map((list) =>
+  list.map(
+    (m, i): ThreadableMessage => (i % 4 === 3 ? { ...m, messageId: undefined } : { ...m, messageId: `<u${i}@x>` }),
+  ),
+);
+
+const seeds = (list: ThreadableMessage[]): fc.Arbitrary<ThreadableMessage[]> =>
+  fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length });
+
+function checkShape(input: readonly ThreadableMessage[], threads: EmailThread[]): void {
+  const byId = new Map(input.map((m) => [m.id, m]));
+  const time = (id: string): number => {
+    const d = byId.get(id)?.date as string | Date;
+    const ms = typeof d === "string" ? Date.parse(d) : d.getTime();
+    return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
+  };
+  const seen = threads.flatMap((t) => t.messages);
+  expect([...seen].sort()).toEqual(input.map((m) => m.id).sort());
+  const key = (id: string): [number, string] => [time(id), id];
+  const less = (a: [number, string], b: [number, string]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  for (const thread of threads) {
+    expect(thread.messages).toContain(thread.root);
+    for (let i = 1; i < thread.messages.length; i++) {
+      expect(less(key(thread.messages[i - 1] as string), key(thread.messages[i] as string))).toBe(true);
+    }
+  }
+  for (let i = 1; i < threads.length; i++) {
+    const a = threads[i - 1] as EmailThread;
+    const b = threads[i] as EmailThread;
+    const ta = time(a.messages[0] as string);
+    const tb = time(b.messages[0] as string);
+    expect(ta < tb || (ta === tb && a.root < b.root)).toBe(true);
+  }
+}
+
+describe("threadEmails properties", () => {
+  it("puts every message in exactly one thread, sorted, on random reference graphs with loops", () => {
+    fc.assert(
+      fc.property(messagesArb, fc.boolean(), fc.boolean(), (messages, subjectMerge, prunePhantoms) => {
+        checkShape(messages, threadEmails(messages, { subjectMerge, prunePhantoms }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("does not depend on input order when Message-IDs are unique", () => {
+    fc.assert(
+      fc.property(
+        uniqueIdMessagesArb.chain((list) => fc.tuple(fc.constant(list), seeds(list))),
+        fc.boolean(),
+        fc.boolean(),
+        ([messages, shuffled], subjectMerge, prunePhantoms) => {
+          const options = { subjectMerge, prunePhantoms };
+          expect(threadEmails(shuffled, options)).toEqual(threadEmails(messages, options));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("keeps a reply chain in one thread, whatever the dates, header style and other messages", () => {
+    const style = fc.constantFrom("inReplyTo", "fullReferences", "parentOnly", "gappy");
+    const chainArb = fc.array(fc.tuple(style, fc.integer({ min: 0, max: 50 })), { minLength: 1, maxLength: 15 });
+    fc.assert(
+      fc.property(chainArb, messagesArb, (chain, noise) => {
+        const ids = chain.map((_, i) => `chain${i}@x`);
+        const chainMessages = chain.map(([how, minute], i): ThreadableMessage => {
+          const base: ThreadableMessage = { id: `c${i}`, messageId: `<${ids[i]}>`, date: at(minute) };
+          if (i === 0) return base;
+          const ancestors = ids.slice(0, i).map((id) => `<${id}>`);
+          switch (how) {
+            case "inReplyTo":
+              return { ...base, inReplyTo: ancestors[i - 1] };
+            case "fullReferences":
+              return { ...base, references: ancestors, inReplyTo: "<unrelated@x>" };
+            case "parentOnly":
+              return { ...base, references: [ancestors[i - 1] as string] };
+            default:
+              return { ...base, references: ["<lost@x>", ...ancestors.slice(-1), "junk"] };
+          }
+        });
+        const all = [...noise, ...chainMessages];
+        const threads = threadEmails(all);
+        checkShape(all, threads);
+        const holding = threads.filter((t) => t.messages.some((id) => id.startsWith("c")));
+        expect(holding).toHaveLength(1);
+        expect(holding[0]?.messages.filter((id) => id.startsWith("c"))).toHaveLength(chain.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("roots a pure reply chain at its first message", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 20 }), (minutes) => {
+        const messages = minutes.map(
+          (minute, i): ThreadableMessage => ({
+            id: `c${i}`,
+            messageId: `<c${i}@x>`,
+            ...(i > 0 ? { inReplyTo: `<c${i - 1}@x>` } : {}),
+            date: at(minute),
+          }),
+        );
+        const threads = threadEmails(messages);
+        expect(threads).toHaveLength(1);
+        expect(threads[0]?.root).toBe("c0");
+      }),
+    );
+  });
+
+  it("handles a 20k-deep reply chain and a 20k-long References header without quadratic blow-up", () => {
+    const n = 20_000;
+    const deep = Array.from(
+      { length: n },
+      (_, i): ThreadableMessage => ({
+        id: `d${i}`,
+        messageId: `<d${i}@x>`,
+        ...(i > 0 ? { inReplyTo: `<d${i - 1}@x>` } : {}),
+        date: new Date(Date.UTC(2026, 0, 1) + (n - i) * 1000),
+      }),
+    );
+    const threads = threadEmails(deep);
+    expect(threads).toHaveLength(1);
+    expect(threads[0]?.root).toBe("d0");
+    const wide = threadEmails([
+      { id: "w", messageId: "<w@x>", references: Array.from({ length: n }, (_, i) => `<r${i}@x>`), date: at(0) },
+      { id: "v", messageId: "<v@x>", inReplyTo: "<r0@x>", date: at(1) },
+    ]);
+    expect(groups(wide)).toEqual([["w", "v"]]);
+  });
+});

@@ -1,0 +1,318 @@
+import { breakCycles, describeForest } from "./_lib/forest.js";
+import { firstId, referenceChain } from "./_lib/messageIdSyntax.js";
+import { compare, toTime } from "./_lib/time.js";
+import { baseSubject } from "./baseSubject.js";
+import type { MessageHeaders } from "./messageId.js";
+
+/** One email to thread. `id` is the caller's own stable id; header fields are raw values. */
+export interface ThreadableMessage extends MessageHeaders {
+  /** The caller's id for this message; returned in {@link EmailThread}. Should be unique. */
+  id: string;
+  /** Subject as sent; used for subject fallback. */
+  subject?: string | undefined;
+  /** When it was sent: a `Date` or a date string. Invalid dates sort after all valid ones. */
+  date: string | Date;
+}
+
+/** Options of {@link threadEmails}. */
+export interface ThreadEmailsOptions {
+  /**
+   * Put messages without usable headers (no valid Message-ID, References or In-Reply-To) into a
+   * thread with the same base subject. Default `true`.
+   */
+  subjectMerge?: boolean | undefined;
+  /**
+   * Prune phantom containers (stand-ins for referenced messages that are not in the input).
+   * Only the choice of `root` depends on it; see {@link threadEmails}. Default `true`.
+   */
+  prunePhantoms?: boolean | undefined;
+  /** Reply/forward prefixes for base subjects; replaces the default list (see `baseSubject`). */
+  subjectPrefixes?: readonly string[] | undefined;
+}
+
+/** One thread: the caller ids of its messages. */
+export interface EmailThread {
+  /** The caller id of the top-most real message of the thread. */
+  root: string;
+  /** Caller ids of every message in the thread, by date (ties by id). */
+  messages: string[];
+}
+
+/**
+ * Threads emails by their headers (RFC 5256 REFERENCES, the JWZ algorithm), with a subject
+ * fallback for messages that carry no usable headers.
+ *
+ * - Message-ids are normalised (see `normalizeMessageId`); an invalid id counts as absent.
+ * - A message's parent is the last valid References id; In-Reply-To (its first valid id) is used
+ *   only when References holds no valid id. Consecutive References ids link ancestor to child
+ *   unless the child already has a parent; a message's own headers override such links.
+ * - Self-references are ignored. A loop in the links is cut at its earliest message (by date,
+ *   then id; phantoms last, by message-id), which becomes the top of its thread.
+ * - For a duplicate Message-ID the first message in input order owns it; later ones are
+ *   treated as messages without that id.
+ * - Missing ancestors become phantom containers that hold their known descendants together.
+ *   With `prunePhantoms` (default) they are pruned, and `root` is the earliest message that has
+ *   no real message above it. With `prunePhantoms: false` they stay in the tree, and `root` is
+ *   the real message closest to the tree's top counting phantom levels (ties: earliest).
+ *   Membership is the same either way.
+ * - With `subjectMerge` (default), a message with no valid Message-ID, References or
+ *   In-Reply-To joins a header-threaded thread whose root has the same base subject (compared
+ *   case-insensitively): the one that started last at or before the message's date, or else the
+ *   earliest one. With no such thread, such messages with the same base subject form one thread.
+ *   Empty base subjects never merge. Header-threaded threads are never merged by subject.
+ * - Threads are ordered by their earliest message's date (ties by root id), messages by date
+ *   (ties by id). The result does not depend on input order except for duplicate Message-IDs.
+ *
+ * Runs in O(n log n) for n messages plus the total length of their headers.
+ *
+ * @param messages - The emails to thread.
+ * @param options - `subjectMerge`, `prunePhantoms` and `subjectPrefixes`.
+ * @returns The threads; every message appears in exactly one of them.
+ *
+ * @example
+ * ```ts
+ * threadEmails([
+ *   { id: "m1", messageId: "<a@x>", subject: "Loan", date: "2026-04-01T09:00:00Z" },
+ *   { id: "m2", messageId: "<b@x>", inReplyTo: "<a@x>", subject: "Re: Loan", date: "2026-04-01T10:00:00Z" },
+ *   { id: "m3", subject: "RE: loan", date: "2026-04-02T08:00:00Z" },
+ *   { id: "m4", messageId: "<c@x>", subject: "Other", date: "2026-04-01T11:00:00Z" },
+ * ]);
+ * // [ { root: "m1", messages: ["m1", "m2", "m3"] }, { root: "m4", messages: ["m4"] } ]
+ * ```
+ */
+export function threadEmails(messages: readonly ThreadableMessage[], options?: ThreadEmailsOptions): EmailThread[] {
+  const n = messages.length;
+  if (n === 0) return [];
+  const prune = options?.prunePhantoms ?? true;
+  const subjectMerge = options?.subjectMerge ?? true;
+
+  // Canonical order: containers 0..n-1 are the messages sorted by (date, id, input position),
+  // so nothing below depends on input order except Message-ID ownership.
+  const inputTimes = new Float64Array(n);
+  for (let i = 0; i < n; i++) inputTimes[i] = toTime((messages[i] as ThreadableMessage).date);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    const byTime = compare(inputTimes[a] as number, inputTimes[b] as number);
+    if (byTime !== 0) return byTime;
+    const byId = compare((messages[a] as ThreadableMessage).id, (messages[b] as ThreadableMessage).id);
+    return byId !== 0 ? byId : a - b;
+  });
+  const rank = new Int32Array(n);
+  const times = new Float64Array(n);
+  const sorted: ThreadableMessage[] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = order[r] as number;
+    rank[i] = r;
+    times[r] = inputTimes[i] as number;
+    sorted[r] = messages[i] as ThreadableMessage;
+  }
+
+  // Message-ID ownership: first in input order wins.
+  const ownIds: (string | null)[] = new Array(n);
+  const containerOf = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const raw = (messages[i] as ThreadableMessage).messageId;
+    const own = raw === undefined ? null : firstId(raw);
+    ownIds[rank[i] as number] = own;
+    if (own !== null && !containerOf.has(own)) containerOf.set(own, rank[i] as number);
+  }
+
+  // Reference chains, in canonical order.
+  const chains: string[][] = new Array(n);
+  let capacity = n;
+  for (let c = 0; c < n; c++) {
+    const chain = referenceChain(sorted[c] as ThreadableMessage, ownIds[c] as string | null);
+    chains[c] = chain;
+    capacity += chain.length;
+  }
+
+  // Links. Phantoms get container numbers from n upwards.
+  const parent = new Int32Array(capacity).fill(-1);
+  const phantomIds: string[] = [];
+  let count = n;
+  const container = (id: string): number => {
+    let k = containerOf.get(id);
+    if (k === undefined) {
+      k = count++;
+      containerOf.set(id, k);
+      phantomIds.push(id);
+    }
+    return k;
+  };
+  const path: number[] = [];
+  for (let c = 0; c < n; c++) {
+    const chain = chains[c] as string[];
+    if (chain.length === 0) continue;
+    path.length = 0;
+    for (const id of chain) path.push(container(id));
+    for (let j = 1; j < path.length; j++) {
+      const up = path[j - 1] as number;
+      const child = path[j] as number;
+      if (up !== child && child !== c && parent[child] === -1) parent[child] = up;
+    }
+    // The message's own headers win over links that other messages' References made.
+    parent[c] = path[path.length - 1] as number;
+  }
+
+  breakCycles(parent, count, (a, b) => {
+    if (a < n || b < n) return a < b; // real messages first, in canonical order
+    return (phantomIds[a - n] as string) < (phantomIds[b - n] as string);
+  });
+  const { root: treeRoot, depth, realAbove } = describeForest(parent, count, n);
+
+  // Header threads: one per tree that holds a real message.
+  const threadOf = new Int32Array(n).fill(-1);
+  const threadRoot: number[] = [];
+  const threadOfTree = new Map<number, number>();
+  const headerless: number[] = [];
+  for (let c = 0; c < n; c++) {
+    const own = ownIds[c] as string | null;
+    const ownsId = own !== null && containerOf.get(own) === c;
+    if (!ownsId && (chains[c] as string[]).length === 0) {
+      headerless.push(c);
+      continue;
+    }
+    const tree = treeRoot[c] as number;
+    let t = threadOfTree.get(tree);
+    if (t === undefined) {
+      t = threadRoot.length;
+      threadOfTree.set(tree, t);
+      threadRoot.push(c);
+    } else {
+      const current = threadRoot[t] as number;
+      // Ascending c: the first candidate wins ties (earliest by date, then id).
+      const better = prune
+        ? realAbove[c] === 0 && realAbove[current] === 1
+        : (depth[c] as number) < (depth[current] as number);
+      if (better) threadRoot[t] = c;
+    }
+    threadOf[c] = t;
+  }
+
+  if (headerless.length > 0) {
+    if (subjectMerge) {
+      assignBySubject(headerless, threadRoot, threadOf, times, sorted, options?.subjectPrefixes);
+    } else {
+      for (const c of headerless) {
+        threadOf[c] = threadRoot.length;
+        threadRoot.push(c);
+      }
+    }
+  }
+
+  // Members in canonical order; threads by first member's date, then root id.
+  const members: number[][] = threadRoot.map(() => []);
+  for (let c = 0; c < n; c++) (members[threadOf[c] as number] as number[]).push(c);
+  const threadOrder = threadRoot.map((_, t) => t);
+  threadOrder.sort((a, b) => {
+    const byTime = compare(
+      times[(members[a] as number[])[0] as number] as number,
+      times[(members[b] as number[])[0] as number] as number,
+    );
+    if (byTime !== 0) return byTime;
+    const ra = threadRoot[a] as number;
+    const rb = threadRoot[b] as number;
+    const byId = compare((sorted[ra] as ThreadableMessage).id, (sorted[rb] as ThreadableMessage).id);
+    return byId !== 0 ? byId : ra - rb;
+  });
+  return threadOrder.map((t) => ({
+    root: (sorted[threadRoot[t] as number] as ThreadableMessage).id,
+    messages: (members[t] as number[]).map((c) => (sorted[c] as ThreadableMessage).id),
+  }));
+}
+
+/**
+ * Subject fallback: gives every headerless message (ascending canonical order) a thread in
+ * `threadOf`, adding new threads to `threadRoot` as needed.
+ */
+function assignBySubject(
+  headerless: readonly number[],
+  threadRoot: number[],
+  threadOf: Int32Array,
+  times: Float64Array,
+  sorted: readonly ThreadableMessage[],
+  subjectPrefixes: readonly string[] | undefined,
+): void {
+  const options = subjectPrefixes === undefined ? undefined : { subjectPrefixes };
+  const keys = new Map<string, string>();
+  const keyOf = (subject: string | undefined): string => {
+    if (subject === undefined || subject.length === 0) return "";
+    let key = keys.get(subject);
+    if (key === undefined) {
+      key = baseSubject(subject, options).toLowerCase();
+      keys.set(subject, key);
+    }
+    return key;
+  };
+
+  // Header threads by their root's base subject; each list sorted by (start, root id).
+  const wanted = new Set<string>();
+  for (const c of headerless) {
+    const key = keyOf((sorted[c] as ThreadableMessage).subject);
+    if (key.length > 0) wanted.add(key);
+  }
+  const headerThreads = threadRoot.length;
+  const start = new Float64Array(headerThreads).fill(Number.POSITIVE_INFINITY);
+  const seen = new Uint8Array(headerThreads);
+  for (let c = 0; c < threadOf.length; c++) {
+    const t = threadOf[c] as number;
+    if (t >= 0 && seen[t] === 0) {
+      seen[t] = 1;
+      start[t] = times[c] as number;
+    }
+  }
+  const candidates = new Map<string, number[]>();
+  if (wanted.size > 0) {
+    for (let t = 0; t < headerThreads; t++) {
+      const key = keyOf((sorted[threadRoot[t] as number] as ThreadableMessage).subject);
+      if (!wanted.has(key)) continue;
+      const list = candidates.get(key);
+      if (list === undefined) candidates.set(key, [t]);
+      else list.push(t);
+    }
+    for (const list of candidates.values()) {
+      list.sort((a, b) => {
+        const byTime = compare(start[a] as number, start[b] as number);
+        if (byTime !== 0) return byTime;
+        return (
+          compare(
+            (sorted[threadRoot[a] as number] as ThreadableMessage).id,
+            (sorted[threadRoot[b] as number] as ThreadableMessage).id,
+          ) || a - b
+        );
+      });
+    }
+  }
+
+  const ownGroups = new Map<string, number>();
+  for (const c of headerless) {
+    const key = keyOf((sorted[c] as ThreadableMessage).subject);
+    const list = key.length > 0 ? candidates.get(key) : undefined;
+    if (list !== undefined) {
+      threadOf[c] = list[latestAtOrBefore(list, start, times[c] as number)] as number;
+      continue;
+    }
+    const existing = key.length > 0 ? ownGroups.get(key) : undefined;
+    if (existing !== undefined) {
+      threadOf[c] = existing;
+      continue;
+    }
+    const t = threadRoot.length;
+    threadRoot.push(c);
+    threadOf[c] = t;
+    if (key.length > 0) ownGroups.set(key, t);
+  }
+}
+
+/** Index in `list` (sorted by `start`) of the last thread starting at or before `time`, else 0. */
+function latestAtOrBefore(list: readonly number[], start: Float64Array, time: number): number {
+  let lo = 0;
+  let hi = list.length; // first index whose start is after `time`
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((start[list[mid] as number] as number) <= time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : lo - 1;
+}
