@@ -413,3 +413,42 @@ describe("threadEmails properties", () => {
     expect(groups(wide)).toEqual([["w", "v"]]);
   });
 });
+
+describe("docs/email-threading.md worked example", () => {
+  it("gives the documented result", () => {
+    const messages: ThreadableMessage[] = [
+      { id: "e1", messageId: "<j1@mail.pl>", subject: "Wniosek LN-7781", date: "2026-04-01T09:00:00Z" },
+      {
+        id: "e2",
+        messageId: "<a1@bank.pl>",
+        inReplyTo: "<j1@mail.pl>",
+        references: ["<j1@mail.pl>"],
+        subject: "Re: Wniosek LN-7781",
+        date: "2026-04-01T10:00:00Z",
+      },
+      {
+        id: "e3",
+        messageId: "<j2@mail.pl>",
+        inReplyTo: "<a1@bank.pl>",
+        subject: "Odp: Re: Wniosek LN-7781",
+        date: "2026-04-01T12:00:00Z",
+      },
+      {
+        id: "e4",
+        messageId: "<j3@mail.pl>",
+        inReplyTo: "<a2@bank.pl>",
+        references: ["<j1@mail.pl> <a2@bank.pl>"],
+        subject: "Odp: Wniosek LN-7781",
+        date: "2026-04-02T08:00:00Z",
+      },
+      { id: "e5", subject: "Odp：wniosek ln-7781", date: "2026-04-02T09:00:00Z" },
+      { id: "e6", messageId: "<x1@shop.pl>", subject: "Your order", date: "2026-04-01T11:00:00Z" },
+    ];
+    const expected = [
+      { root: "e1", messages: ["e1", "e2", "e3", "e4", "e5"] },
+      { root: "e6", messages: ["e6"] },
+    ];
+    expect(threadEmails(messages)).toEqual(expected);
+    expect(threadEmails([...messages].reverse(), { prunePhantoms: false })).toEqual(expected);
+  });
+});

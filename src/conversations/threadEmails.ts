@@ -118,42 +118,36 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
     if (own !== null && !containerOf.has(own)) containerOf.set(own, rank[i] as number);
   }
 
-  // Reference chains, in canonical order.
-  const chains: string[][] = new Array(n);
-  let capacity = n;
-  for (let c = 0; c < n; c++) {
-    const chain = referenceChain(sorted[c] as ThreadableMessage, ownIds[c] as string | null);
-    chains[c] = chain;
-    capacity += chain.length;
-  }
-
-  // Links. Phantoms get container numbers from n upwards.
-  const parent = new Int32Array(capacity).fill(-1);
+  // Links, in canonical order. Phantoms get container numbers from n upwards.
+  const parentLinks: number[] = new Array(n).fill(-1);
+  const refCount = new Int32Array(n);
   const phantomIds: string[] = [];
-  let count = n;
-  const container = (id: string): number => {
-    let k = containerOf.get(id);
-    if (k === undefined) {
-      k = count++;
-      containerOf.set(id, k);
-      phantomIds.push(id);
-    }
-    return k;
-  };
   const path: number[] = [];
   for (let c = 0; c < n; c++) {
-    const chain = chains[c] as string[];
+    const chain = referenceChain(sorted[c] as ThreadableMessage, ownIds[c] as string | null);
+    refCount[c] = chain.length;
     if (chain.length === 0) continue;
     path.length = 0;
-    for (const id of chain) path.push(container(id));
+    for (const id of chain) {
+      let k = containerOf.get(id);
+      if (k === undefined) {
+        k = parentLinks.length;
+        parentLinks.push(-1);
+        containerOf.set(id, k);
+        phantomIds.push(id);
+      }
+      path.push(k);
+    }
+    // Consecutive References ids link ancestor -> child unless the child already has a parent.
     for (let j = 1; j < path.length; j++) {
-      const up = path[j - 1] as number;
       const child = path[j] as number;
-      if (up !== child && child !== c && parent[child] === -1) parent[child] = up;
+      if (parentLinks[child] === -1) parentLinks[child] = path[j - 1] as number;
     }
     // The message's own headers win over links that other messages' References made.
-    parent[c] = path[path.length - 1] as number;
+    parentLinks[c] = path[path.length - 1] as number;
   }
+  const count = parentLinks.length;
+  const parent = Int32Array.from(parentLinks);
 
   breakCycles(parent, count, (a, b) => {
     if (a < n || b < n) return a < b; // real messages first, in canonical order
@@ -169,7 +163,7 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
   for (let c = 0; c < n; c++) {
     const own = ownIds[c] as string | null;
     const ownsId = own !== null && containerOf.get(own) === c;
-    if (!ownsId && (chains[c] as string[]).length === 0) {
+    if (!ownsId && refCount[c] === 0) {
       headerless.push(c);
       continue;
     }

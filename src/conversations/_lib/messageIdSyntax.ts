@@ -140,6 +140,7 @@ export function referenceChain(headers: ReferenceHeaders, ownId: string | null):
 
 /** Removes earlier occurrences of repeated ids, keeping each id at its last position. */
 function dedupeKeepLast(ids: string[]): string[] {
+  if (!hasDuplicates(ids)) return ids;
   const seen = new Set<string>();
   const reversed: string[] = [];
   for (let i = ids.length - 1; i >= 0; i--) {
@@ -148,6 +149,15 @@ function dedupeKeepLast(ids: string[]): string[] {
     seen.add(id);
     reversed.push(id);
   }
-  if (reversed.length === ids.length) return ids;
   return reversed.reverse();
+}
+
+/** Whether a list holds a repeated id; allocation-free for the short lists real headers have. */
+function hasDuplicates(ids: readonly string[]): boolean {
+  if (ids.length > 16) return new Set(ids).size !== ids.length;
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i] as string;
+    for (let j = 0; j < i; j++) if (ids[j] === id) return true;
+  }
+  return false;
 }
