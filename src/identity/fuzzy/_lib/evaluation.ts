@@ -1,0 +1,146 @@
+/**
+ * Quality measurement for the fuzzy matcher (used by the benchmark and the regression test; not
+ * part of the public API): CSV parsing, clustering by connected components, pairwise metrics.
+ */
+import type { FuzzyRecord } from "../types.js";
+
+/** Parses CSV text (RFC 4180 quotes; cells trimmed) into rows of named cells. */
+export function parseCsv(text: string): Array<Record<string, string>> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(cell.trim());
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell.trim());
+      if (row.length > 1 || row[0] !== "") rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += ch;
+  }
+  if (cell !== "" || row.length > 0) rows.push([...row, cell.trim()]);
+  const [header, ...body] = rows;
+  if (header === undefined) return [];
+  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ""])));
+}
+
+/** Groups ids into clusters: connected components of the given links. Returns id -> cluster root. */
+export function connectedComponents(
+  ids: readonly string[],
+  links: Iterable<readonly [string, string]>,
+): Map<string, string> {
+  const parent = new Map<string, string>(ids.map((id) => [id, id]));
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    while (parent.get(x) !== root) {
+      const next = parent.get(x)!;
+      parent.set(x, root);
+      x = next;
+    }
+    return root;
+  };
+  for (const [a, b] of links) {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra < rb) parent.set(rb, ra);
+    else if (rb < ra) parent.set(ra, rb);
+  }
+  return new Map(ids.map((id) => [id, find(id)]));
+}
+
+/** Pairwise precision, recall and F1 of a predicted clustering against the true one. */
+export function pairwiseQuality(
+  predicted: ReadonlyMap<string, string>,
+  truth: ReadonlyMap<string, string>,
+): { precision: number; recall: number; f1: number; truePairs: number; predictedPairs: number } {
+  const pairsIn = (groups: Map<string, number>) => [...groups.values()].reduce((s, k) => s + (k * (k - 1)) / 2, 0);
+  const count = (key: (id: string) => string) => {
+    const groups = new Map<string, number>();
+    for (const id of truth.keys()) groups.set(key(id), (groups.get(key(id)) ?? 0) + 1);
+    return groups;
+  };
+  const predictedPairs = pairsIn(count((id) => predicted.get(id) ?? id));
+  const truePairs = pairsIn(count((id) => truth.get(id)!));
+  const both = pairsIn(count((id) => `${predicted.get(id) ?? id}\u0000${truth.get(id)!}`));
+  const precision = predictedPairs === 0 ? 1 : both / predictedPairs;
+  const recall = truePairs === 0 ? 1 : both / truePairs;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1, truePairs, predictedPairs };
+}
+
+/** A labelled data set: records, the true cluster of each id, and an exact-match key per record. */
+export interface LabelledData {
+  records: FuzzyRecord[];
+  truth: Map<string, string>;
+  /** Exact identifier per record (email, social security id) for the exact-match baseline, if any. */
+  exact: Map<string, string>;
+}
+
+/** The splink `fake_1000.csv` data set. */
+export function splinkFake1000(csv: string): LabelledData {
+  const records: FuzzyRecord[] = [];
+  const truth = new Map<string, string>();
+  const exact = new Map<string, string>();
+  for (const row of parseCsv(csv)) {
+    const id = row.unique_id!;
+    records.push({
+      id,
+      traits: { first_name: row.first_name, surname: row.surname, dob: row.dob, city: row.city, email: row.email },
+    });
+    truth.set(id, row.cluster!);
+    if (row.email) exact.set(id, row.email.toLowerCase());
+  }
+  return { records, truth, exact };
+}
+
+/** The FEBRL `dataset3.csv` data set: the true person is N of `rec-N-org` / `rec-N-dup-k`. */
+export function febrl(csv: string): LabelledData {
+  const records: FuzzyRecord[] = [];
+  const truth = new Map<string, string>();
+  const exact = new Map<string, string>();
+  for (const row of parseCsv(csv)) {
+    const id = row.rec_id!;
+    records.push({
+      id,
+      traits: {
+        given_name: row.given_name,
+        surname: row.surname,
+        address: [row.street_number, row.address_1].filter(Boolean).join(" "),
+        address_2: row.address_2,
+        suburb: row.suburb,
+        postcode: row.postcode,
+        state: row.state,
+        date_of_birth: row.date_of_birth,
+        soc_sec_id: row.soc_sec_id,
+      },
+    });
+    truth.set(id, /^rec-(\d+)-/.exec(id)?.[1] ?? id);
+    if (row.soc_sec_id) exact.set(id, row.soc_sec_id);
+  }
+  return { records, truth, exact };
+}
+
+/** Links between records that share the same exact key. */
+export function exactLinks(exact: ReadonlyMap<string, string>): Array<[string, string]> {
+  const first = new Map<string, string>();
+  const links: Array<[string, string]> = [];
+  for (const [id, key] of exact) {
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, id);
+    else links.push([seen, id]);
+  }
+  return links;
+}

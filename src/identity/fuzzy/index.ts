@@ -1,0 +1,16 @@
+export { blockingKeys } from "./blockingKeys.js";
+export { DEFAULT_LEVEL_PROBABILITIES } from "./DEFAULT_LEVEL_PROBABILITIES.js";
+export { type EstimateParametersOptions, estimateParameters } from "./estimateParameters.js";
+export { matchPair } from "./matchPair.js";
+export { suggestMatches } from "./suggestMatches.js";
+export type {
+  BlockingRule,
+  ComparisonLevel,
+  FieldKind,
+  FieldOutcome,
+  FuzzyMatchOptions,
+  FuzzyParameters,
+  FuzzyRecord,
+  LevelProbabilities,
+  MatchSuggestion,
+} from "./types.js";
