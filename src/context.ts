@@ -1,0 +1,549 @@
+/**
+ * `createCustomerContext()`: the shell. It validates inputs at the edge, runs every operation in
+ * one storage transaction, calls the pure core, and delivers events after the commit.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  AdapterInvalidError,
+  ClosedError,
+  InvalidInputError,
+  isCustomerContextError,
+  StorageFailureError,
+} from "./errors.js";
+import { compileIdentityOptions } from "./identity/rules.js";
+import {
+  AuditRange,
+  ConsentInput,
+  InteractionInput,
+  ObservationInput,
+  OfferInput,
+  OperatorReason,
+  PresentationInput,
+} from "./schema/inputs.js";
+import { ConversationOptions, IdentityOptions, OfferOptions } from "./schema/options.js";
+import type {
+  Consent,
+  Conversation,
+  CustomerContextEvent,
+  CustomerSnapshot,
+  IdentifyResult,
+  OfferVersion,
+  Profile,
+  RecordResult,
+  Violation,
+} from "./schema/outputs.js";
+import { parseInput } from "./schema/parse.js";
+import { type Customer, CustomerRef, Id, Identifier, toIso } from "./schema/primitives.js";
+import * as conversations from "./shell/conversations.js";
+import { type ConversationEnv, compileConversationOptions } from "./shell/conversations.js";
+import * as identity from "./shell/identity.js";
+import * as offers from "./shell/offers.js";
+import { compileOfferOptions, type OfferEnv } from "./shell/offers.js";
+import { memoryAdapter } from "./storage/memory.js";
+import {
+  REQUIRED_ADAPTER_MEMBERS,
+  REQUIRED_TRANSACTION_METHODS,
+  type StorageAdapter,
+  type StorageTransaction,
+} from "./storage/port.js";
+
+/** Options of {@link createCustomerContext}. */
+export interface CustomerContextOptions {
+  /** Where evidence and derived state live. Default: a new in-memory adapter. */
+  storage?: StorageAdapter;
+  /** Identifier types, limits, priority, blocked values, default phone region, fuzzy matching. */
+  identity?: z.input<typeof IdentityOptions>;
+  /** Continuation window, reopen window, SLA, case-reference pattern, subject prefixes. */
+  conversations?: z.input<typeof ConversationOptions>;
+  /** Built-in rule options (`false` switches a rule off) and custom rules. */
+  offers?: offers.OfferOptionsInput;
+  /** The time source for operations without an explicit time. Default: `() => new Date()`. */
+  clock?: () => Date;
+  /** Called when a subscriber throws; the error never reaches the operation. Default: console.error. */
+  onListenerError?: (error: unknown, event: CustomerContextEvent) => void;
+}
+
+const ContextOptionsSchema = z.strictObject({
+  storage: z.custom<StorageAdapter>((v) => typeof v === "object" && v !== null, "must be a storage adapter").optional(),
+  identity: IdentityOptions.optional(),
+  conversations: ConversationOptions.optional(),
+  offers: OfferOptions.optional(),
+  clock: z.custom<() => Date>((v) => typeof v === "function", "must be a function returning a Date").optional(),
+  onListenerError: z.custom<(e: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
+});
+
+/** A subscriber of {@link CustomerContext.subscribe}. */
+export type CustomerContextListener = (event: CustomerContextEvent) => void;
+
+/** The customer context: every method returns a Promise. */
+export type CustomerContext = ReturnType<typeof createCustomerContext>;
+
+/**
+ * Creates a customer context over a storage adapter (in memory by default).
+ *
+ * @param options - storage, identity, conversations, offers, clock
+ * @returns the context
+ * @throws {InvalidInputError} when an option is invalid (the `details` name the field)
+ * @throws {AdapterInvalidError} when the adapter lacks a required member (all are listed)
+ *
+ * @example
+ * ```ts
+ * import { createCustomerContext } from "customer-context";
+ * const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
+ * const { profileId } = await cc.identify({ identifiers: [{ type: "email", value: "Jan@X.pl" }] });
+ * const view = await cc.context({ profileId });
+ * ```
+ */
+export function createCustomerContext(options: CustomerContextOptions = {}) {
+  const parsed = parseInput(ContextOptionsSchema, options, "options");
+  const storage = parsed.storage ?? memoryAdapter();
+  assertAdapter(storage);
+  const identityOptions = compileIdentityOptions(parsed.identity);
+  const conversationOptions = compileConversationOptions(parsed.conversations);
+  const offerOptions = compileOfferOptions(parsed.offers);
+  const clock = parsed.clock ?? (() => new Date());
+  const onListenerError =
+    parsed.onListenerError ??
+    ((error: unknown, event: CustomerContextEvent) =>
+      console.error(`customer-context: a listener of ${event.type} threw`, error));
+  const listeners = new Set<CustomerContextListener>();
+  let closed = false;
+  let transactionChecked = false;
+
+  type Env = ConversationEnv & OfferEnv;
+  const now = () => clock().toISOString();
+
+  function deliver(events: readonly CustomerContextEvent[]): void {
+    for (const event of events) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(event);
+        } catch (error) {
+          onListenerError(error, event);
+        }
+      }
+    }
+  }
+
+  async function run<T>(write: boolean, fn: (env: Env) => Promise<T>): Promise<T> {
+    if (closed) throw new ClosedError();
+    const events: CustomerContextEvent[] = [];
+    let result: T;
+    try {
+      result = await storage.transaction(
+        async (tx) => {
+          if (!transactionChecked) {
+            checkTransaction(storage.name, tx);
+            transactionChecked = true;
+          }
+          events.length = 0;
+          const env: Env = {
+            tx,
+            events,
+            now,
+            options: identityOptions,
+            conversations: conversationOptions,
+            offers: offerOptions,
+          };
+          const value = await fn(env);
+          if (write && storage.capabilities.events && tx.appendEvent) {
+            for (const event of events) await tx.appendEvent(event.type, event.at, JSON.parse(JSON.stringify(event)));
+          }
+          return value;
+        },
+        { readOnly: !write },
+      );
+    } catch (error) {
+      if (isCustomerContextError(error)) throw error;
+      throw new StorageFailureError(storage.name, error);
+    }
+    deliver(events);
+    return result;
+  }
+  const write = <T>(fn: (env: Env) => Promise<T>) => run(true, fn);
+  const read = <T>(fn: (env: Env) => Promise<T>) => run(false, fn);
+
+  const context = {
+    /** The storage adapter in use. */
+    storage,
+
+    /**
+     * Records that identifiers were seen together, and resolves them to a profile.
+     *
+     * @example
+     * ```ts
+     * await cc.identify({ identifiers: [{ type: "email", value: "jan@x.pl" }, { type: "phone", value: "+48 601 234 567" }], channel: "web" });
+     * ```
+     */
+    async identify(input: z.input<typeof ObservationInput>): Promise<IdentifyResult> {
+      const obs = parseInput(ObservationInput, input, "observation");
+      const normalized = identity.normalizeObservation(obs.identifiers, identityOptions);
+      identity.assertUsable(normalized);
+      const at = obs.at === undefined ? now() : toIso(obs.at);
+      return write(async (env) => {
+        const result = await identity.observe(env, {
+          identifiers: normalized.identifiers,
+          at,
+          ...(obs.channel !== undefined ? { channel: obs.channel } : {}),
+          ...(obs.source !== undefined ? { source: obs.source } : {}),
+          ...(obs.traits !== undefined ? { traits: obs.traits } : {}),
+        });
+        await conversations.restitchAfter(env, result.change);
+        return {
+          profileId: result.profileId,
+          created: result.created,
+          merged: result.merged,
+          refused: [...normalized.refused, ...result.refused],
+        };
+      });
+    },
+
+    /**
+     * Records an interaction in any channel; idempotent on `(channel, externalId)` and on email Message-ID.
+     *
+     * @example
+     * ```ts
+     * await cc.record({ channel: "phone", direction: "inbound", at: "2026-04-02T10:00:00Z",
+     *   customer: [{ type: "phone", value: "+48601234567" }], text: "About my loan application" });
+     * ```
+     */
+    async record(input: z.input<typeof InteractionInput>): Promise<RecordResult> {
+      const parsed = parseInput(InteractionInput, input, "interaction");
+      const prepared = conversations.prepareInteraction(parsed, identityOptions, conversationOptions);
+      return write((env) => conversations.recordInteraction(env, prepared));
+    },
+
+    /**
+     * What an agent in any channel needs: profile, identifiers, conversations, timeline, offers, alerts.
+     * Returns `null` for an unknown customer.
+     *
+     * @example
+     * ```ts
+     * const view = await cc.context({ identifier: { type: "phone", value: "+48601234567" } });
+     * view?.timeline.map((i) => i.channel); // ["web", "phone", "email", "store"]
+     * ```
+     */
+    async context(ref: z.input<typeof CustomerRef>): Promise<CustomerSnapshot | null> {
+      const r = parseInput(CustomerRef, ref, "customer reference");
+      return read(async (env) => {
+        const id = await refToProfileId(env.tx, r);
+        return id ? conversations.snapshot(env, id, (profile) => offers.presentationsOf(env, profile)) : null;
+      });
+    },
+
+    profiles: {
+      /**
+       * A profile by id (absorbed ids resolve to the surviving profile) or by identifier; `null` if unknown.
+       *
+       * @example
+       * ```ts
+       * const profile = await cc.profiles.get({ identifier: { type: "email", value: "jan@x.pl" } });
+       * ```
+       */
+      async get(ref: z.input<typeof CustomerRef>): Promise<Profile | null> {
+        const r = parseInput(CustomerRef, ref, "customer reference");
+        return read(async (env) => {
+          const id = await refToProfileId(env.tx, r);
+          return id ? identity.readProfile(env.tx, id) : null;
+        });
+      },
+
+      /**
+       * The profile holding an identifier; `null` if unknown.
+       *
+       * @example
+       * ```ts
+       * const profile = await cc.profiles.find({ type: "phone", value: "601 234 567" });
+       * ```
+       */
+      async find(identifier: z.input<typeof Identifier>): Promise<Profile | null> {
+        return context.profiles.get({ identifier });
+      },
+
+      /**
+       * The evidence path that links every identifier of a profile, and what was refused.
+       *
+       * @example
+       * ```ts
+       * const why = await cc.profiles.explain(profileId);
+       * why.edges[0]; // { kind: "observation", from, to, at, channel, source, ... }
+       * ```
+       */
+      async explain(profileId: string) {
+        const id = parseInput(Id, profileId, "profile id");
+        return read((env) => identity.explainProfile(env, id));
+      },
+
+      /**
+       * Merges two profiles as operator evidence. Refused (and nothing written) when it would break a rule.
+       *
+       * @example
+       * ```ts
+       * await cc.profiles.merge(a, b, { reason: "Same customer, confirmed by phone" });
+       * ```
+       */
+      async merge(a: string, b: string, decision: z.input<typeof OperatorReason>): Promise<{ profileId: string }> {
+        const ida = parseInput(Id, a, "profile id a");
+        const idb = parseInput(Id, b, "profile id b");
+        const d = parseInput(OperatorReason, decision, "merge decision");
+        return write(async (env) => {
+          const result = await identity.mergeProfiles(env, ida, idb, { ...d, at: now() });
+          await conversations.restitchAfter(env, result.change);
+          return { profileId: result.profileId };
+        });
+      },
+
+      /**
+       * Detaches an identifier, and everything linked only through it, into its own profile. Sticky.
+       *
+       * @example
+       * ```ts
+       * await cc.profiles.unmerge(profileId, { type: "phone", value: "+48221234567" }, { reason: "Shared family phone" });
+       * ```
+       */
+      async unmerge(
+        profileId: string,
+        identifier: z.input<typeof Identifier>,
+        decision: z.input<typeof OperatorReason>,
+      ): Promise<{ profileId: string; detachedProfileId: string }> {
+        const id = parseInput(Id, profileId, "profile id");
+        const ident = parseInput(Identifier, identifier, "identifier");
+        const d = parseInput(OperatorReason, decision, "unmerge decision");
+        const key = identity.keyOf(ident, identityOptions);
+        return write(async (env) => {
+          const result = await identity.unmergeIdentifier(env, id, key, { ...d, at: now() });
+          await conversations.restitchAfter(env, result.change);
+          return { profileId: result.profileId, detachedProfileId: result.detachedProfileId };
+        });
+      },
+
+      /**
+       * Erases a profile with its identifiers, evidence, interactions, conversations, consents and
+       * presentations (GDPR erasure). Returns false when the customer is unknown.
+       *
+       * @example
+       * ```ts
+       * await cc.profiles.forget({ identifier: { type: "email", value: "jan@x.pl" } });
+       * ```
+       */
+      async forget(ref: z.input<typeof CustomerRef>): Promise<boolean> {
+        const r = parseInput(CustomerRef, ref, "customer reference");
+        return write(async (env) => {
+          const id = await refToProfileId(env.tx, r);
+          if (!id) return false;
+          await conversations.forgetProfileData(env, id);
+          await offers.forgetProfileData(env, id);
+          const result = await identity.forgetProfile(env, id, now());
+          await conversations.restitchAfter(env, result.change);
+          return true;
+        });
+      },
+    },
+
+    conversations: {
+      /**
+       * A conversation by id (a merged-away id resolves to its target); `null` if unknown.
+       *
+       * @example
+       * ```ts
+       * const conversation = await cc.conversations.get(conversationId);
+       * ```
+       */
+      async get(id: string): Promise<Conversation | null> {
+        const cid = parseInput(Id, id, "conversation id");
+        return read((env) => conversations.getConversation(env.tx, cid));
+      },
+
+      /**
+       * A customer's conversations, oldest first.
+       *
+       * @example
+       * ```ts
+       * const list = await cc.conversations.list({ identifier: { type: "email", value: "jan@x.pl" } });
+       * ```
+       */
+      async list(ref: z.input<typeof CustomerRef>): Promise<Conversation[]> {
+        const r = parseInput(CustomerRef, ref, "customer reference");
+        return read(async (env) => {
+          const id = await refToProfileId(env.tx, r);
+          return id ? conversations.listConversations(env.tx, id) : [];
+        });
+      },
+
+      /**
+       * Merges conversation `a` into `b` (operator evidence); `a` then resolves to `b`.
+       *
+       * @example
+       * ```ts
+       * await cc.conversations.merge(duplicateId, mainId);
+       * ```
+       */
+      async merge(a: string, b: string): Promise<Conversation> {
+        const ida = parseInput(Id, a, "conversation id a");
+        const idb = parseInput(Id, b, "conversation id b");
+        return write((env) => conversations.mergeConversations(env, ida, idb));
+      },
+
+      /**
+       * Resolves (closes) a conversation.
+       *
+       * @example
+       * ```ts
+       * await cc.conversations.resolve(conversationId);
+       * ```
+       */
+      async resolve(id: string): Promise<Conversation> {
+        const cid = parseInput(Id, id, "conversation id");
+        return write((env) => conversations.resolveConversation(env, cid));
+      },
+    },
+
+    /**
+     * Records a per-channel, per-purpose consent decision. The latest decision wins.
+     *
+     * @example
+     * ```ts
+     * await cc.consent({ customer: [{ type: "email", value: "jan@x.pl" }], channel: "email", granted: false, at: "2026-04-01T00:00:00Z" });
+     * ```
+     */
+    async consent(input: z.input<typeof ConsentInput>): Promise<Consent> {
+      const c = parseInput(ConsentInput, input, "consent");
+      return write(async (env) => {
+        const profileId = await resolveCustomer(env, c.customer, toIso(c.at));
+        return offers.recordConsent(env, profileId, c);
+      });
+    },
+
+    offers: {
+      /**
+       * Defines an offer, or a new version of it.
+       *
+       * @example
+       * ```ts
+       * await cc.offers.define({ id: "loan-2026", name: "Personal loan", category: "marketing", terms: { apr: 5.9 } });
+       * ```
+       */
+      async define(input: z.input<typeof OfferInput>): Promise<OfferVersion> {
+        const o = parseInput(OfferInput, input, "offer");
+        return write((env) => offers.defineOffer(env, o));
+      },
+
+      /**
+       * Records what a customer was shown or told, and returns the violations it caused.
+       *
+       * @example
+       * ```ts
+       * const { violations } = await cc.offers.present({ customer: [{ type: "phone", value: "+48601234567" }],
+       *   offerId: "loan-2026", channel: "phone", at: "2026-04-03T09:00:00Z", terms: { apr: 6.9 } });
+       * ```
+       */
+      async present(
+        input: z.input<typeof PresentationInput>,
+      ): Promise<{ presentationId: string; violations: Violation[] }> {
+        const p = parseInput(PresentationInput, input, "presentation");
+        return write(async (env) => {
+          const profileId = await resolveCustomer(env, p.customer, toIso(p.at));
+          return offers.present(env, profileId, p);
+        });
+      },
+
+      /**
+       * Evaluates a presentation before it is made. Writes nothing.
+       *
+       * @example
+       * ```ts
+       * const { ok, violations } = await cc.offers.check({ customer: { profileId }, offerId: "loan-2026",
+       *   channel: "web", at: new Date(), terms: { apr: 5.9 } });
+       * ```
+       */
+      async check(input: z.input<typeof PresentationInput>): Promise<{ ok: boolean; violations: Violation[] }> {
+        const p = parseInput(PresentationInput, input, "presentation");
+        return read(async (env) => offers.check(env, p));
+      },
+
+      /**
+       * Re-evaluates recorded presentations (optionally in a time range) and returns every violation.
+       *
+       * @example
+       * ```ts
+       * const violations = await cc.offers.audit({ from: "2026-04-01T00:00:00Z" });
+       * ```
+       */
+      async audit(range: z.input<typeof AuditRange> = {}): Promise<Violation[]> {
+        const r = parseInput(AuditRange, range, "audit range");
+        return read((env) =>
+          offers.audit(env, {
+            ...(r.from !== undefined ? { from: toIso(r.from) } : {}),
+            ...(r.to !== undefined ? { to: toIso(r.to) } : {}),
+          }),
+        );
+      },
+    },
+
+    /**
+     * Subscribes to events (delivered after each change commits). Returns an unsubscribe function.
+     *
+     * @example
+     * ```ts
+     * const stop = cc.subscribe((event) => { if (event.type === "profile.merged") console.log(event.absorbed); });
+     * stop();
+     * ```
+     */
+    subscribe(listener: CustomerContextListener): () => void {
+      if (typeof listener !== "function") {
+        throw new InvalidInputError("listener", [{ path: "", message: "must be a function" }]);
+      }
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    /**
+     * Closes the context and its storage adapter. Further calls fail with `closed`.
+     *
+     * @example
+     * ```ts
+     * await cc.close();
+     * ```
+     */
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      await storage.close();
+    },
+  };
+
+  async function refToProfileId(tx: StorageTransaction, ref: CustomerRef): Promise<string | null> {
+    if ("profileId" in ref) return identity.resolveProfileId(tx, ref.profileId);
+    return identity.profileIdOfIdentifier(tx, ref.identifier, identityOptions);
+  }
+
+  async function resolveCustomer(env: Env, customer: Customer, at: string): Promise<string> {
+    return conversations.resolveCustomerInTx(env, customer, at);
+  }
+
+  return context;
+}
+
+function assertAdapter(adapter: StorageAdapter): void {
+  const missing: string[] = [];
+  for (const member of REQUIRED_ADAPTER_MEMBERS) {
+    const value = (adapter as unknown as Record<string, unknown>)[member];
+    if (value === undefined || value === null) missing.push(member);
+    else if ((member === "transaction" || member === "close") && typeof value !== "function") missing.push(member);
+  }
+  const caps = (adapter as unknown as { capabilities?: Record<string, unknown> }).capabilities;
+  if (caps && caps.transactions !== true) missing.push("capabilities.transactions");
+  if (missing.length > 0) throw new AdapterInvalidError(String(adapter.name ?? "unnamed"), missing);
+}
+
+function checkTransaction(name: string, tx: StorageTransaction): void {
+  const missing = REQUIRED_TRANSACTION_METHODS.filter(
+    (m) => typeof (tx as unknown as Record<string, unknown>)[m] !== "function",
+  ).map((m) => `transaction.${m}`);
+  if (missing.length > 0) throw new AdapterInvalidError(name, missing);
+}

@@ -1,0 +1,13 @@
+export { type BaseSubjectOptions, baseSubject, DEFAULT_SUBJECT_PREFIXES } from "./baseSubject.js";
+export { DEFAULT_CASE_REF_PATTERN, findCaseRef } from "./findCaseRef.js";
+export { type MessageHeaders, normalizeMessageId, parseMessageIds, referencedIds } from "./messageId.js";
+export {
+  conversationIdFor,
+  type StitchDecision,
+  type StitchedConversation,
+  type StitchInteraction,
+  type StitchOptions,
+  type StitchRule,
+  stitchConversations,
+} from "./stitchConversations.js";
+export { type EmailThread, type ThreadableMessage, type ThreadEmailsOptions, threadEmails } from "./threadEmails.js";

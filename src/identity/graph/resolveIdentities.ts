@@ -1,0 +1,250 @@
+import { compareStrings, stableId } from "../../_lib/hash.js";
+import type {
+  IdentityRules,
+  LinkEdge,
+  LinkEvidence,
+  LinkRefusal,
+  NodeInfo,
+  OperatorDecision,
+  Resolution,
+  ResolvedComponent,
+} from "./types.js";
+
+/** Evidence for {@link resolveIdentities}: everything known about one cluster of identifiers. */
+export interface IdentityEvidence {
+  links: readonly LinkEvidence[];
+  /** Every identifier named by a link or a decision. */
+  nodes: ReadonlyMap<string, NodeInfo>;
+  decisions: readonly OperatorDecision[];
+  /** Identifiers known to be auto-blocked; when given, replaces counting over `links`. */
+  autoBlocked?: ReadonlySet<string>;
+}
+
+/** The type part of an identifier key `type:value`. */
+export function keyType(key: string): string {
+  const i = key.indexOf(":");
+  return i < 0 ? key : key.slice(0, i);
+}
+
+/** The profile id of a component whose earliest identifier is `anchor`, first seen at `firstSeen`. */
+export function profileIdFor(anchor: string, firstSeen: string): string {
+  return stableId("prof", anchor, firstSeen);
+}
+
+/** Canonical evidence order: time, then the stable id. */
+export function compareEvidence(a: { firstSeen: string; id: string }, b: { firstSeen: string; id: string }): number {
+  return compareStrings(a.firstSeen, b.firstSeen) || compareStrings(a.id, b.id);
+}
+
+/**
+ * Derives profiles from identity evidence. Links are applied in canonical order (time, then
+ * id) after operator merges, so the result does not depend on the order evidence arrived in.
+ * A link never puts more values of a type into one profile than the type's limit, never
+ * joins parts an operator separated, and never links through an auto-blocked identifier;
+ * when it would, the lowest-priority identifier that causes it is left out and reported.
+ *
+ * @param evidence - links, node facts and operator decisions of one or more clusters
+ * @param rules - limits, priorities and the auto-block threshold
+ * @returns components with their stable ids, refusals and the evidence edges that joined them
+ *
+ * @example
+ * ```ts
+ * const nodes = new Map([
+ *   ["email:a@x.pl", { key: "email:a@x.pl", type: "email", firstSeen: t1, lastSeen: t1 }],
+ *   ["phone:+48601234567", { key: "phone:+48601234567", type: "phone", firstSeen: t1, lastSeen: t1 }],
+ * ]);
+ * const { components } = resolveIdentities({ links: [link], nodes, decisions: [] }, rules);
+ * components[0].keys; // ["email:a@x.pl", "phone:+48601234567"]
+ * ```
+ */
+export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRules): Resolution {
+  const { nodes } = evidence;
+  const autoBlocked = new Set(evidence.autoBlocked ?? findAutoBlocked(evidence.links, rules.autoBlockThreshold));
+  const uf = new Components(nodes, evidence.decisions, rules);
+  const refusals: LinkRefusal[] = [];
+  const edges: LinkEdge[] = [];
+  const rejectedMerges: Resolution["rejectedMerges"] = [];
+
+  const merges = evidence.decisions
+    .filter((d) => d.kind === "merge")
+    .sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
+  for (const decision of merges) {
+    const [a, b] = decision.keys;
+    if (!nodes.has(a) || !nodes.has(b)) continue;
+    const outcome = uf.union(a, b);
+    if (outcome === "joined") edges.push({ kind: "operator", id: decision.id, from: a, to: b, at: decision.at });
+    else if (outcome !== "same") rejectedMerges.push({ decisionId: decision.id, ...outcome });
+  }
+
+  const links = [...evidence.links].sort(compareEvidence);
+  for (const link of links) {
+    const present = link.keys.filter((k) => nodes.has(k));
+    const usable = present.filter((k) => !autoBlocked.has(k));
+    usable.sort((a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b));
+    const anchor = usable[0];
+    for (const key of present) {
+      if (autoBlocked.has(key) && present.length > 1) {
+        refusals.push({ linkId: link.id, key, reason: "auto-blocked", against: anchor ?? key });
+      }
+    }
+    if (anchor === undefined) continue;
+    for (let i = 1; i < usable.length; i++) {
+      const key = usable[i] as string;
+      const outcome = uf.union(anchor, key);
+      if (outcome === "joined")
+        edges.push({ kind: "observation", id: link.id, from: anchor, to: key, at: link.firstSeen });
+      else if (outcome !== "same") refusals.push({ linkId: link.id, key, against: anchor, ...outcome });
+    }
+  }
+
+  const groups = new Map<number, string[]>();
+  for (const key of nodes.keys()) {
+    const root = uf.find(key);
+    const group = groups.get(root);
+    if (group) group.push(key);
+    else groups.set(root, [key]);
+  }
+  const components: ResolvedComponent[] = [];
+  const profileOf = new Map<string, string>();
+  for (const keys of groups.values()) {
+    keys.sort(compareStrings);
+    let anchorInfo = nodes.get(keys[0] as string) as NodeInfo;
+    let updatedAt = anchorInfo.lastSeen;
+    for (const key of keys) {
+      const info = nodes.get(key) as NodeInfo;
+      if (compareStrings(info.firstSeen, anchorInfo.firstSeen) < 0) anchorInfo = info;
+      if (compareStrings(info.lastSeen, updatedAt) > 0) updatedAt = info.lastSeen;
+    }
+    const id = profileIdFor(anchorInfo.key, anchorInfo.firstSeen);
+    for (const key of keys) profileOf.set(key, id);
+    components.push({ id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt });
+  }
+  components.sort((a, b) => compareStrings(a.id, b.id));
+  return { components, profileOf, refusals, edges, autoBlocked, rejectedMerges };
+}
+
+/**
+ * Identifiers seen together with more than `threshold` distinct values of another type
+ * (a call-centre phone, a shared inbox, a cookie on a shared device).
+ */
+export function findAutoBlocked(links: readonly LinkEvidence[], threshold: number): Set<string> {
+  const blocked = new Set<string>();
+  if (!Number.isFinite(threshold)) return blocked;
+  const seen = new Map<string, Map<string, Set<string>>>();
+  for (const link of links) {
+    if (link.keys.length < 2) continue;
+    for (const a of link.keys) {
+      if (blocked.has(a)) continue;
+      const ta = keyType(a);
+      let byType = seen.get(a);
+      for (const b of link.keys) {
+        const tb = keyType(b);
+        if (tb === ta) continue;
+        if (!byType) {
+          byType = new Map();
+          seen.set(a, byType);
+        }
+        let values = byType.get(tb);
+        if (!values) {
+          values = new Set();
+          byType.set(tb, values);
+        }
+        values.add(b);
+        if (values.size > threshold) {
+          blocked.add(a);
+          break;
+        }
+      }
+    }
+  }
+  return blocked;
+}
+
+type UnionOutcome = "joined" | "same" | { reason: "limit"; type: string } | { reason: "unmerged" };
+
+/** Union-find whose components know their type counts and operator separations. */
+class Components {
+  #index = new Map<string, number>();
+  #parent: number[] = [];
+  #size: number[] = [];
+  #types: Array<Map<string, number>> = [];
+  #sides: Array<Map<string, number> | undefined> = [];
+  #rules: IdentityRules;
+
+  constructor(nodes: ReadonlyMap<string, NodeInfo>, decisions: readonly OperatorDecision[], rules: IdentityRules) {
+    this.#rules = rules;
+    for (const [key, info] of nodes) {
+      const i = this.#parent.length;
+      this.#index.set(key, i);
+      this.#parent.push(i);
+      this.#size.push(1);
+      this.#types.push(new Map([[info.type, 1]]));
+      this.#sides.push(undefined);
+    }
+    for (const d of decisions) {
+      if (d.kind !== "split" || d.liftedBy !== undefined) continue;
+      [d.detached, d.kept].forEach((keys, side) => {
+        for (const key of keys) {
+          const i = this.#index.get(key);
+          if (i === undefined) continue;
+          const sides = this.#sides[i] ?? new Map<string, number>();
+          sides.set(d.id, side);
+          this.#sides[i] = sides;
+        }
+      });
+    }
+  }
+
+  find(key: string): number {
+    let i = this.#index.get(key) as number;
+    while (this.#parent[i] !== i) {
+      const grand = this.#parent[this.#parent[i] as number] as number;
+      this.#parent[i] = grand;
+      i = grand;
+    }
+    return i;
+  }
+
+  union(a: string, b: string): UnionOutcome {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return "same";
+    const ta = this.#types[ra] as Map<string, number>;
+    const tb = this.#types[rb] as Map<string, number>;
+    for (const [type, count] of tb) {
+      if ((ta.get(type) ?? 0) + count > this.#rules.limit(type)) return { reason: "limit", type };
+    }
+    const sa = this.#sides[ra];
+    const sb = this.#sides[rb];
+    if (sa && sb) {
+      const [small, large] = sa.size < sb.size ? [sa, sb] : [sb, sa];
+      for (const [tag, side] of small) {
+        const other = large.get(tag);
+        if (other !== undefined && other !== side) return { reason: "unmerged" };
+      }
+    }
+    if ((this.#size[ra] as number) < (this.#size[rb] as number)) [ra, rb] = [rb, ra];
+    this.#parent[rb] = ra;
+    this.#size[ra] = (this.#size[ra] as number) + (this.#size[rb] as number);
+    const into = this.#types[ra] as Map<string, number>;
+    for (const [type, count] of this.#types[rb] as Map<string, number>) into.set(type, (into.get(type) ?? 0) + count);
+    const sidesB = this.#sides[rb];
+    if (sidesB) {
+      const sidesA = this.#sides[ra] ?? new Map<string, number>();
+      for (const [tag, side] of sidesB) sidesA.set(tag, side);
+      this.#sides[ra] = sidesA;
+    }
+    return "joined";
+  }
+}
+
+/**
+ * The identifier a link speaks for: its highest-priority identifier that still links (ties by
+ * key), or its highest-priority identifier when none does. Its profile receives the link's traits.
+ */
+export function linkAnchor(keys: readonly string[], autoBlocked: ReadonlySet<string>, rules: IdentityRules): string {
+  const byPriority = [...keys].sort(
+    (a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b),
+  );
+  return byPriority.find((k) => !autoBlocked.has(k)) ?? (byPriority[0] as string);
+}

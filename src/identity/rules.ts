@@ -1,0 +1,77 @@
+import type { IdentityOptions, TraitStrategy } from "../schema/options.js";
+import type { TraitRule } from "./graph/traits.js";
+import type { IdentityRules } from "./graph/types.js";
+import { type BlockList, createBlockList } from "./normalize/createBlockList.js";
+import type { NormalizeOptions } from "./normalize/normalizeIdentifier.js";
+
+/** Built-in priorities: stable business ids outrank contact points, which outrank device ids. */
+const DEFAULT_PRIORITY: Record<string, number> = {
+  crmId: 100,
+  userId: 90,
+  loyaltyId: 80,
+  email: 70,
+  phone: 60,
+  social: 50,
+  deviceId: 40,
+  cookie: 30,
+};
+
+/** Types that identify exactly one customer: at most one value per profile. */
+const SINGLE_VALUE_TYPES = new Set(["userId", "crmId"]);
+
+/** Default limit of every other type. */
+export const DEFAULT_TYPE_LIMIT = 5;
+/** Default auto-block threshold. */
+export const DEFAULT_AUTO_BLOCK_THRESHOLD = 5;
+
+/** Everything identity resolution needs, compiled once from the options. */
+export interface CompiledIdentityOptions {
+  rules: IdentityRules;
+  normalize: NormalizeOptions;
+  blockList: BlockList;
+  traitRule(name: string): TraitRule;
+}
+
+/**
+ * Compiles validated `identity` options: limits (`userId`, `crmId`: 1, others 5), priorities (the
+ * order of `types`, first highest, then built-in defaults), blocked values, auto-block and trait rules.
+ *
+ * @param options - parsed `identity` options
+ * @returns the compiled rules
+ *
+ * @example
+ * ```ts
+ * const { rules } = compileIdentityOptions({ types: { crmId: {}, email: { limit: 3 } } });
+ * rules.limit("email"); // 3
+ * ```
+ */
+export function compileIdentityOptions(options: IdentityOptions = {}): CompiledIdentityOptions {
+  const types = options.types ?? {};
+  const listed = Object.keys(types);
+  const priority = (type: string): number => {
+    const explicit = types[type]?.priority;
+    if (explicit !== undefined) return explicit;
+    const i = listed.indexOf(type);
+    if (i >= 0) return 1000 + (listed.length - i);
+    return DEFAULT_PRIORITY[type] ?? 0;
+  };
+  const limit = (type: string): number => types[type]?.limit ?? (SINGLE_VALUE_TYPES.has(type) ? 1 : DEFAULT_TYPE_LIMIT);
+  const autoBlock = options.autoBlock;
+  const normalizers: NonNullable<NormalizeOptions["normalizers"]> = {};
+  for (const [type, t] of Object.entries(types)) if (t.normalize) normalizers[type] = t.normalize;
+  const normalize: NormalizeOptions = { normalizers };
+  if (options.defaultRegion !== undefined) normalize.defaultRegion = options.defaultRegion;
+  if (options.emailProviderRules !== undefined) normalize.emailProviderRules = options.emailProviderRules;
+  const traits: Record<string, TraitStrategy> = options.traits ?? {};
+  return {
+    rules: {
+      limit,
+      priority,
+      autoBlockThreshold:
+        autoBlock === false ? Number.POSITIVE_INFINITY : (autoBlock?.threshold ?? DEFAULT_AUTO_BLOCK_THRESHOLD),
+    },
+    normalize,
+    blockList: createBlockList(options.blocked ?? [], { defaults: options.blockedDefaults !== false }),
+    traitRule: (name) => traits[name] ?? "latest",
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./journeyMetrics.js";
+export * from "./renderJourneySvg.js";
+export * from "./renderTimelineSvg.js";

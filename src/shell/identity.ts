@@ -1,0 +1,882 @@
+/**
+ * The identity part of the shell: loads identity evidence from storage, calls the pure resolver
+ * and writes the derived profiles back, inside the caller's transaction.
+ */
+import { compareStrings, stableId } from "../_lib/hash.js";
+import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
+import {
+  compareEvidence,
+  keyType,
+  linkAnchor,
+  profileIdFor,
+  resolveIdentities,
+} from "../identity/graph/resolveIdentities.js";
+import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
+import type {
+  LinkEvidence,
+  LinkRefusal,
+  NodeInfo,
+  OperatorDecision,
+  Resolution,
+  TraitObservation,
+} from "../identity/graph/types.js";
+import { isBlocked } from "../identity/normalize/isBlocked.js";
+import { normalizeIdentifier } from "../identity/normalize/normalizeIdentifier.js";
+import { parseIdentifierKey } from "../identity/normalize/parseIdentifierKey.js";
+import type { CompiledIdentityOptions } from "../identity/rules.js";
+import type { CustomerContextEvent, Profile, ProfileIdentifier, Refusal } from "../schema/outputs.js";
+import type { Identifier, Scalar } from "../schema/primitives.js";
+import type { StorageTransaction } from "../storage/port.js";
+
+export const C = {
+  identifiers: "identifiers",
+  links: "links",
+  profiles: "profiles",
+  aliases: "profile_aliases",
+  decisions: "identity_decisions",
+} as const;
+
+/** Stored per identifier. */
+export interface IdentifierDoc {
+  key: string;
+  type: string;
+  value: string;
+  profileId: string;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  /** Distinct co-occurring identifiers per other type, capped just above the auto-block threshold. */
+  seenWith: Record<string, string[]>;
+  autoBlocked?: true;
+}
+
+/** Stored per profile: derived state. */
+export interface ProfileDoc {
+  id: string;
+  anchor: string;
+  keys: string[];
+  createdAt: string;
+  updatedAt: string;
+  /** Largest evidence order (`time|linkId`) of any link naming one of its identifiers. */
+  maxOrder: string;
+  /** Operator separations its identifiers take part in: decision id -> side. */
+  separations: Record<string, number>;
+  traits: Record<string, Scalar>;
+  provenance: Record<string, TraitObservation>;
+}
+
+/** What changed in the profile partition, for re-stitching conversations. */
+export interface PartitionChange {
+  /** New profile id -> old profile ids whose identifiers it now holds (other than itself). */
+  absorbed: Map<string, string[]>;
+  /** Old profile id -> the profile ids its identifiers went to (when more than one). */
+  split: Map<string, string[]>;
+  /** Old profile ids that no longer exist. */
+  removed: Set<string>;
+  /** Every profile id, old or new, whose identifier set changed. */
+  touched: Set<string>;
+}
+
+/** A normalised observation ready for the graph. */
+export interface NormalizedObservation {
+  identifiers: Array<Identifier & { key: string }>;
+  refused: Refusal[];
+}
+
+/** Context for shell functions. */
+export interface IdentityEnv {
+  tx: StorageTransaction;
+  options: CompiledIdentityOptions;
+  events: CustomerContextEvent[];
+}
+
+const order = (at: string, id: string) => `${at}|${id}`;
+const lockKey = (key: string) => `identifier:${key}`;
+const lockProfile = (id: string) => `profile:${id}`;
+
+/** Normalises identifiers; invalid and blocked ones are refused with a reason. */
+export function normalizeObservation(
+  identifiers: readonly Identifier[],
+  options: CompiledIdentityOptions,
+): NormalizedObservation {
+  const out = new Map<string, Identifier & { key: string }>();
+  const refused: Refusal[] = [];
+  for (const raw of identifiers) {
+    const result = normalizeIdentifier(raw, options.normalize);
+    if (!result.ok) {
+      refused.push({ identifier: raw, reason: "invalid", message: result.reason });
+      continue;
+    }
+    if (isBlocked(options.blockList, result.identifier)) {
+      refused.push({
+        identifier: result.identifier,
+        reason: "blocked",
+        message: `${result.identifier.type} "${result.identifier.value}" is a blocked value and links nothing`,
+      });
+      continue;
+    }
+    out.set(result.key, { ...result.identifier, key: result.key });
+  }
+  return { identifiers: [...out.values()].sort((a, b) => compareStrings(a.key, b.key)), refused };
+}
+
+/** Throws a `refused` error when no identifier of an observation can be used. */
+export function assertUsable(observation: NormalizedObservation): void {
+  if (observation.identifiers.length > 0) return;
+  throw new RefusedError(
+    `No usable identifier: ${observation.refused.map((r) => `${r.identifier.type} "${r.identifier.value}" (${r.message})`).join("; ")}`,
+    { refused: observation.refused },
+  );
+}
+
+/** The normalised key of an identifier; throws `invalid_input` naming the value when it cannot be normalised. */
+export function keyOf(identifier: Identifier, options: CompiledIdentityOptions): string {
+  const result = normalizeIdentifier(identifier, options.normalize);
+  if (!result.ok) throw new InvalidInputError("identifier", [{ path: "value", message: result.reason }]);
+  return result.key;
+}
+
+/** Follows aliases to the current id of a profile; `null` when unknown. */
+export async function resolveProfileId(tx: StorageTransaction, id: string): Promise<string | null> {
+  let current = id;
+  for (let hops = 0; hops < 64; hops++) {
+    if (await tx.get(C.profiles, current)) return current;
+    const alias = await tx.get<{ target: string }>(C.aliases, current);
+    if (!alias) return null;
+    current = alias.target;
+  }
+  return null;
+}
+
+/** The profile id an identifier belongs to, or null. */
+export async function profileIdOfIdentifier(
+  tx: StorageTransaction,
+  identifier: Identifier,
+  options: CompiledIdentityOptions,
+): Promise<string | null> {
+  const result = normalizeIdentifier(identifier, options.normalize);
+  if (!result.ok) return null;
+  const doc = await tx.get<IdentifierDoc>(C.identifiers, result.key);
+  return doc?.profileId ?? null;
+}
+
+/** Input of {@link observe}. */
+export interface ObserveInput {
+  identifiers: Array<Identifier & { key: string }>;
+  at: string;
+  channel?: string;
+  source?: string;
+  traits?: Record<string, Scalar | null>;
+}
+
+/** Output of {@link observe}. */
+export interface ObserveResult {
+  profileId: string;
+  created: boolean;
+  merged: string[];
+  refused: Refusal[];
+  change: PartitionChange;
+  /** The identifier whose profile the observation speaks for. */
+  anchor: string;
+}
+
+/**
+ * Applies one observation: folds it into its link evidence and updates the profile partition,
+ * incrementally when the observation is the newest evidence of every profile it touches, and by
+ * recomputing the affected cluster otherwise. Either way the result equals a full rebuild.
+ */
+export async function observe(env: IdentityEnv, input: ObserveInput): Promise<ObserveResult> {
+  const { tx, options } = env;
+  const keys = input.identifiers.map((i) => i.key);
+  const linkId = stableId("link", ...keys);
+  await tx.lock(keys.map(lockKey));
+  const existingLink = await tx.get<LinkEvidence>(C.links, linkId);
+  const identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  const oldIds = unique([...identDocs.values()].map((d) => d.profileId));
+  await tx.lock(oldIds.map(lockProfile));
+  const oldProfiles = await tx.getMany<ProfileDoc>(C.profiles, oldIds);
+
+  const link = foldLink(existingLink, linkId, keys, input);
+  await tx.put(C.links, linkId, link, { index: { ident: keys } });
+
+  // Identifier docs: first/last seen, counts, co-occurrence for auto-blocking.
+  const threshold = options.rules.autoBlockThreshold;
+  let newlyBlocked = false;
+  const nextIdents = new Map<string, IdentifierDoc>();
+  for (const ident of input.identifiers) {
+    const before = identDocs.get(ident.key);
+    const doc: IdentifierDoc = before
+      ? {
+          ...before,
+          firstSeen: min(before.firstSeen, input.at),
+          lastSeen: max(before.lastSeen, input.at),
+          count: before.count + 1,
+          seenWith: { ...before.seenWith },
+        }
+      : {
+          key: ident.key,
+          type: ident.type,
+          value: ident.value,
+          profileId: "",
+          firstSeen: input.at,
+          lastSeen: input.at,
+          count: 1,
+          seenWith: {},
+        };
+    if (Number.isFinite(threshold)) {
+      for (const other of keys) {
+        const type = keyType(other);
+        if (type === ident.type) continue;
+        const seen = doc.seenWith[type] ?? [];
+        if (seen.length <= threshold && !seen.includes(other))
+          doc.seenWith[type] = [...seen, other].sort(compareStrings);
+        if ((doc.seenWith[type]?.length ?? 0) > threshold && !doc.autoBlocked) {
+          doc.autoBlocked = true;
+          newlyBlocked = true;
+        }
+      }
+    }
+    nextIdents.set(ident.key, doc);
+  }
+
+  const linkOrder = order(link.firstSeen, linkId);
+  const duplicate = existingLink !== null && existingLink.firstSeen === link.firstSeen && !newlyBlocked;
+  const isNewest = [...oldProfiles.values()].every((p) => compareStrings(p.maxOrder, linkOrder) < 0);
+  const newKeys = keys.filter((k) => !identDocs.has(k));
+
+  let resolution: Resolution;
+  let cluster: Cluster;
+  if (duplicate || (existingLink === null && !newlyBlocked && isNewest)) {
+    cluster = fastCluster(oldProfiles, nextIdents, link);
+  } else {
+    cluster = await loadCluster(tx, keys, nextIdents);
+  }
+  resolution = resolveIdentities(cluster.evidence, options.rules);
+  if (duplicate) {
+    // The partition cannot change; only counts, times and traits do.
+    resolution = { ...resolution, refusals: resolution.refusals.filter((r) => r.linkId === linkId) };
+  }
+
+  const anchor = linkAnchor(keys, resolution.autoBlocked, options.rules);
+  const before = new Map<string, ProfileDoc>(oldProfiles);
+  for (const [id, doc] of cluster.profiles) before.set(id, doc);
+  const change = await applyResolution(env, resolution, cluster, before, nextIdents, { link, anchor, input });
+
+  const profileId = resolution.profileOf.get(anchor) as string;
+  const refused = resolution.refusals.filter((r) => r.linkId === linkId).map((r) => toRefusal(r, resolution, options));
+  if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
+  const merged = change.absorbed.get(profileId) ?? [];
+  const created = oldIds.length === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
+  return { profileId, created, merged, refused, change, anchor };
+}
+
+function foldLink(existing: LinkEvidence | null, id: string, keys: string[], input: ObserveInput): LinkEvidence {
+  const meta: { channel?: string; source?: string } = {};
+  if (input.channel !== undefined) meta.channel = input.channel;
+  if (input.source !== undefined) meta.source = input.source;
+  const traits = { ...existing?.traits };
+  for (const [name, value] of Object.entries(input.traits ?? {})) {
+    const observation: TraitObservation = { value, at: input.at, ...meta };
+    traits[name] = foldTrait(traits[name], observation);
+  }
+  if (!existing) {
+    return { id, keys, firstSeen: input.at, lastSeen: input.at, count: 1, first: meta, last: meta, traits };
+  }
+  const earlier = compareStrings(input.at, existing.firstSeen) < 0;
+  const later = compareStrings(input.at, existing.lastSeen) >= 0;
+  return {
+    ...existing,
+    firstSeen: earlier ? input.at : existing.firstSeen,
+    lastSeen: later ? input.at : existing.lastSeen,
+    count: existing.count + 1,
+    first: earlier ? meta : existing.first,
+    last: later ? meta : existing.last,
+    traits,
+  };
+}
+
+/** Evidence plus the derived docs that describe it. */
+interface Cluster {
+  evidence: Parameters<typeof resolveIdentities>[0];
+  /** Profile docs found in the cluster (old state). */
+  profiles: Map<string, ProfileDoc>;
+  /** Identifier docs of the cluster. */
+  idents: Map<string, IdentifierDoc>;
+  /** All links of the cluster (slow path) — traits and orders are recomputed from them. */
+  links: LinkEvidence[] | null;
+}
+
+/**
+ * Evidence equivalent to the current profiles plus one new link: each old profile is rebuilt by
+ * synthetic operator merges, its separations by synthetic splits. Valid when the new link is
+ * later in canonical order than all evidence of those profiles.
+ */
+function fastCluster(
+  profiles: Map<string, ProfileDoc>,
+  idents: Map<string, IdentifierDoc>,
+  link: LinkEvidence,
+): Cluster {
+  const nodes = new Map<string, NodeInfo>();
+  const decisions: OperatorDecision[] = [];
+  const autoBlocked = new Set<string>();
+  const separations = new Map<string, { detached: string[]; kept: string[] }>();
+  for (const p of profiles.values()) {
+    for (const key of p.keys) {
+      const isAnchor = key === p.anchor;
+      nodes.set(key, {
+        key,
+        type: keyType(key),
+        firstSeen: isAnchor ? p.createdAt : "\uffff",
+        lastSeen: isAnchor ? p.updatedAt : "",
+      });
+      if (!isAnchor) decisions.push({ id: "", kind: "merge", keys: [p.anchor, key], at: "", reason: "" });
+    }
+    for (const [tag, side] of Object.entries(p.separations)) {
+      const sep = separations.get(tag) ?? { detached: [], kept: [] };
+      (side === 0 ? sep.detached : sep.kept).push(p.anchor);
+      separations.set(tag, sep);
+    }
+  }
+  for (const [tag, sep] of separations) decisions.push({ id: tag, kind: "split", key: "", reason: "", at: "", ...sep });
+  for (const [key, doc] of idents) {
+    if (doc.autoBlocked) autoBlocked.add(key);
+    const known = nodes.get(key);
+    if (!known) nodes.set(key, { key, type: doc.type, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
+    else if (compareStrings(doc.lastSeen, known.lastSeen) > 0) nodes.set(key, { ...known, lastSeen: doc.lastSeen });
+  }
+  return { evidence: { links: [link], nodes, decisions, autoBlocked }, profiles, idents, links: null };
+}
+
+/** Loads the whole cluster reachable from `keys` through links (not through auto-blocked identifiers). */
+async function loadCluster(
+  tx: StorageTransaction,
+  keys: readonly string[],
+  fresh: ReadonlyMap<string, IdentifierDoc> = new Map(),
+): Promise<Cluster> {
+  const idents = new Map<string, IdentifierDoc>();
+  const links = new Map<string, LinkEvidence>();
+  const decisions = new Map<string, OperatorDecision>();
+  let frontier = [...keys];
+  while (frontier.length > 0) {
+    await tx.lock(frontier.map(lockKey));
+    const docs = await tx.getMany<IdentifierDoc>(C.identifiers, frontier);
+    const next: string[] = [];
+    for (const key of frontier) {
+      const doc = fresh.get(key) ?? docs.get(key);
+      if (!doc) continue;
+      idents.set(key, doc);
+      for (const d of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
+        decisions.set(d.key, d.value);
+        for (const k of decisionKeys(d.value)) if (!idents.has(k) && !next.includes(k)) next.push(k);
+      }
+      if (doc.autoBlocked) continue;
+      for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
+        links.set(link.id, link);
+        for (const k of link.keys) if (!idents.has(k) && !frontier.includes(k) && !next.includes(k)) next.push(k);
+      }
+    }
+    frontier = next.filter((k) => !idents.has(k));
+  }
+  const nodes = new Map<string, NodeInfo>();
+  const autoBlocked = new Set<string>();
+  for (const doc of idents.values()) {
+    nodes.set(doc.key, { key: doc.key, type: doc.type, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
+    if (doc.autoBlocked) autoBlocked.add(doc.key);
+  }
+  const profileIds = unique([...idents.values()].map((d) => d.profileId).filter((id) => id !== ""));
+  await tx.lock(profileIds.map(lockProfile));
+  const profiles = await tx.getMany<ProfileDoc>(C.profiles, profileIds);
+  const linkList = [...links.values()].sort(compareEvidence);
+  return {
+    evidence: { links: linkList, nodes, decisions: [...decisions.values()], autoBlocked },
+    profiles,
+    idents,
+    links: linkList,
+  };
+}
+
+function decisionKeys(d: OperatorDecision): string[] {
+  return d.kind === "merge" ? [...d.keys] : [...d.detached, ...d.kept];
+}
+
+/** Writes the derived state of a resolution and reports how the partition changed. */
+async function applyResolution(
+  env: IdentityEnv,
+  resolution: Resolution,
+  cluster: Cluster,
+  before: Map<string, ProfileDoc>,
+  touchedIdents: Map<string, IdentifierDoc>,
+  observation?: { link: LinkEvidence; anchor: string; input: ObserveInput },
+): Promise<PartitionChange> {
+  const { tx, options, events } = env;
+  const change: PartitionChange = { absorbed: new Map(), split: new Map(), removed: new Set(), touched: new Set() };
+  const oldOf = (key: string) => touchedIdents.get(key)?.profileId || cluster.idents.get(key)?.profileId || "";
+  const at = observation?.input.at ?? new Date(0).toISOString();
+
+  // Slow path: traits, orders and separations come from all the cluster's evidence.
+  const linkTraits = new Map<string, Array<LinkEvidence["traits"]>>();
+  const maxOrderOf = new Map<string, string>();
+  if (cluster.links) {
+    for (const link of cluster.links) {
+      const owner = resolution.profileOf.get(
+        linkAnchor(
+          link.keys.filter((k) => resolution.profileOf.has(k)),
+          resolution.autoBlocked,
+          options.rules,
+        ),
+      );
+      if (owner) linkTraits.set(owner, [...(linkTraits.get(owner) ?? []), link.traits]);
+      const o = order(link.firstSeen, link.id);
+      for (const key of link.keys) {
+        const pid = resolution.profileOf.get(key);
+        if (pid && compareStrings(o, maxOrderOf.get(pid) ?? "") > 0) maxOrderOf.set(pid, o);
+      }
+    }
+  }
+  const separationsOf = new Map<string, Record<string, number>>();
+  for (const d of cluster.evidence.decisions) {
+    if (d.kind !== "split" || d.liftedBy !== undefined || d.id === "") continue;
+    [d.detached, d.kept].forEach((keys, side) => {
+      for (const key of keys) {
+        const pid = resolution.profileOf.get(key);
+        if (!pid) continue;
+        const seps = separationsOf.get(pid) ?? {};
+        seps[d.id] = side;
+        separationsOf.set(pid, seps);
+      }
+    });
+  }
+
+  const newIds = new Set(resolution.components.map((c) => c.id));
+  for (const component of resolution.components) {
+    const previous = unique(component.keys.map(oldOf).filter((id) => id !== ""));
+    const old = previous.map((id) => before.get(id)).filter((p): p is ProfileDoc => p !== undefined);
+    let traits: ReturnType<typeof mergeTraits>;
+    let maxOrder: string;
+    let separations: Record<string, number>;
+    if (cluster.links) {
+      traits = mergeTraits(linkTraits.get(component.id) ?? [], options.traitRule);
+      maxOrder = maxOrderOf.get(component.id) ?? "";
+      separations = separationsOf.get(component.id) ?? {};
+    } else {
+      const sources: Array<Record<string, TraitObservation>> = old.map((p) => p.provenance);
+      maxOrder = old.reduce((m, p) => max(m, p.maxOrder), "");
+      separations = Object.assign({}, ...old.map((p) => p.separations));
+      if (observation && resolution.profileOf.get(observation.anchor) === component.id) {
+        const fresh: Record<string, TraitObservation> = {};
+        for (const [name, value] of Object.entries(observation.input.traits ?? {})) {
+          fresh[name] = { value, at: observation.input.at };
+          if (observation.input.source !== undefined)
+            (fresh[name] as TraitObservation).source = observation.input.source;
+          if (observation.input.channel !== undefined)
+            (fresh[name] as TraitObservation).channel = observation.input.channel;
+        }
+        sources.push(fresh);
+      }
+      if (observation && component.keys.some((k) => observation.link.keys.includes(k))) {
+        maxOrder = max(maxOrder, order(observation.link.firstSeen, observation.link.id));
+      }
+      traits = mergeTraits(sources, options.traitRule);
+    }
+    const doc: ProfileDoc = {
+      id: component.id,
+      anchor: component.anchor,
+      keys: component.keys,
+      createdAt: component.createdAt,
+      updatedAt: component.updatedAt,
+      maxOrder,
+      separations,
+      traits: traits.traits,
+      provenance: traits.provenance,
+    };
+    const prior = before.get(component.id);
+    if (!prior || !sameProfile(prior, doc)) await tx.put(C.profiles, doc.id, doc);
+    if (await tx.get(C.aliases, doc.id)) await tx.delete(C.aliases, doc.id);
+    const absorbed = previous.filter((id) => id !== component.id && !newIds.has(id));
+    if (absorbed.length > 0) {
+      change.absorbed.set(component.id, absorbed);
+      events.push({ type: "profile.merged", profileId: component.id, absorbed, at });
+    }
+    if (!prior && previous.length === 0) events.push({ type: "profile.created", profileId: component.id, at });
+    if (!prior || !sameKeys(prior.keys, doc.keys)) {
+      change.touched.add(component.id);
+      for (const id of previous) change.touched.add(id);
+    }
+    for (const key of component.keys) {
+      const current = touchedIdents.get(key) ?? cluster.idents.get(key);
+      if (current && (current.profileId !== component.id || touchedIdents.has(key))) {
+        await tx.put(C.identifiers, key, { ...current, profileId: component.id }, { index: { profile: component.id } });
+      }
+    }
+  }
+  // Old profiles: removed ones get an alias to where their anchor went; split ones are reported.
+  for (const [id, old] of before) {
+    const destinations = unique(old.keys.map((k) => resolution.profileOf.get(k)).filter((d): d is string => !!d));
+    if (destinations.length === 0) continue;
+    if (!newIds.has(id)) {
+      change.removed.add(id);
+      await tx.delete(C.profiles, id);
+      const target = resolution.profileOf.get(old.anchor) ?? (destinations[0] as string);
+      await tx.put(C.aliases, id, { target }, { index: { target } });
+    }
+    if (destinations.length > 1) {
+      const others = destinations.filter((d) => d !== id).sort(compareStrings);
+      change.split.set(id, others);
+      change.touched.add(id);
+      for (const d of destinations) change.touched.add(d);
+      events.push({ type: "profile.split", profileId: id, split: others, at });
+    }
+  }
+  return change;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function toRefusal(r: LinkRefusal, resolution: Resolution, options: CompiledIdentityOptions): Refusal {
+  const identifier = parseIdentifierKey(r.key);
+  const against = parseIdentifierKey(r.against);
+  const profileId = resolution.profileOf.get(r.against);
+  const base = { identifier, reason: r.reason } as const;
+  const where = profileId ? { profileId } : {};
+  switch (r.reason) {
+    case "limit":
+      return {
+        ...base,
+        ...where,
+        message: `${identifier.type} "${identifier.value}" was not linked to ${against.type} "${against.value}": the profile would hold more than ${options.rules.limit(r.type ?? "")} ${r.type} value(s)`,
+      };
+    case "unmerged":
+      return {
+        ...base,
+        ...where,
+        message: `${identifier.type} "${identifier.value}" was not linked to ${against.type} "${against.value}": an operator separated them`,
+      };
+    default:
+      return {
+        ...base,
+        ...where,
+        message: `${identifier.type} "${identifier.value}" was seen with too many other customers' identifiers and no longer links anything`,
+      };
+  }
+}
+
+/** Reads a profile in its public shape; `null` when unknown. */
+export async function readProfile(tx: StorageTransaction, id: string): Promise<Profile | null> {
+  const current = await resolveProfileId(tx, id);
+  if (!current) return null;
+  const doc = (await tx.get<ProfileDoc>(C.profiles, current)) as ProfileDoc;
+  const idents = await tx.getMany<IdentifierDoc>(C.identifiers, doc.keys);
+  const identifiers: ProfileIdentifier[] = doc.keys.flatMap((key) => {
+    const d = idents.get(key);
+    return d ? [{ type: d.type, value: d.value, firstSeen: d.firstSeen, lastSeen: d.lastSeen, count: d.count }] : [];
+  });
+  const traitProvenance: Profile["traitProvenance"] = {};
+  for (const [name, p] of Object.entries(doc.provenance)) {
+    if (p.value === null) continue;
+    traitProvenance[name] = { ...p, value: p.value };
+  }
+  return {
+    id: doc.id,
+    identifiers,
+    traits: doc.traits,
+    traitProvenance,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** Recomputes the clusters around `keys` from evidence (after decisions or erasures). */
+export async function recompute(env: IdentityEnv, keys: readonly string[], at: string): Promise<PartitionChange> {
+  const cluster = await loadCluster(env.tx, keys);
+  const resolution = resolveIdentities(cluster.evidence, env.options.rules);
+  const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map(), undefined);
+  fixEventTimes(env.events, at);
+  return change;
+}
+
+/** Records an operator merge of two profiles as evidence; refused when it would break a rule. */
+export async function mergeProfiles(
+  env: IdentityEnv,
+  a: string,
+  b: string,
+  decision: { reason: string; by?: string | undefined; at: string },
+): Promise<{ profileId: string; change: PartitionChange }> {
+  const { tx } = env;
+  const pa = await requireProfile(tx, a);
+  const pb = await requireProfile(tx, b);
+  if (pa.id === pb.id) return { profileId: pa.id, change: emptyChange() };
+  const id = stableId("dec", "merge", pa.anchor, pb.anchor, decision.at);
+  const merge: OperatorDecision = {
+    id,
+    kind: "merge",
+    keys: [pa.anchor, pb.anchor],
+    at: decision.at,
+    reason: decision.reason,
+    ...(decision.by !== undefined ? { by: decision.by } : {}),
+  };
+  await tx.put(C.decisions, id, merge, { index: { ident: merge.keys } });
+  // Lift separations between the two profiles: the operator joined them again.
+  const inA = new Set(pa.keys);
+  const inB = new Set(pb.keys);
+  for (const key of [...pa.keys, ...pb.keys]) {
+    for (const { value: d } of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
+      if (d.kind !== "split" || d.liftedBy !== undefined) continue;
+      const all = [...d.detached, ...d.kept];
+      if (all.some((k) => inA.has(k)) && all.some((k) => inB.has(k))) {
+        await tx.put(C.decisions, d.id, { ...d, liftedBy: id }, { index: { ident: all } });
+      }
+    }
+  }
+  const cluster = await loadCluster(tx, [pa.anchor, pb.anchor]);
+  const resolution = resolveIdentities(cluster.evidence, env.options.rules);
+  const rejected = resolution.rejectedMerges.find((r) => r.decisionId === id);
+  if (rejected) {
+    throw new RefusedError(
+      rejected.reason === "limit"
+        ? `Merging ${pa.id} and ${pb.id} would put two ${rejected.type} values in one profile`
+        : `Merging ${pa.id} and ${pb.id} is refused by an operator separation`,
+      { profiles: [pa.id, pb.id], reason: rejected.reason, ...(rejected.type ? { type: rejected.type } : {}) },
+    );
+  }
+  const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map());
+  fixEventTimes(env.events, decision.at, decision.reason);
+  return { profileId: resolution.profileOf.get(pa.anchor) as string, change };
+}
+
+/**
+ * Detaches an identifier and everything linked to the profile only through it. Sticky: later
+ * evidence joining the two parts is refused until an operator merges them again.
+ */
+export async function unmergeIdentifier(
+  env: IdentityEnv,
+  profileId: string,
+  key: string,
+  decision: { reason: string; by?: string | undefined; at: string },
+): Promise<{ profileId: string; detachedProfileId: string; change: PartitionChange }> {
+  const { tx } = env;
+  const profile = await requireProfile(tx, profileId);
+  if (!profile.keys.includes(key)) throw new NotFoundError("identifier in profile", `${profile.id}/${key}`);
+  if (profile.keys.length === 1) {
+    throw new RefusedError(`Profile ${profile.id} has only ${key}; there is nothing to detach it from`, {
+      profileId: profile.id,
+      identifier: parseIdentifierKey(key),
+    });
+  }
+  // The parts: remove the identifier from the profile's evidence graph; the part holding the
+  // earliest remaining identifier stays, everything else goes with the identifier.
+  const cluster = await loadCluster(tx, profile.keys);
+  const inProfile = new Set(profile.keys);
+  const adjacency = new Map<string, Set<string>>();
+  const connect = (x: string, y: string) => {
+    if (x === key || y === key || !inProfile.has(x) || !inProfile.has(y)) return;
+    adjacency.set(x, (adjacency.get(x) ?? new Set()).add(y));
+    adjacency.set(y, (adjacency.get(y) ?? new Set()).add(x));
+  };
+  for (const link of cluster.evidence.links) {
+    const ks = link.keys.filter((k) => inProfile.has(k) && !cluster.evidence.autoBlocked?.has(k));
+    for (let i = 1; i < ks.length; i++) connect(ks[0] as string, ks[i] as string);
+  }
+  for (const d of cluster.evidence.decisions) if (d.kind === "merge") connect(d.keys[0], d.keys[1]);
+  const rest = profile.keys.filter((k) => k !== key);
+  const firstSeen = (k: string) => cluster.idents.get(k)?.firstSeen ?? "";
+  const start = rest.reduce((best, k) =>
+    compareStrings(firstSeen(k), firstSeen(best)) < 0 ||
+    (firstSeen(k) === firstSeen(best) && compareStrings(k, best) < 0)
+      ? k
+      : best,
+  );
+  const kept = new Set<string>([start]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const x = queue.pop() as string;
+    for (const y of adjacency.get(x) ?? []) {
+      if (!kept.has(y)) {
+        kept.add(y);
+        queue.push(y);
+      }
+    }
+  }
+  const detached = profile.keys.filter((k) => !kept.has(k));
+  const id = stableId("dec", "split", key, profile.id, decision.at);
+  const split: OperatorDecision = {
+    id,
+    kind: "split",
+    key,
+    detached,
+    kept: [...kept].sort(compareStrings),
+    at: decision.at,
+    reason: decision.reason,
+    ...(decision.by !== undefined ? { by: decision.by } : {}),
+  };
+  await tx.put(C.decisions, id, split, { index: { ident: profile.keys } });
+  cluster.evidence = { ...cluster.evidence, decisions: [...cluster.evidence.decisions, split] };
+  const resolution = resolveIdentities(cluster.evidence, env.options.rules);
+  const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map());
+  fixEventTimes(env.events, decision.at, decision.reason);
+  return {
+    profileId: resolution.profileOf.get(start) as string,
+    detachedProfileId: resolution.profileOf.get(key) as string,
+    change,
+  };
+}
+
+/** Erases a profile: its identifiers, the evidence naming them and its decisions. Returns the keys. */
+export async function forgetProfile(
+  env: IdentityEnv,
+  profileId: string,
+  at: string,
+): Promise<{ id: string; keys: string[]; change: PartitionChange }> {
+  const { tx } = env;
+  const profile = await requireProfile(tx, profileId);
+  await tx.lock(profile.keys.map(lockKey));
+  const neighbours = new Set<string>();
+  const mine = new Set(profile.keys);
+  for (const key of profile.keys) {
+    for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
+      for (const k of link.keys) if (!mine.has(k)) neighbours.add(k);
+      await tx.delete(C.links, link.id);
+    }
+    for (const { value: d } of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
+      for (const k of decisionKeys(d)) if (!mine.has(k)) neighbours.add(k);
+      await tx.delete(C.decisions, d.id);
+    }
+    await tx.delete(C.identifiers, key);
+  }
+  await tx.delete(C.profiles, profile.id);
+  for (const { key } of await tx.find(C.aliases, "target", profile.id)) await tx.delete(C.aliases, key);
+  // Neighbours lose every link they shared with the erased profile: their identifiers'
+  // co-occurrence is recounted from the links that remain.
+  for (const key of neighbours) {
+    const doc = await tx.get<IdentifierDoc>(C.identifiers, key);
+    if (!doc) continue;
+    const seenWith: Record<string, string[]> = {};
+    for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
+      for (const other of link.keys) {
+        const type = keyType(other);
+        if (type === doc.type) continue;
+        const list = seenWith[type] ?? [];
+        if (!list.includes(other)) seenWith[type] = [...list, other].sort(compareStrings);
+      }
+    }
+    const blocked = Object.values(seenWith).some((l) => l.length > env.options.rules.autoBlockThreshold);
+    const next: IdentifierDoc = { ...doc, seenWith };
+    if (blocked) next.autoBlocked = true;
+    else delete next.autoBlocked;
+    await tx.put(C.identifiers, key, next, { index: { profile: doc.profileId } });
+  }
+  env.events.push({ type: "profile.forgotten", profileId: profile.id, at });
+  const change = neighbours.size > 0 ? await recompute(env, [...neighbours], at) : emptyChange();
+  change.removed.add(profile.id);
+  return { id: profile.id, keys: profile.keys, change };
+}
+
+async function requireProfile(tx: StorageTransaction, id: string): Promise<ProfileDoc> {
+  const current = await resolveProfileId(tx, id);
+  if (!current) throw new NotFoundError("profile", id);
+  await tx.lock([lockProfile(current)]);
+  return (await tx.get<ProfileDoc>(C.profiles, current)) as ProfileDoc;
+}
+
+/** Events of decisions and erasures are built before their time is known: stamp them. */
+function fixEventTimes(events: CustomerContextEvent[], at: string, reason?: string): void {
+  const epoch = new Date(0).toISOString();
+  for (const e of events) {
+    if (e.at !== epoch) continue;
+    e.at = at;
+    if (reason !== undefined && (e.type === "profile.merged" || e.type === "profile.split")) e.reason = reason;
+  }
+}
+
+/** An empty partition change. */
+export function emptyChange(): PartitionChange {
+  return { absorbed: new Map(), split: new Map(), removed: new Set(), touched: new Set() };
+}
+
+/** Explains a profile: which evidence joined each identifier, and what was refused. */
+export async function explainProfile(env: IdentityEnv, profileId: string) {
+  const { tx } = env;
+  const profile = await requireProfile(tx, profileId);
+  const cluster = await loadCluster(tx, profile.keys);
+  const resolution = resolveIdentities(cluster.evidence, env.options.rules);
+  const links = new Map(cluster.evidence.links.map((l) => [l.id, l]));
+  const decisions = new Map(cluster.evidence.decisions.map((d) => [d.id, d]));
+  const inProfile = new Set(profile.keys);
+  const ident = (key: string) => parseIdentifierKey(key);
+  const edges = resolution.edges
+    .filter((e) => inProfile.has(e.from))
+    .map((e) => {
+      if (e.kind === "operator") {
+        const d = decisions.get(e.id);
+        return {
+          kind: "operator" as const,
+          from: ident(e.from),
+          to: ident(e.to),
+          decisionId: e.id,
+          at: e.at,
+          reason: d?.reason ?? "",
+          ...(d?.by !== undefined ? { by: d.by } : {}),
+        };
+      }
+      const l = links.get(e.id) as LinkEvidence;
+      return {
+        kind: "observation" as const,
+        from: ident(e.from),
+        to: ident(e.to),
+        linkId: e.id,
+        at: l.firstSeen,
+        lastSeen: l.lastSeen,
+        count: l.count,
+        identifiers: l.keys.map(ident),
+        ...l.first,
+      };
+    });
+  const refused = resolution.refusals
+    .filter((r) => inProfile.has(r.key) || inProfile.has(r.against))
+    .map((r) => ({
+      ...toRefusal(r, resolution, env.options),
+      linkId: r.linkId,
+      at: links.get(r.linkId)?.firstSeen ?? "",
+    }));
+  const separations = cluster.evidence.decisions
+    .filter(
+      (d): d is Extract<OperatorDecision, { kind: "split" }> =>
+        d.kind === "split" && (d.detached.some((k) => inProfile.has(k)) || d.kept.some((k) => inProfile.has(k))),
+    )
+    .map((d) => ({
+      decisionId: d.id,
+      identifier: ident(d.key),
+      detached: d.detached.map(ident),
+      kept: d.kept.map(ident),
+      at: d.at,
+      reason: d.reason,
+      active: d.liftedBy === undefined,
+    }));
+  return {
+    profileId: profile.id,
+    anchor: ident(profile.anchor),
+    identifiers: profile.keys.map(ident),
+    edges,
+    refused,
+    separations,
+  };
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+function min(a: string, b: string): string {
+  return compareStrings(a, b) <= 0 ? a : b;
+}
+
+function max(a: string, b: string): string {
+  return compareStrings(a, b) >= 0 ? a : b;
+}
+
+export { profileIdFor };

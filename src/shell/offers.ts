@@ -1,0 +1,331 @@
+/**
+ * The offers part of the shell: the catalogue, presentations, consents, and building the facts
+ * the pure rule engine evaluates.
+ */
+import type { z } from "zod";
+import { compareStrings, stableId } from "../_lib/hash.js";
+import { NotFoundError } from "../errors.js";
+import { auditPresentations } from "../offers/audit-presentations.js";
+import { createRuleSet } from "../offers/create-rule-set.js";
+import { evaluateRules } from "../offers/evaluate-rules.js";
+import type { FactsConversation, OfferFacts, RuleSet, RuleSetOptions } from "../offers/types.js";
+import type { ConsentInput, OfferInput, PresentationInput } from "../schema/inputs.js";
+import type { OfferOptions } from "../schema/options.js";
+import type { Consent, OfferVersion, Presentation, Violation } from "../schema/outputs.js";
+import { toIso } from "../schema/primitives.js";
+import { type ConversationEnv, conversationDocsOf, resolveCustomerInTx } from "./conversations.js";
+import { C as IC, type IdentifierDoc, normalizeObservation, type ProfileDoc, resolveProfileId } from "./identity.js";
+
+export const OC = { offers: "offers", presentations: "presentations", consents: "consents" } as const;
+
+/** The `offers` option as users write it. */
+export type OfferOptionsInput = z.input<typeof OfferOptions> & RuleSetOptions;
+
+/** The environment of offer operations. */
+export interface OfferEnv extends ConversationEnv {
+  offers: RuleSet;
+}
+
+/** Validates rule options and builds the rule set once, at construction. */
+export function compileOfferOptions(options: z.output<typeof OfferOptions> | undefined): RuleSet {
+  return createRuleSet((options ?? {}) as RuleSetOptions);
+}
+
+interface OfferDoc {
+  id: string;
+  versions: OfferVersion[];
+}
+
+type StoredPresentation = Presentation & { ownerKey: string };
+type StoredConsent = Consent & { ownerKey: string };
+
+/** Defines an offer; a changed definition becomes a new version, an identical one changes nothing. */
+export async function defineOffer(env: OfferEnv, input: z.output<typeof OfferInput>): Promise<OfferVersion> {
+  const { tx } = env;
+  await tx.lock([`offer:${input.id}`]);
+  const doc = (await tx.get<OfferDoc>(OC.offers, input.id)) ?? { id: input.id, versions: [] };
+  const latest = doc.versions[doc.versions.length - 1];
+  const definition: Omit<OfferVersion, "version" | "definedAt"> = {
+    id: input.id,
+    name: input.name,
+    category: input.category,
+    terms: input.terms,
+  };
+  if (input.channels !== undefined) definition.channels = input.channels;
+  if (input.channelTerms !== undefined) definition.channelTerms = input.channelTerms;
+  if (input.validFrom !== undefined) definition.validFrom = toIso(input.validFrom);
+  if (input.validTo !== undefined) definition.validTo = toIso(input.validTo);
+  if (input.eligibility !== undefined) definition.eligibility = input.eligibility;
+  if (input.exclusiveGroup !== undefined) definition.exclusiveGroup = input.exclusiveGroup;
+  if (latest) {
+    const { version: _v, definedAt: _d, ...current } = latest;
+    if (JSON.stringify(current) === JSON.stringify(JSON.parse(JSON.stringify(definition)))) return latest;
+  }
+  const version: OfferVersion = { ...definition, version: (latest?.version ?? 0) + 1, definedAt: env.now() };
+  await tx.put(OC.offers, input.id, { id: input.id, versions: [...doc.versions, version] });
+  env.events.push({ type: "offer.defined", offerId: input.id, version: version.version, at: version.definedAt });
+  return version;
+}
+
+async function catalogue(env: OfferEnv): Promise<Map<string, OfferVersion[]>> {
+  const out = new Map<string, OfferVersion[]>();
+  for (const { value } of await env.tx.scan<OfferDoc>(OC.offers)) out.set(value.id, value.versions);
+  return out;
+}
+
+async function profileOf(env: OfferEnv, profileId: string): Promise<ProfileDoc> {
+  const profile = await env.tx.get<ProfileDoc>(IC.profiles, profileId);
+  if (!profile) throw new NotFoundError("profile", profileId);
+  return profile;
+}
+
+async function ownedBy<T>(env: OfferEnv, collection: string, profile: ProfileDoc): Promise<T[]> {
+  const out: T[] = [];
+  for (const key of profile.keys) {
+    for (const { value } of await env.tx.find<T>(collection, "owner", key)) out.push(value);
+  }
+  return out;
+}
+
+const byAtId = (a: { at: string; id: string }, b: { at: string; id: string }) =>
+  compareStrings(a.at, b.at) || compareStrings(a.id, b.id);
+
+function strip<T extends { ownerKey: string }>(doc: T, profileId: string): Omit<T, "ownerKey"> & { profileId: string } {
+  const { ownerKey: _o, ...rest } = doc;
+  return { ...rest, profileId };
+}
+
+/** The facts the rules see for one presentation of a profile. */
+async function buildFacts(
+  env: OfferEnv,
+  profile: ProfileDoc,
+  presentation: OfferFacts["presentation"],
+  offerVersion: number | undefined,
+): Promise<OfferFacts> {
+  const cat = await catalogue(env);
+  const versions = cat.get(presentation.offerId);
+  if (!versions || versions.length === 0) throw new NotFoundError("offer", presentation.offerId);
+  const offer =
+    offerVersion === undefined
+      ? (versions[versions.length - 1] as OfferVersion)
+      : versions.find((v) => v.version === offerVersion);
+  if (!offer) throw new NotFoundError("offer version", `${presentation.offerId}@${offerVersion}`);
+  const presentations = (await ownedBy<StoredPresentation>(env, OC.presentations, profile))
+    .map((p) => strip(p, profile.id))
+    .sort(byAtId);
+  const key = { at: presentation.at, id: presentation.id ?? "\uffff" };
+  const history = presentations.filter((p) => byAtId(p, key) < 0);
+  const convs = await conversationDocsOf(env.tx, profile.id);
+  const consents = (await ownedBy<StoredConsent>(env, OC.consents, profile))
+    .map((c) => strip(c, profile.id))
+    .sort(byAtId);
+  const tags = [...new Set(convs.flatMap((c) => c.tags))].sort(compareStrings);
+  return {
+    now: presentation.at,
+    presentation,
+    offer,
+    versions,
+    catalogue: cat,
+    profile: { id: profile.id, traits: profile.traits, tags },
+    history,
+    conversations: convs.map(toFactsConversation),
+    consents,
+  };
+}
+
+function toFactsConversation(c: Awaited<ReturnType<typeof conversationDocsOf>>[number]): FactsConversation {
+  const { absorbed: _a, ...rest } = c;
+  return rest;
+}
+
+/** Evaluates a presentation without writing anything. */
+export async function check(
+  env: OfferEnv,
+  input: z.output<typeof PresentationInput>,
+): Promise<{ ok: boolean; violations: Violation[] }> {
+  const profileId = await readOnlyCustomer(env, input.customer);
+  if (profileId === null) {
+    // An unknown customer has no history: evaluate against an empty profile.
+    const cat = await catalogue(env);
+    const versions = cat.get(input.offerId);
+    if (!versions || versions.length === 0) throw new NotFoundError("offer", input.offerId);
+    const at = toIso(input.at);
+    const facts: OfferFacts = {
+      now: at,
+      presentation: { profileId: "", offerId: input.offerId, channel: input.channel, at, terms: input.terms },
+      offer: versions[versions.length - 1] as OfferVersion,
+      versions,
+      catalogue: cat,
+      profile: { id: "", traits: {}, tags: [] },
+      history: [],
+      conversations: [],
+      consents: [],
+    };
+    const violations = evaluateRules(env.offers, facts);
+    return { ok: !violations.some((v) => v.severity === "error"), violations };
+  }
+  const profile = await profileOf(env, profileId);
+  const at = toIso(input.at);
+  const facts = await buildFacts(
+    env,
+    profile,
+    { profileId, offerId: input.offerId, channel: input.channel, at, terms: input.terms },
+    undefined,
+  );
+  const violations = evaluateRules(env.offers, facts);
+  return { ok: !violations.some((v) => v.severity === "error"), violations };
+}
+
+/** A customer's profile id without observing anything (for `check`, which writes nothing). */
+async function readOnlyCustomer(
+  env: OfferEnv,
+  customer: z.output<typeof PresentationInput>["customer"],
+): Promise<string | null> {
+  if (!Array.isArray(customer)) {
+    const id = await resolveProfileId(env.tx, customer.profileId);
+    if (!id) throw new NotFoundError("profile", customer.profileId);
+    return id;
+  }
+  const normalized = normalizeObservation(customer, env.options);
+  const docs = await env.tx.getMany<IdentifierDoc>(
+    IC.identifiers,
+    normalized.identifiers.map((i) => i.key),
+  );
+  const ids = [...new Set([...docs.values()].map((d) => d.profileId))].sort(compareStrings);
+  return ids[0] ?? null;
+}
+
+/** Records a presentation and returns the violations it caused. Idempotent on its id. */
+export async function present(
+  env: OfferEnv,
+  profileId: string,
+  input: z.output<typeof PresentationInput>,
+): Promise<{ presentationId: string; violations: Violation[] }> {
+  const { tx } = env;
+  const profile = await profileOf(env, profileId);
+  const at = toIso(input.at);
+  const id =
+    input.externalId !== undefined
+      ? stableId("pres", input.channel, "ext", input.externalId)
+      : stableId("pres", input.offerId, input.channel, at, profile.anchor, JSON.stringify(input.terms));
+  const offerDoc = await tx.get<OfferDoc>(OC.offers, input.offerId);
+  const latest = offerDoc?.versions[offerDoc.versions.length - 1];
+  if (!latest) throw new NotFoundError("offer", input.offerId);
+  const existing = await tx.get<StoredPresentation>(OC.presentations, id);
+  const presentation: Presentation = existing
+    ? strip(existing, profileId)
+    : {
+        id,
+        profileId,
+        offerId: input.offerId,
+        offerVersion: latest.version,
+        channel: input.channel,
+        at,
+        terms: input.terms,
+      };
+  if (input.agent !== undefined && !existing) presentation.agent = input.agent;
+  if (input.externalId !== undefined && !existing) presentation.externalId = input.externalId;
+  const facts = await buildFacts(env, profile, presentation, presentation.offerVersion);
+  const violations = evaluateRules(env.offers, facts);
+  if (!existing) {
+    await tx.put(
+      OC.presentations,
+      id,
+      { ...presentation, ownerKey: profile.anchor },
+      {
+        index: { owner: profile.anchor, offer: input.offerId },
+      },
+    );
+    env.events.push({ type: "offer.presented", presentationId: id, offerId: input.offerId, profileId, at });
+    for (const violation of violations) env.events.push({ type: "offer.violation", violation, at });
+  }
+  return { presentationId: id, violations };
+}
+
+/** Re-evaluates recorded presentations in a range. */
+export async function audit(env: OfferEnv, range: { from?: string; to?: string }): Promise<Violation[]> {
+  const { tx } = env;
+  const stored = (await tx.scan<StoredPresentation>(OC.presentations)).map((d) => d.value);
+  const owners = [...new Set(stored.map((p) => p.ownerKey))];
+  const identDocs = await tx.getMany<IdentifierDoc>(IC.identifiers, owners);
+  const profileIds = [...new Set([...identDocs.values()].map((d) => d.profileId))];
+  const profileDocs = await tx.getMany<ProfileDoc>(IC.profiles, profileIds);
+  const presentations: Presentation[] = [];
+  for (const p of stored) {
+    const profileId = identDocs.get(p.ownerKey)?.profileId;
+    if (profileId !== undefined) presentations.push(strip(p, profileId));
+  }
+  const profiles = new Map<string, { traits: ProfileDoc["traits"]; tags: string[] }>();
+  const conversations = new Map<string, FactsConversation[]>();
+  const consents = new Map<string, Consent[]>();
+  for (const profile of profileDocs.values()) {
+    const convs = await conversationDocsOf(tx, profile.id);
+    profiles.set(profile.id, {
+      traits: profile.traits,
+      tags: [...new Set(convs.flatMap((c) => c.tags))].sort(compareStrings),
+    });
+    conversations.set(profile.id, convs.map(toFactsConversation));
+    consents.set(
+      profile.id,
+      (await ownedBy<StoredConsent>(env, OC.consents, profile)).map((c) => strip(c, profile.id)),
+    );
+  }
+  return auditPresentations(env.offers, {
+    presentations,
+    catalogue: await catalogue(env),
+    profiles,
+    conversations,
+    consents,
+    ...range,
+  });
+}
+
+/** Records a consent decision as evidence. */
+export async function recordConsent(
+  env: OfferEnv,
+  profileId: string,
+  input: z.output<typeof ConsentInput>,
+): Promise<Consent> {
+  const profile = await profileOf(env, profileId);
+  const at = toIso(input.at);
+  const id = stableId("cons", profile.anchor, input.channel, input.purpose, at, String(input.granted));
+  const consent: Consent = {
+    id,
+    profileId,
+    channel: input.channel,
+    purpose: input.purpose,
+    granted: input.granted,
+    at,
+  };
+  if (input.source !== undefined) consent.source = input.source;
+  await env.tx.put(OC.consents, id, { ...consent, ownerKey: profile.anchor }, { index: { owner: profile.anchor } });
+  env.events.push({
+    type: "consent.recorded",
+    profileId,
+    channel: consent.channel,
+    purpose: consent.purpose,
+    granted: consent.granted,
+    at,
+  });
+  return consent;
+}
+
+/** Presentations of a profile (oldest first), for the agent's snapshot. */
+export async function presentationsOf(env: ConversationEnv, profile: ProfileDoc): Promise<Presentation[]> {
+  return (await ownedBy<StoredPresentation>(env as OfferEnv, OC.presentations, profile))
+    .map((p) => strip(p, profile.id))
+    .sort(byAtId);
+}
+
+/** Erases a profile's presentations and consents (GDPR erasure). */
+export async function forgetProfileData(env: OfferEnv, profileId: string): Promise<void> {
+  const profile = await env.tx.get<ProfileDoc>(IC.profiles, profileId);
+  if (!profile) return;
+  for (const key of profile.keys) {
+    for (const c of [OC.presentations, OC.consents]) {
+      for (const { key: id } of await env.tx.find(c, "owner", key)) await env.tx.delete(c, id);
+    }
+  }
+}
+
+export { resolveCustomerInTx };
