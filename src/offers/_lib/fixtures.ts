@@ -98,6 +98,7 @@ export function conversation(
 /** Freezes an object graph (maps included: their set/delete/clear throw). */
 export function deepFreeze<T>(value: T): T {
   if (value instanceof Map) {
+    if (Object.isFrozen(value)) return value;
     for (const [k, v] of value) {
       deepFreeze(k);
       deepFreeze(v);
