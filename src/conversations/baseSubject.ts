@@ -46,6 +46,8 @@ export interface BaseSubjectOptions {
 }
 
 const WHITESPACE = /\s+/gu;
+const UNTIDY_WHITESPACE = /\s\s|[^\S ]/u;
+const NON_ASCII = /[^\x00-\x7f]/;
 const LEADING_BLOB = /^\[[^[\]]*\]\s*/u;
 const FWD_TRAILER = "(fwd)";
 
@@ -73,7 +75,9 @@ const FWD_TRAILER = "(fwd)";
  */
 export function baseSubject(subject: string, options?: BaseSubjectOptions): string {
   const { leader, forwardWrapper } = subjectPatterns(options?.subjectPrefixes ?? DEFAULT_SUBJECT_PREFIXES);
-  let s = subject.normalize("NFC").replace(WHITESPACE, " ").trim();
+  let s = NON_ASCII.test(subject) ? subject.normalize("NFC") : subject;
+  if (UNTIDY_WHITESPACE.test(s)) s = s.replace(WHITESPACE, " ");
+  s = s.trim();
   for (;;) {
     // Step 2: trailing "(fwd)" and whitespace.
     s = stripForwardTrailers(s);
@@ -104,6 +108,7 @@ function stripForwardTrailers(s: string): string {
     const trimmed = s.trimEnd();
     if (
       trimmed.length >= FWD_TRAILER.length &&
+      trimmed.charCodeAt(trimmed.length - 1) === 41 && // ")"
       trimmed.slice(trimmed.length - FWD_TRAILER.length).toLowerCase() === FWD_TRAILER
     ) {
       s = trimmed.slice(0, trimmed.length - FWD_TRAILER.length);

@@ -250,7 +250,9 @@ describe("threadEmails", () => {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-const ID_POOL = ["a@x", "b@x", "c@x", "d@x", "e@x", "f@x", "g@x", "h@x"];
+// Shared by Message-IDs and references, so messages really refer to each other; `u<i>@x` are also
+// the ids `uniqueIdMessagesArb` gives message i.
+const ID_POOL = ["a@x", "b@x", "c@x", "d@x", "e@x", "f@x", ...Array.from({ length: 12 }, (_, i) => `u${i}@x`)];
 const SUBJECTS = ["Loan", "Re: Loan", "AW: loan", "Invoice", "Fwd: Invoice", "", "Re:"];
 
 const rawId = fc.oneof(
