@@ -13,6 +13,7 @@ import {
   StorageFailureError,
 } from "./errors.js";
 import { compileIdentityOptions } from "./identity/rules.js";
+import { type JourneyMetrics, journeyMetrics } from "./journeys/journeyMetrics.js";
 import {
   AuditRange,
   ConsentInput,
@@ -160,7 +161,49 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
       throw new StorageFailureError(storage.name, error);
     }
     deliver(events);
+    if (write && observers.size > 0) scheduleObservers();
     return result;
+  }
+
+  interface Observer {
+    ref: CustomerRef;
+    listener: (snapshot: CustomerSnapshot | null) => void;
+    last: string | undefined;
+    active: boolean;
+  }
+  const observers = new Set<Observer>();
+  let observersScheduled = false;
+
+  /** Batches refreshes: all writes of one macrotask produce at most one snapshot per observer. */
+  function scheduleObservers(): void {
+    if (observersScheduled) return;
+    observersScheduled = true;
+    setTimeout(() => {
+      observersScheduled = false;
+      for (const observer of observers) void refreshObserver(observer);
+    }, 0);
+  }
+
+  async function refreshObserver(observer: Observer): Promise<void> {
+    if (closed || !observer.active) return;
+    let snapshot: CustomerSnapshot | null;
+    try {
+      snapshot = await read(async (env) => {
+        const id = await refToProfileId(env.tx, observer.ref);
+        return id ? conversations.snapshot(env, id, (profile) => offers.presentationsOf(env, profile)) : null;
+      });
+    } catch (error) {
+      if (!closed) onListenerError(error, { type: "profile.created", profileId: "", at: now() });
+      return;
+    }
+    const serialized = JSON.stringify(snapshot);
+    if (!observer.active || serialized === observer.last) return;
+    observer.last = serialized;
+    try {
+      observer.listener(snapshot);
+    } catch (error) {
+      onListenerError(error, { type: "profile.created", profileId: snapshot?.profile.id ?? "", at: now() });
+    }
   }
   const write = <T>(fn: (env: Env) => Promise<T>) => run(true, fn);
   const read = <T>(fn: (env: Env) => Promise<T>) => run(false, fn);
@@ -483,6 +526,57 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
     },
 
     /**
+     * Watches one customer: calls `listener` with their fresh snapshot now and whenever something
+     * about them changes. Changes are batched per tick and an unchanged snapshot is not emitted
+     * again, which fits React's `useSyncExternalStore` and similar stores.
+     *
+     * @returns an unsubscribe function
+     *
+     * @example
+     * ```ts
+     * const stop = cc.observe({ identifier: { type: "email", value: "jan@x.pl" } }, (view) => render(view));
+     * stop();
+     * ```
+     */
+    observe(ref: z.input<typeof CustomerRef>, listener: (snapshot: CustomerSnapshot | null) => void): () => void {
+      const r = parseInput(CustomerRef, ref, "customer reference");
+      if (typeof listener !== "function") {
+        throw new InvalidInputError("listener", [{ path: "", message: "must be a function" }]);
+      }
+      const observer: Observer = { ref: r, listener, last: undefined, active: true };
+      observers.add(observer);
+      void refreshObserver(observer);
+      return () => {
+        observer.active = false;
+        observers.delete(observer);
+      };
+    },
+
+    journeys: {
+      /**
+       * Journey metrics measured from the data: channel transitions, multi-channel share,
+       * repeat contacts, first-response times, unanswered inbound, switches per resolved conversation.
+       *
+       * @example
+       * ```ts
+       * const metrics = await cc.journeys.metrics({ from: "2026-04-01T00:00:00Z" });
+       * metrics.multiChannelShare; // 0.42
+       * ```
+       */
+      async metrics(range: z.input<typeof AuditRange> = {}): Promise<JourneyMetrics> {
+        const r = parseInput(AuditRange, range, "journey range");
+        return read(async (env) => {
+          const all = await conversations.everything(env);
+          return journeyMetrics({
+            ...all,
+            ...(r.from !== undefined ? { from: toIso(r.from) } : {}),
+            ...(r.to !== undefined ? { to: toIso(r.to) } : {}),
+          });
+        });
+      },
+    },
+
+    /**
      * Subscribes to events (delivered after each change commits). Returns an unsubscribe function.
      *
      * @example
@@ -513,6 +607,8 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
       if (closed) return;
       closed = true;
       listeners.clear();
+      for (const observer of observers) observer.active = false;
+      observers.clear();
       await storage.close();
     },
   };

@@ -643,3 +643,18 @@ function toInteraction(d: InteractionDoc, profileId: string, conversationId: str
 function max(a: string, b: string): string {
   return compareStrings(a, b) >= 0 ? a : b;
 }
+
+/** Every conversation and interaction in the store, in public shape (journey metrics, exports). */
+export async function everything(
+  env: ConversationEnv,
+): Promise<{ conversations: Conversation[]; interactions: Interaction[] }> {
+  const convs = (await env.tx.scan<ConversationDoc>(CC.conversations)).map((d) => d.value);
+  const convOf = new Map<string, ConversationDoc>();
+  for (const c of convs) for (const i of c.interactionIds) convOf.set(i, c);
+  const interactions: Interaction[] = [];
+  for (const { value } of await env.tx.scan<InteractionDoc>(CC.interactions)) {
+    const c = convOf.get(value.id);
+    if (c) interactions.push(toInteraction(value, c.profileId, c.id));
+  }
+  return { conversations: convs.map(publicConversation), interactions };
+}
