@@ -138,7 +138,7 @@ export function renderJourneySvg(metrics: JourneyMetrics, options: RenderJourney
 
 function headlineCards(metrics: JourneyMetrics): Card[] {
   const { multiChannel, repeatContact, firstResponse, unansweredInbound, switchesPerResolved } = metrics;
-  const windowLabel = `${formatNumber(repeatContact.windowDays)} d`;
+  const windowLabel = `${formatNumber(repeatContact.windowDays)}\u00A0d`;
   return [
     {
       label: "Multi-channel conversations",

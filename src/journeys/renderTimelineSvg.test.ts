@@ -162,6 +162,12 @@ describe("renderTimelineSvg", () => {
     const ticks = byClass(root, "tick");
     expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(ticks[0]!.text).toContain("2 Apr 2026");
+
+    const blink = snapshot([
+      interaction("a", "web", "2026-04-02T10:00:00.100Z"),
+      interaction("b", "web", "2026-04-02T10:00:00.200Z"),
+    ]);
+    expect(byClass(checkTimeline(renderTimelineSvg(blink), blink), "tick").length).toBeGreaterThanOrEqual(1);
   });
 
   it("stacks many interactions in the same minute so that each stays visible", () => {

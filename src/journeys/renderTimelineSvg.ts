@@ -136,9 +136,12 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
       laneMarks.map((m) => m.x),
       MARK_GAP,
       MAX_ROWS,
+      plotRight - 6,
     );
     laneMarks.forEach((mark, index) => {
-      mark.y = placed.rows[index]!;
+      const placement = placed.placements[index]!;
+      mark.x = placement.x;
+      mark.y = placement.row;
     });
     laneRows.set(lane, placed.count);
     marks.push(...laneMarks);
@@ -159,7 +162,7 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
   lanes.forEach((lane, index) => {
     const height = laneHeights[index]!;
     laneCentre.set(lane, laneTop + height / 2);
-    const label = truncate(oneLine(lane), Math.floor((LEFT - 24) / (13 * 0.6)));
+    const label = truncate(oneLine(lane), Math.floor((LEFT - 24) / (13 * 0.66)));
     lanesMarkup += element(
       "g",
       { class: "lane", "data-channel": lane },
@@ -258,7 +261,9 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
 
   // Lines joining each conversation's interactions in time order, under the marks.
   for (const id of conversationOrder) {
-    const points = marks.filter((m) => m.kind !== "offer" && m.conversationId === id);
+    const points = marks
+      .filter((m) => m.kind !== "offer" && m.conversationId === id)
+      .sort((a, b) => a.ms - b.ms || compareStrings(a.id, b.id));
     if (points.length < 2) continue;
     body += element("polyline", {
       class: "conversation-line",

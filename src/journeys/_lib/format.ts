@@ -13,13 +13,16 @@ export function formatShare(value: number | null): string {
   return `${percent !== 0 && percent < 10 ? percent.toFixed(1) : Math.round(percent)}%`;
 }
 
-/** A duration given in seconds as `"45 s"`, `"12 min"`, `"3.5 h"` or `"2.1 d"`; `"—"` for `null`. */
+/**
+ * A duration given in seconds as `"45 s"`, `"12 min"`, `"3.5 h"` or `"2.1 d"` (with a no-break space, so
+ * that a wrapped line never separates the number from its unit); `"—"` for `null`.
+ */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return "—";
-  if (seconds < 60) return `${round(seconds)} s`;
-  if (seconds < 3600) return `${round(seconds / 60)} min`;
-  if (seconds < 86_400) return `${round(seconds / 3600)} h`;
-  return `${round(seconds / 86_400)} d`;
+  if (seconds < 60) return `${round(seconds)}\u00A0s`;
+  if (seconds < 3600) return `${round(seconds / 60)}\u00A0min`;
+  if (seconds < 86_400) return `${round(seconds / 3600)}\u00A0h`;
+  return `${round(seconds / 86_400)}\u00A0d`;
 }
 
 /** A plain number with at most two decimals (`1.5`, `2`, `0.33`). */

@@ -46,14 +46,39 @@ export interface Tick {
 }
 
 /**
- * Ticks inside `[start, end]` at the smallest nice step that gives at most `maxTicks` ticks. Labels show the
- * time of day for sub-day steps (with the date under the first tick of each day), the day for day steps
- * (with the year under the first tick of each year), and the month for month steps.
+ * Between 1 and `maxTicks` ticks inside `[start, end]`, at the smallest nice step that gives at most
+ * `maxTicks` ticks. Labels show the time of day for sub-day steps (with the date under the first tick of
+ * each day), the day for day steps (with the year under the first tick of each year), and the month for
+ * month steps.
  */
 export function timeTicks(start: number, end: number, maxTicks: number): Tick[] {
+  const limit = Math.max(1, maxTicks);
   const span = Math.max(end - start, 1);
-  const step = STEPS.find((s) => stepLength(s) * Math.max(maxTicks - 1, 1) >= span) ?? STEPS[STEPS.length - 1]!;
-  const times = "ms" in step ? fixedTicks(start, end, step.ms) : monthTicks(start, end, step.months);
+  // The smallest step giving at most `limit` ticks. When that step leaves no tick inside the range (it is
+  // longer than the span), keep the previous step and use every k-th of its ticks instead.
+  let step: Step = STEPS[STEPS.length - 1]!;
+  let times: number[] = [];
+  let previous: { step: Step; times: number[] } | null = null;
+  for (const candidate of STEPS) {
+    if (span / stepLength(candidate) > limit * 8) continue;
+    const candidateTimes = ticksFor(candidate, start, end);
+    if (candidateTimes.length <= limit) {
+      if (candidateTimes.length === 0 && previous !== null) {
+        const every = Math.ceil(previous.times.length / limit);
+        step = previous.step;
+        times = previous.times.filter((_, index) => index % every === 0);
+      } else {
+        step = candidate;
+        times = candidateTimes;
+      }
+      break;
+    }
+    previous = { step: candidate, times: candidateTimes };
+    step = candidate;
+    times = candidateTimes.filter((_, index) => index % Math.ceil(candidateTimes.length / limit) === 0);
+  }
+  // A range shorter than a second, between two whole seconds: one tick at its start.
+  if (times.length === 0) times = [start];
   const ticks: Tick[] = [];
   let previousDay = "";
   let previousYear = -1;
@@ -75,6 +100,10 @@ export function timeTicks(start: number, end: number, maxTicks: number): Tick[] 
     }
   }
   return ticks;
+}
+
+function ticksFor(step: Step, start: number, end: number): number[] {
+  return "ms" in step ? fixedTicks(start, end, step.ms) : monthTicks(start, end, step.months);
 }
 
 function stepLength(step: Step): number {

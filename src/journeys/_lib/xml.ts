@@ -70,7 +70,11 @@ export function wrap(text: string, maxChars: number, maxLines: number): string[]
   const limit = Math.max(1, maxChars);
   const lines: string[] = [];
   let current = "";
-  for (const word of oneLine(text).split(" ")) {
+  // Split at ordinary spaces only: a no-break space (as in "7\u00A0d") keeps a number with its unit.
+  for (const word of text
+    .replace(/[ \t\n\r]+/g, " ")
+    .trim()
+    .split(" ")) {
     if (word === "") continue;
     const candidate = current === "" ? word : `${current} ${word}`;
     if (Array.from(candidate).length <= limit) {
