@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Duration, LIMITS, Name } from "./primitives.js";
+import { Duration, IdentifierType, LIMITS, Name } from "./primitives.js";
 
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
   z.custom<T>((v) => typeof v === "function", `must be a function (${what})`);
@@ -43,7 +43,7 @@ export const IdentityOptions = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 region code such as PL")
     .optional(),
-  types: z.record(Name, IdentifierTypeOptions).optional(),
+  types: z.record(IdentifierType, IdentifierTypeOptions).optional(),
   /** Values that never link anything: exact normalised values or patterns. Added to the defaults. */
   blocked: z
     .array(z.union([z.string().min(1).max(LIMITS.short), z.instanceof(RegExp)]))

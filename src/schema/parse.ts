@@ -3,6 +3,13 @@ import { type InputIssue, InvalidInputError } from "../errors.js";
 
 /** Turns zod issues into `{ path, message }` pairs; an unknown key is reported at its own path. */
 export function toInputIssues(error: z.ZodError): InputIssue[] {
+  const all = collectIssues(error);
+  // One issue per field: the first is the most basic one ("must not be empty" before a pattern).
+  const seen = new Set<string>();
+  return all.filter((issue) => !seen.has(issue.path) && seen.add(issue.path));
+}
+
+function collectIssues(error: z.ZodError): InputIssue[] {
   const issues: InputIssue[] = [];
   for (const issue of error.issues) {
     const base = issue.path.map(String);
@@ -15,7 +22,7 @@ export function toInputIssues(error: z.ZodError): InputIssue[] {
       const branches = issue.errors.map((branch) => branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
       const best = branches.reduce((a, b) => (depth(b) > depth(a) ? b : a));
       if (depth(best) > base.length) {
-        issues.push(...toInputIssues({ issues: best } as unknown as z.ZodError));
+        issues.push(...collectIssues({ issues: best } as unknown as z.ZodError));
       } else {
         issues.push({ path: base.join("."), message: issue.message });
       }

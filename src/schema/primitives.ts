@@ -34,7 +34,10 @@ export const When = z.union(
     z
       .string()
       .max(40)
-      .regex(ISO_WITH_OFFSET, "must be an ISO 8601 date-time with an offset, e.g. 2026-04-02T10:00:00Z")
+      .regex(ISO_WITH_OFFSET, {
+        message: "must be an ISO 8601 date-time with an offset, e.g. 2026-04-02T10:00:00Z",
+        abort: true,
+      })
       .refine((s) => !Number.isNaN(Date.parse(s)), "is not a real date"),
   ],
   { error: "must be a Date or an ISO 8601 date-time string with an offset" },
@@ -71,9 +74,16 @@ export const Id = z
 /** A short free text. */
 export const ShortText = z.string().max(LIMITS.short);
 
+/** An identifier type: `email`, `phone`, `crmId`, `cookie`, or your own (no `:`, which separates keys). */
+export const IdentifierType = z
+  .string()
+  .min(1, "must not be empty")
+  .max(LIMITS.name)
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "must start with a letter and use only letters, digits, _ . -");
+
 /** `{ type: "email", value: "Jan@X.pl" }`. */
 export const Identifier = z.strictObject({
-  type: Name,
+  type: IdentifierType,
   value: z.string().min(1, "must not be empty").max(LIMITS.short),
 });
 export type Identifier = z.infer<typeof Identifier>;

@@ -201,7 +201,7 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
 
   // Identifier docs: first/last seen, counts, co-occurrence for auto-blocking.
   const threshold = options.rules.autoBlockThreshold;
-  let newlyBlocked = false;
+  const newlyBlocked = new Set<string>();
   const nextIdents = new Map<string, IdentifierDoc>();
   for (const ident of input.identifiers) {
     const before = identDocs.get(ident.key);
@@ -232,7 +232,7 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
           doc.seenWith[type] = [...seen, other].sort(compareStrings);
         if ((doc.seenWith[type]?.length ?? 0) > threshold && !doc.autoBlocked) {
           doc.autoBlocked = true;
-          newlyBlocked = true;
+          newlyBlocked.add(ident.key);
         }
       }
     }
@@ -240,16 +240,17 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   }
 
   const linkOrder = order(link.firstSeen, linkId);
-  const duplicate = existingLink !== null && existingLink.firstSeen === link.firstSeen && !newlyBlocked;
+  const duplicate = existingLink !== null && existingLink.firstSeen === link.firstSeen && newlyBlocked.size === 0;
   const isNewest = [...oldProfiles.values()].every((p) => compareStrings(p.maxOrder, linkOrder) < 0);
   const newKeys = keys.filter((k) => !identDocs.has(k));
 
   let resolution: Resolution;
   let cluster: Cluster;
-  if (duplicate || (existingLink === null && !newlyBlocked && isNewest)) {
+  if (duplicate || (existingLink === null && newlyBlocked.size === 0 && isNewest)) {
     cluster = fastCluster(oldProfiles, nextIdents, link);
   } else {
-    cluster = await loadCluster(tx, keys, nextIdents);
+    // A newly auto-blocked identifier unglues the profiles it joined: their evidence is reloaded.
+    cluster = await loadCluster(tx, keys, nextIdents, newlyBlocked);
   }
   resolution = resolveIdentities(cluster.evidence, options.rules);
   if (duplicate) {
@@ -352,6 +353,7 @@ async function loadCluster(
   tx: StorageTransaction,
   keys: readonly string[],
   fresh: ReadonlyMap<string, IdentifierDoc> = new Map(),
+  expand: ReadonlySet<string> = new Set(),
 ): Promise<Cluster> {
   const idents = new Map<string, IdentifierDoc>();
   const links = new Map<string, LinkEvidence>();
@@ -369,7 +371,7 @@ async function loadCluster(
         decisions.set(d.key, d.value);
         for (const k of decisionKeys(d.value)) if (!idents.has(k) && !next.includes(k)) next.push(k);
       }
-      if (doc.autoBlocked) continue;
+      if (doc.autoBlocked && !expand.has(key)) continue;
       for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
         links.set(link.id, link);
         for (const k of link.keys) if (!idents.has(k) && !frontier.includes(k) && !next.includes(k)) next.push(k);

@@ -88,12 +88,30 @@ export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRul
       }
     }
     if (anchor === undefined) continue;
+    // Each identifier joins the first group of this link it can join without breaking a rule
+    // (the anchor's group first); one that can join none starts a group of its own. So a refused
+    // identifier never stops the others of the same observation from linking to each other.
+    const linkGroups: string[] = [anchor];
     for (let i = 1; i < usable.length; i++) {
       const key = usable[i] as string;
-      const outcome = uf.union(anchor, key);
-      if (outcome === "joined")
-        edges.push({ kind: "observation", id: link.id, from: anchor, to: key, at: link.firstSeen });
-      else if (outcome !== "same") refusals.push({ linkId: link.id, key, against: anchor, ...outcome });
+      let refusal: Exclude<UnionOutcome, "joined" | "same"> | undefined;
+      let placed = false;
+      for (const group of linkGroups) {
+        const outcome = uf.union(group, key);
+        if (outcome === "joined") {
+          edges.push({ kind: "observation", id: link.id, from: group, to: key, at: link.firstSeen });
+          placed = true;
+        } else if (outcome === "same") {
+          placed = true;
+        } else {
+          refusal ??= outcome;
+        }
+        if (placed) break;
+      }
+      if (!placed) linkGroups.push(key);
+      if (refusal && uf.find(key) !== uf.find(anchor)) {
+        refusals.push({ linkId: link.id, key, against: anchor, ...refusal });
+      }
     }
   }
 
