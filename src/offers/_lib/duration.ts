@@ -32,9 +32,21 @@ export function shiftUtc(ms: number, duration: Duration, sign: 1 | -1): number {
   return ms + sign * (days * DAY + rest);
 }
 
+let lastIso = "";
+let lastMs = Number.NaN;
+
+/** `Date.parse`, remembering the last string: several rules parse the same `now`. */
+function parse(iso: string): number {
+  if (iso !== lastIso) {
+    lastMs = Date.parse(iso);
+    lastIso = iso;
+  }
+  return lastMs;
+}
+
 /** `iso` minus `duration` (UTC), as an ISO string. */
 export function isoMinus(iso: string, duration: Duration): string {
-  return new Date(shiftUtc(Date.parse(iso), duration, -1)).toISOString();
+  return new Date(shiftUtc(parse(iso), duration, -1)).toISOString();
 }
 
 /** `iso` plus `duration` (UTC), as an ISO string. */
@@ -44,6 +56,16 @@ export function isoPlus(iso: string, duration: Duration): string {
 
 /** A duration in words: `{ days: 7 }` -> "7 days". */
 export function describeDuration(duration: Duration): string {
+  const known = described.get(duration);
+  if (known !== undefined) return known;
+  const text = words(duration);
+  described.set(duration, text);
+  return text;
+}
+
+const described = new WeakMap<Duration, string>();
+
+function words(duration: Duration): string {
   const parts: string[] = [];
   for (const unit of ["years", "months", "weeks", "days", "hours", "minutes", "seconds"] as const) {
     const n = duration[unit];

@@ -5,10 +5,25 @@ import { format } from "date-fns";
  * date-fns `format` reads local fields, so it is given a local date at noon with the UTC fields.
  */
 export function formatDay(iso: string, relativeTo?: string): string {
-  const d = new Date(iso);
-  const local = new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 12);
-  const sameYear = relativeTo !== undefined && new Date(relativeTo).getUTCFullYear() === d.getUTCFullYear();
-  return format(local, sameYear ? "d MMM" : "d MMM yyyy");
+  const day = utcDay(iso);
+  const sameYear = relativeTo !== undefined && utcDay(relativeTo).slice(0, 4) === day.slice(0, 4);
+  const key = sameYear ? day : `${day}y`;
+  let text = days.get(key);
+  if (text === undefined) {
+    const local = new Date(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)), 12);
+    text = format(local, sameYear ? "d MMM" : "d MMM yyyy");
+    if (days.size >= 4096) days.clear();
+    days.set(key, text);
+  }
+  return text;
+}
+
+/** Formatted days by `YYYY-MM-DD` (+ "y" with the year): messages name few distinct days. */
+const days = new Map<string, string>();
+
+/** `YYYY-MM-DD` of an ISO time in UTC (no parsing for the canonical `toISOString()` form). */
+function utcDay(iso: string): string {
+  return iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ ? iso.slice(0, 10) : new Date(iso).toISOString().slice(0, 10);
 }
 
 /**
