@@ -171,8 +171,9 @@ function headlineCards(metrics: JourneyMetrics): Card[] {
         switchesPerResolved.distribution.length === 0
           ? "no resolved conversations"
           : switchesPerResolved.distribution
-              .map((d, i) => `${d.switches}${i === 0 ? " switches" : ""}: ${d.conversations}`)
-              .join(" · "),
+              // No-break spaces keep each "switches: conversations" pair and its separator on one line.
+              .map((d, i) => `${d.switches}${i === 0 ? "\u00A0switches" : ""}:\u00A0${d.conversations}`)
+              .join("\u00A0· "),
       tip: `Mean number of channel changes in the ${switchesPerResolved.resolved} resolved conversations; distribution as switches: conversations.`,
     },
   ];
