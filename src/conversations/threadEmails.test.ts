@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { normalizeMessageId, parseMessageIds, referencedIds } from "./messageId.js";
 import { type EmailThread, type ThreadableMessage, threadEmails } from "./threadEmails.js";
 
 const at = (minute: number): string => new Date(Date.UTC(2026, 3, 1, 9, minute)).toISOString();
@@ -323,7 +324,24 @@ describe("threadEmails properties", () => {
   it("puts every message in exactly one thread, sorted, on random reference graphs with loops", () => {
     fc.assert(
       fc.property(messagesArb, fc.boolean(), fc.boolean(), (messages, subjectMerge, prunePhantoms) => {
-        checkShape(messages, threadEmails(messages, { subjectMerge, prunePhantoms }));
+        const threads = threadEmails(messages, { subjectMerge, prunePhantoms });
+        checkShape(messages, threads);
+        // Every message shares a thread with the owner of the id referencedIds names as its parent.
+        const threadOf = new Map(threads.flatMap((t, i) => t.messages.map((id) => [id, i] as const)));
+        const owner = new Map<string, string>();
+        for (const m of messages) {
+          // The first valid id of the Message-ID header is the message's own id.
+          const own =
+            m.messageId === undefined
+              ? undefined
+              : (normalizeMessageId(m.messageId) ?? parseMessageIds(m.messageId)[0]);
+          if (own !== undefined && !owner.has(own)) owner.set(own, m.id);
+        }
+        for (const m of messages) {
+          const parent = referencedIds(m)[0];
+          const parentOwner = parent === undefined ? undefined : owner.get(parent);
+          if (parentOwner !== undefined) expect(threadOf.get(parentOwner)).toBe(threadOf.get(m.id));
+        }
       }),
       { numRuns: 500 },
     );

@@ -1,5 +1,5 @@
 import { breakCycles, describeForest } from "./_lib/forest.js";
-import { firstId, referenceChain } from "./_lib/messageIdSyntax.js";
+import { firstId, normalizeId, parseIds } from "./_lib/messageIdSyntax.js";
 import { compare, toTime } from "./_lib/time.js";
 import { baseSubject } from "./baseSubject.js";
 import type { MessageHeaders } from "./messageId.js";
@@ -122,22 +122,52 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
   const parentLinks: number[] = new Array(n).fill(-1);
   const refCount = new Int32Array(n);
   const phantomIds: string[] = [];
+  const containerFor = (id: string): number => {
+    let k = containerOf.get(id);
+    if (k === undefined) {
+      k = parentLinks.length;
+      parentLinks.push(-1);
+      containerOf.set(id, k);
+      phantomIds.push(id);
+    }
+    return k;
+  };
+  // Raw header value -> its container (one valid id) or containers (several, or none). The same
+  // raw ids recur in many References headers, so most of them are normalised only once.
+  const resolved = new Map<string, number | number[]>();
+  const resolve = (raw: string): number | number[] => {
+    let found = resolved.get(raw);
+    if (found === undefined) {
+      const single = normalizeId(raw);
+      found = single !== null ? containerFor(single) : parseIds(raw).map(containerFor);
+      resolved.set(raw, found);
+    }
+    return found;
+  };
   const path: number[] = [];
   for (let c = 0; c < n; c++) {
-    const chain = referenceChain(sorted[c] as ThreadableMessage, ownIds[c] as string | null);
-    refCount[c] = chain.length;
-    if (chain.length === 0) continue;
+    const message = sorted[c] as ThreadableMessage;
+    const own = ownIds[c] as string | null;
+    const self = own === null ? -1 : (containerOf.get(own) as number);
     path.length = 0;
-    for (const id of chain) {
-      let k = containerOf.get(id);
-      if (k === undefined) {
-        k = parentLinks.length;
-        parentLinks.push(-1);
-        containerOf.set(id, k);
-        phantomIds.push(id);
+    if (message.references !== undefined) {
+      for (const entry of message.references) {
+        const found = resolve(entry);
+        if (typeof found === "number") {
+          if (found !== self) path.push(found);
+        } else {
+          for (const k of found) if (k !== self) path.push(k);
+        }
       }
-      path.push(k);
     }
+    if (path.length === 0 && message.inReplyTo !== undefined) {
+      const found = resolve(message.inReplyTo);
+      const first = typeof found === "number" ? found : found.length > 0 ? (found[0] as number) : -1;
+      if (first !== -1 && first !== self) path.push(first);
+    }
+    if (path.length > 1) dedupeKeepLast(path);
+    refCount[c] = path.length;
+    if (path.length === 0) continue;
     // Consecutive References ids link ancestor -> child unless the child already has a parent.
     for (let j = 1; j < path.length; j++) {
       const child = path[j] as number;
@@ -309,4 +339,34 @@ function latestAtOrBefore(list: readonly number[], start: Float64Array, time: nu
     else hi = mid;
   }
   return lo === 0 ? 0 : lo - 1;
+}
+
+/**
+ * Removes earlier occurrences of repeated containers in place, keeping each at its last position
+ * (the same rule `referencedIds` applies to ids).
+ */
+function dedupeKeepLast(path: number[]): void {
+  let repeated = false;
+  if (path.length > 16) {
+    repeated = new Set(path).size !== path.length;
+  } else {
+    for (let i = 1; i < path.length && !repeated; i++) {
+      for (let j = 0; j < i; j++) {
+        if (path[j] === path[i]) {
+          repeated = true;
+          break;
+        }
+      }
+    }
+  }
+  if (!repeated) return;
+  const seen = new Set<number>();
+  let write = path.length;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const k = path[i] as number;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    path[--write] = k;
+  }
+  path.splice(0, write);
 }

@@ -105,8 +105,11 @@ export function firstId(raw: string): string | null {
 
 /** Header fields a message refers to others with. */
 export interface ReferenceHeaders {
+  /** The Message-ID header; its first valid id is the message's own id. */
   messageId?: string | undefined;
+  /** The In-Reply-To header; its first valid id is used when References has none. */
   inReplyTo?: string | undefined;
+  /** References entries: single ids or whole header values, oldest first. */
   references?: readonly string[] | undefined;
 }
 

@@ -45,17 +45,24 @@ function compile(prefixes: readonly string[]): SubjectPatterns {
   return { leader, forwardWrapper };
 }
 
+const byList = new WeakMap<readonly string[], SubjectPatterns>();
 const cache = new Map<string, SubjectPatterns>();
 const CACHE_LIMIT = 64;
 
-/** The compiled patterns for a prefix list (cached by content). */
+/**
+ * The compiled patterns for a prefix list, cached by content. A frozen list (such as the default)
+ * is also cached by identity, which skips building the content key on every call.
+ */
 export function subjectPatterns(prefixes: readonly string[]): SubjectPatterns {
+  let patterns = byList.get(prefixes);
+  if (patterns !== undefined) return patterns;
   const key = prefixes.join("\u0000");
-  let patterns = cache.get(key);
+  patterns = cache.get(key);
   if (patterns === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
     patterns = compile(prefixes);
     cache.set(key, patterns);
   }
+  if (Object.isFrozen(prefixes)) byList.set(prefixes, patterns);
   return patterns;
 }
