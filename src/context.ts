@@ -560,7 +560,7 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
        * @example
        * ```ts
        * const metrics = await cc.journeys.metrics({ from: "2026-04-01T00:00:00Z" });
-       * metrics.multiChannelShare; // 0.42
+       * metrics.multiChannel.share; // 0.42
        * ```
        */
       async metrics(range: z.input<typeof AuditRange> = {}): Promise<JourneyMetrics> {

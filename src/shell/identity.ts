@@ -412,7 +412,10 @@ async function applyResolution(
 ): Promise<PartitionChange> {
   const { tx, options, events } = env;
   const change: PartitionChange = { absorbed: new Map(), split: new Map(), removed: new Set(), touched: new Set() };
-  const oldOf = (key: string) => touchedIdents.get(key)?.profileId || cluster.idents.get(key)?.profileId || "";
+  const formerProfile = new Map<string, string>();
+  for (const p of before.values()) for (const key of p.keys) formerProfile.set(key, p.id);
+  const oldOf = (key: string) =>
+    formerProfile.get(key) || touchedIdents.get(key)?.profileId || cluster.idents.get(key)?.profileId || "";
   const at = observation?.input.at ?? new Date(0).toISOString();
 
   // Slow path: traits, orders and separations come from all the cluster's evidence.
@@ -504,9 +507,12 @@ async function applyResolution(
       change.touched.add(component.id);
       for (const id of previous) change.touched.add(id);
     }
-    for (const key of component.keys) {
-      const current = touchedIdents.get(key) ?? cluster.idents.get(key);
-      if (current && (current.profileId !== component.id || touchedIdents.has(key))) {
+    const moved = component.keys.filter((key) => touchedIdents.has(key) || oldOf(key) !== component.id);
+    const unloaded = moved.filter((key) => !touchedIdents.has(key) && !cluster.idents.has(key));
+    const loaded = unloaded.length > 0 ? await tx.getMany<IdentifierDoc>(C.identifiers, unloaded) : new Map();
+    for (const key of moved) {
+      const current = touchedIdents.get(key) ?? cluster.idents.get(key) ?? loaded.get(key);
+      if (current) {
         await tx.put(C.identifiers, key, { ...current, profileId: component.id }, { index: { profile: component.id } });
       }
     }
