@@ -77,7 +77,7 @@ export const honour: Rule<HonourOptions> = {
   evaluate(facts: OfferFacts, options: HonourOptions): Violation[] {
     const { presentation, history, now } = facts;
     const period = options.period;
-    const exact = period !== false && period.years === undefined && period.months === undefined;
+    const exact = period !== false && !period.years && !period.months;
     const cutoff = exact ? isoMinus(now, period) : undefined;
     let references: Map<string, DeepReadonly<Presentation>> | undefined;
     for (let i = history.length - 1; i >= 0; i--) {
