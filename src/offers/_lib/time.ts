@@ -23,7 +23,9 @@ const days = new Map<string, string>();
 
 /** `YYYY-MM-DD` of an ISO time in UTC (no parsing for the canonical `toISOString()` form). */
 function utcDay(iso: string): string {
-  return iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ ? iso.slice(0, 10) : new Date(iso).toISOString().slice(0, 10);
+  return iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */
+    ? iso.slice(0, 10)
+    : new Date(iso).toISOString().slice(0, 10);
 }
 
 /**
