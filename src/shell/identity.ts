@@ -4,13 +4,7 @@
  */
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
-import {
-  compareEvidence,
-  keyType,
-  linkAnchor,
-  profileIdFor,
-  resolveIdentities,
-} from "../identity/graph/resolveIdentities.js";
+import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
 import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
 import type {
   LinkEvidence,
@@ -886,5 +880,3 @@ function min(a: string, b: string): string {
 function max(a: string, b: string): string {
   return compareStrings(a, b) >= 0 ? a : b;
 }
-
-export { profileIdFor };

@@ -26,9 +26,14 @@ export function keyType(key: string): string {
   return i < 0 ? key : key.slice(0, i);
 }
 
-/** The profile id of a component whose earliest identifier is `anchor`, first seen at `firstSeen`. */
-export function profileIdFor(anchor: string, firstSeen: string): string {
-  return stableId("prof", anchor, firstSeen);
+/**
+ * The profile id of a component whose earliest identifier is `anchor`. It depends on the anchor
+ * only, so late evidence about the same anchor never renames a profile, and a split-off part gets
+ * back the id it had before it was merged. (After an erasure, a new profile of the same identifier
+ * gets the same id again, with none of the erased evidence.)
+ */
+export function profileIdFor(anchor: string): string {
+  return stableId("prof", anchor);
 }
 
 /** Canonical evidence order: time, then the stable id. */
@@ -133,7 +138,7 @@ export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRul
       if (compareStrings(info.firstSeen, anchorInfo.firstSeen) < 0) anchorInfo = info;
       if (compareStrings(info.lastSeen, updatedAt) > 0) updatedAt = info.lastSeen;
     }
-    const id = profileIdFor(anchorInfo.key, anchorInfo.firstSeen);
+    const id = profileIdFor(anchorInfo.key);
     for (const key of keys) profileOf.set(key, id);
     components.push({ id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt });
   }
