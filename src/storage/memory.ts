@@ -70,15 +70,15 @@ class MemoryAdapter implements StorageAdapter {
     this.name = name;
   }
 
-  transaction<T>(fn: (tx: StorageTransaction) => Promise<T>, _options?: TransactionOptions): Promise<T> {
+  transaction<T>(fn: (tx: StorageTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (this.#closed) return Promise.reject(new Error(`${this.name} adapter is closed`));
-    const run = this.#queue.then(() => this.#run(fn));
+    const run = this.#queue.then(() => this.#run(fn, options?.readOnly === true));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #run<T>(fn: (tx: StorageTransaction) => Promise<T>): Promise<T> {
-    const tx = new MemoryTransaction(this.#collections, this.#events);
+  async #run<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean): Promise<T> {
+    const tx = new MemoryTransaction(this.#collections, this.#events, readOnly);
     try {
       const result = await fn(tx);
       tx.end();
@@ -106,11 +106,18 @@ class MemoryTransaction implements StorageTransaction {
   #undo: UndoRecord[] = [];
   #eventMark: number;
   #done = false;
+  #readOnly: boolean;
 
-  constructor(collections: Map<string, CollectionState>, events: StoredEvent[]) {
+  constructor(collections: Map<string, CollectionState>, events: StoredEvent[], readOnly: boolean) {
     this.#collections = collections;
     this.#events = events;
     this.#eventMark = events.length;
+    this.#readOnly = readOnly;
+  }
+
+  #checkWrite(): void {
+    this.#check();
+    if (this.#readOnly) throw new Error("cannot write in a read-only transaction");
   }
 
   end(): void {
@@ -171,7 +178,7 @@ class MemoryTransaction implements StorageTransaction {
   }
 
   async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<void> {
-    this.#check();
+    this.#checkWrite();
     const stored = toStored(value);
     const c = this.#collection(collection);
     this.#remember(c, key);
@@ -183,7 +190,7 @@ class MemoryTransaction implements StorageTransaction {
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
-    this.#check();
+    this.#checkWrite();
     const c = this.#collections.get(collection);
     if (!c?.docs.has(key)) return false;
     this.#remember(c, key);
@@ -221,14 +228,14 @@ class MemoryTransaction implements StorageTransaction {
   }
 
   async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
-    this.#check();
+    this.#checkWrite();
     const seq = this.#events.length + 1;
     this.#events.push(freeze({ seq, type, at, payload: toStored(payload) }) as StoredEvent);
     return seq;
   }
 }
 
-/** Code-unit order, the same as `ORDER BY key COLLATE "C"` in SQL adapters. */
+/** UTF-16 code-unit order (JavaScript `<`), the order the port promises. */
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

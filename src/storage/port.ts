@@ -16,6 +16,13 @@
 /** A JSON value as stored by an adapter. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/**
+ * Keys and index values are strings without U+0000. "Key order" everywhere in the port is
+ * ascending UTF-16 code-unit order, JavaScript's `<` on strings (which differs from code-point
+ * order when characters outside the BMP meet U+E000–U+FFFF).
+ */
+export type DocumentKey = string;
+
 /** A document returned by `find` or `scan`. */
 export interface StoredDocument<T = unknown> {
   key: string;
@@ -101,7 +108,10 @@ export interface StorageCapabilities {
 
 /** Options of {@link StorageAdapter.transaction}. */
 export interface TransactionOptions {
-  /** The transaction only reads. Adapters may run it concurrently with others. */
+  /**
+   * The transaction only reads. Adapters may run it concurrently with others, on one snapshot;
+   * a write inside it is an error.
+   */
   readOnly?: boolean;
 }
 

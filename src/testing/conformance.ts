@@ -182,7 +182,8 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
 
     group("scan", () => {
       it("scans in code-unit key order with prefix, after, limit and reverse", async () => {
-        const keys = ["b", "a", "B", "é", "a/2", "a/1", "c", "a/10"];
+        // "\uFF5E" sorts after "😀" in UTF-16 code units but before it in code points.
+        const keys = ["b", "a", "B", "é", "a/2", "a/1", "c", "a/10", "\uFF5E", "😀", "z\uD800"];
         await tx(async (t) => {
           for (const k of keys) await t.put("docs", k, { k });
         });
@@ -190,7 +191,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
           expect((await t.scan("docs")).map((d) => d.key)).toEqual([...keys].sort());
           expect((await t.scan("docs", { prefix: "a/" })).map((d) => d.key)).toEqual(["a/1", "a/10", "a/2"]);
           expect((await t.scan("docs", { after: "a/10", limit: 2 })).map((d) => d.key)).toEqual(["a/2", "b"]);
-          expect((await t.scan("docs", { reverse: true, limit: 2 })).map((d) => d.key)).toEqual(["é", "c"]);
+          expect((await t.scan("docs", { reverse: true, limit: 2 })).map((d) => d.key)).toEqual(["\uFF5E", "😀"]);
           expect((await t.scan("docs", { prefix: "a/", after: "a/1" })).map((d) => d.key)).toEqual(["a/10", "a/2"]);
         });
       });
@@ -318,30 +319,43 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     });
 
     describe("events", () => {
-      const enabled = () => adapter.capabilities.events;
-      it.skipIf(skip.has("events"))("appends events with increasing sequence numbers and reads them back", async () => {
-        if (!enabled()) return;
-        await tx(async (t) => {
-          await t.appendEvent?.("a.happened", "2026-01-01T00:00:00.000Z", { n: 1 });
-          await t.appendEvent?.("b.happened", "2026-01-01T00:00:01.000Z", { n: 2 });
-        });
+      it.skipIf(skip.has("events"))(
+        "appends events with increasing sequence numbers and reads them back",
+        async (ctx) => {
+          if (!adapter.capabilities.events) ctx.skip();
+          await tx(async (t) => {
+            await t.appendEvent?.("a.happened", "2026-01-01T00:00:00.000Z", { n: 1 });
+            await t.appendEvent?.("b.happened", "2026-01-01T00:00:01.000Z", { n: 2 });
+          });
+          await expect(
+            tx(async (t) => {
+              await t.appendEvent?.("rolled.back", "2026-01-01T00:00:02.000Z", null);
+              throw new Error("undo");
+            }),
+          ).rejects.toThrow("undo");
+          await tx(async (t) => {
+            await t.appendEvent?.("c.happened", "2026-01-01T00:00:03.000Z", ["x"]);
+          });
+          const all = (await adapter.readEvents?.(0, 100)) ?? [];
+          expect(all.map((e) => e.type)).toEqual(["a.happened", "b.happened", "c.happened"]);
+          const seqs = all.map((e) => e.seq);
+          expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+          expect(new Set(seqs).size).toBe(3);
+          expect(all[0]?.payload).toEqual({ n: 1 });
+          const after = (await adapter.readEvents?.(all[0]?.seq ?? 0, 1)) ?? [];
+          expect(after.map((e) => e.type)).toEqual(["b.happened"]);
+        },
+      );
+    });
+
+    group("transactions", () => {
+      it("reads in a read-only transaction and refuses writes there", async () => {
+        await tx(async (t) => t.put("docs", "r", { n: 1 }));
+        expect(await adapter.transaction(async (t) => t.get("docs", "r"), { readOnly: true })).toEqual({ n: 1 });
         await expect(
-          tx(async (t) => {
-            await t.appendEvent?.("rolled.back", "2026-01-01T00:00:02.000Z", null);
-            throw new Error("undo");
-          }),
-        ).rejects.toThrow("undo");
-        await tx(async (t) => {
-          await t.appendEvent?.("c.happened", "2026-01-01T00:00:03.000Z", ["x"]);
-        });
-        const all = (await adapter.readEvents?.(0, 100)) ?? [];
-        expect(all.map((e) => e.type)).toEqual(["a.happened", "b.happened", "c.happened"]);
-        const seqs = all.map((e) => e.seq);
-        expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
-        expect(new Set(seqs).size).toBe(3);
-        expect(all[0]?.payload).toEqual({ n: 1 });
-        const after = (await adapter.readEvents?.(all[0]?.seq ?? 0, 1)) ?? [];
-        expect(after.map((e) => e.type)).toEqual(["b.happened"]);
+          adapter.transaction(async (t) => t.put("docs", "w", { n: 2 }), { readOnly: true }),
+        ).rejects.toThrow();
+        expect(await tx(async (t) => t.get("docs", "w"))).toBeNull();
       });
     });
 

@@ -116,7 +116,7 @@ class SqliteStorage implements SqliteAdapter {
     return this.#enqueue(async () => {
       if (!this.#migrated) this.#migrateNow();
       this.#db.exec(options?.readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
-      const tx = new SqliteTransaction(this);
+      const tx = new SqliteTransaction(this, options?.readOnly === true);
       try {
         const result = await fn(tx);
         tx.end();
@@ -202,9 +202,15 @@ class SqliteStorage implements SqliteAdapter {
 class SqliteTransaction implements StorageTransaction {
   #storage: SqliteStorage;
   #done = false;
+  #readOnly: boolean;
 
-  constructor(storage: SqliteStorage) {
+  constructor(storage: SqliteStorage, readOnly: boolean) {
     this.#storage = storage;
+    this.#readOnly = readOnly;
+  }
+
+  #checkWrite(): void {
+    if (this.#readOnly) throw new Error("cannot write in a read-only transaction");
   }
 
   end(): void {
@@ -239,6 +245,7 @@ class SqliteTransaction implements StorageTransaction {
   }
 
   async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<void> {
+    this.#checkWrite();
     const json = toJson(value);
     const stored = encodeKey(key);
     this.#sql(
@@ -254,6 +261,7 @@ class SqliteTransaction implements StorageTransaction {
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
+    this.#checkWrite();
     const stored = encodeKey(key);
     this.#sql("DELETE FROM cc_index_entries WHERE collection = ? AND key = ?").run(collection, stored);
     return this.#sql("DELETE FROM cc_documents WHERE collection = ? AND key = ?").run(collection, stored).changes > 0;
@@ -312,6 +320,7 @@ class SqliteTransaction implements StorageTransaction {
   }
 
   async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
+    this.#checkWrite();
     const info = this.#sql("INSERT INTO cc_events (type, at, payload) VALUES (?, ?, ?)").run(type, at, toJson(payload));
     return Number(info.lastInsertRowid);
   }
