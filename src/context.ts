@@ -454,8 +454,8 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
     async consent(input: z.input<typeof ConsentInput>): Promise<Consent> {
       const c = parseInput(ConsentInput, input, "consent");
       return write(async (env) => {
-        const profileId = await resolveCustomer(env, c.customer, toIso(c.at));
-        return offers.recordConsent(env, profileId, c);
+        const owner = await conversations.resolveCustomerInTx(env, c.customer, toIso(c.at));
+        return offers.recordConsent(env, owner, c);
       });
     },
 
@@ -487,8 +487,8 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
       ): Promise<{ presentationId: string; violations: Violation[] }> {
         const p = parseInput(PresentationInput, input, "presentation");
         return write(async (env) => {
-          const profileId = await resolveCustomer(env, p.customer, toIso(p.at));
-          return offers.present(env, profileId, p);
+          const owner = await conversations.resolveCustomerInTx(env, p.customer, toIso(p.at));
+          return offers.present(env, owner, p);
         });
       },
 
@@ -616,10 +616,6 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
   async function refToProfileId(tx: StorageTransaction, ref: CustomerRef): Promise<string | null> {
     if ("profileId" in ref) return identity.resolveProfileId(tx, ref.profileId);
     return identity.profileIdOfIdentifier(tx, ref.identifier, identityOptions);
-  }
-
-  async function resolveCustomer(env: Env, customer: Customer, at: string): Promise<string> {
-    return conversations.resolveCustomerInTx(env, customer, at);
   }
 
   return context;

@@ -183,18 +183,27 @@ export function prepareInteraction(
   return prepared;
 }
 
-/** Resolves a `customer` field to a profile id inside the transaction, observing identifiers. */
-export async function resolveCustomerInTx(env: ConversationEnv, customer: Customer, at: string): Promise<string> {
+/**
+ * Resolves a `customer` field inside the transaction, observing the identifiers it names.
+ * `ownerKey` is the identifier the evidence is filed under: the observation's anchor, or the
+ * profile's anchor for `{ profileId }`.
+ */
+export async function resolveCustomerInTx(
+  env: ConversationEnv,
+  customer: Customer,
+  at: string,
+): Promise<{ profileId: string; ownerKey: string }> {
   if (!Array.isArray(customer)) {
     const id = await resolveProfileId(env.tx, customer.profileId);
     if (!id) throw new NotFoundError("profile", customer.profileId);
-    return id;
+    const profile = (await env.tx.get<ProfileDoc>(IC.profiles, id)) as ProfileDoc;
+    return { profileId: id, ownerKey: profile.anchor };
   }
   const normalized = normalizeObservation(customer, env.options);
   assertUsable(normalized);
   const result = await observe(env, { identifiers: normalized.identifiers, at });
   await restitchAfter(env, result.change);
-  return result.profileId;
+  return { profileId: result.profileId, ownerKey: result.anchor };
 }
 
 /** Records an interaction (idempotently) and re-stitches its customer's conversations. */

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { NotFoundError } from "../errors.js";
+import { linkAnchor } from "../identity/graph/resolveIdentities.js";
 import { auditPresentations } from "../offers/audit-presentations.js";
 import { createRuleSet } from "../offers/create-rule-set.js";
 import { evaluateRules } from "../offers/evaluate-rules.js";
@@ -13,8 +14,15 @@ import type { ConsentInput, OfferInput, PresentationInput } from "../schema/inpu
 import type { OfferOptions } from "../schema/options.js";
 import type { Consent, OfferVersion, Presentation, Violation } from "../schema/outputs.js";
 import { toIso } from "../schema/primitives.js";
-import { type ConversationEnv, conversationDocsOf, resolveCustomerInTx } from "./conversations.js";
-import { C as IC, type IdentifierDoc, normalizeObservation, type ProfileDoc, resolveProfileId } from "./identity.js";
+import { type ConversationEnv, conversationDocsOf } from "./conversations.js";
+import {
+  assertUsable,
+  C as IC,
+  type IdentifierDoc,
+  normalizeObservation,
+  type ProfileDoc,
+  resolveProfileId,
+} from "./identity.js";
 
 export const OC = { offers: "offers", presentations: "presentations", consents: "consents" } as const;
 
@@ -143,7 +151,7 @@ export async function check(
   env: OfferEnv,
   input: z.output<typeof PresentationInput>,
 ): Promise<{ ok: boolean; violations: Violation[] }> {
-  const profileId = await readOnlyCustomer(env, input.customer);
+  const { profileId, ownerKey } = await readOnlyCustomer(env, input.customer);
   if (profileId === null) {
     // An unknown customer has no history: evaluate against an empty profile.
     const cat = await catalogue(env);
@@ -169,45 +177,53 @@ export async function check(
   const facts = await buildFacts(
     env,
     profile,
-    { profileId, offerId: input.offerId, channel: input.channel, at, terms: input.terms },
+    {
+      id: presentationId(input, ownerKey),
+      profileId,
+      offerId: input.offerId,
+      channel: input.channel,
+      at,
+      terms: input.terms,
+    },
     undefined,
   );
   const violations = evaluateRules(env.offers, facts);
   return { ok: !violations.some((v) => v.severity === "error"), violations };
 }
 
-/** A customer's profile id without observing anything (for `check`, which writes nothing). */
+/** A customer's profile without observing anything (for `check`, which writes nothing). */
 async function readOnlyCustomer(
   env: OfferEnv,
   customer: z.output<typeof PresentationInput>["customer"],
-): Promise<string | null> {
+): Promise<{ profileId: string | null; ownerKey: string }> {
   if (!Array.isArray(customer)) {
     const id = await resolveProfileId(env.tx, customer.profileId);
     if (!id) throw new NotFoundError("profile", customer.profileId);
-    return id;
+    const profile = (await env.tx.get<ProfileDoc>(IC.profiles, id)) as ProfileDoc;
+    return { profileId: id, ownerKey: profile.anchor };
   }
   const normalized = normalizeObservation(customer, env.options);
-  const docs = await env.tx.getMany<IdentifierDoc>(
-    IC.identifiers,
-    normalized.identifiers.map((i) => i.key),
-  );
-  const ids = [...new Set([...docs.values()].map((d) => d.profileId))].sort(compareStrings);
-  return ids[0] ?? null;
+  assertUsable(normalized);
+  const keys = normalized.identifiers.map((i) => i.key);
+  const docs = await env.tx.getMany<IdentifierDoc>(IC.identifiers, keys);
+  const blocked = new Set([...docs.values()].filter((d) => d.autoBlocked).map((d) => d.key));
+  const ownerKey = linkAnchor(keys, blocked, env.options.rules);
+  // The profile the observation would speak for; a check does not link anything new.
+  const profileId = docs.get(ownerKey)?.profileId ?? [...docs.values()].map((d) => d.profileId).sort(compareStrings)[0];
+  return { profileId: profileId ?? null, ownerKey };
 }
 
 /** Records a presentation and returns the violations it caused. Idempotent on its id. */
 export async function present(
   env: OfferEnv,
-  profileId: string,
+  owner: { profileId: string; ownerKey: string },
   input: z.output<typeof PresentationInput>,
 ): Promise<{ presentationId: string; violations: Violation[] }> {
   const { tx } = env;
+  const { profileId, ownerKey } = owner;
   const profile = await profileOf(env, profileId);
   const at = toIso(input.at);
-  const id =
-    input.externalId !== undefined
-      ? stableId("pres", input.channel, "ext", input.externalId)
-      : stableId("pres", input.offerId, input.channel, at, profile.anchor, JSON.stringify(input.terms));
+  const id = presentationId(input, ownerKey);
   const offerDoc = await tx.get<OfferDoc>(OC.offers, input.offerId);
   const latest = offerDoc?.versions[offerDoc.versions.length - 1];
   if (!latest) throw new NotFoundError("offer", input.offerId);
@@ -240,6 +256,13 @@ export async function present(
     for (const violation of violations) env.events.push({ type: "offer.violation", violation, at });
   }
   return { presentationId: id, violations };
+}
+
+/** The deterministic id of a presentation, the same in `check` and `present`. */
+function presentationId(input: z.output<typeof PresentationInput>, ownerKey: string): string {
+  return input.externalId !== undefined
+    ? stableId("pres", input.channel, "ext", input.externalId)
+    : stableId("pres", input.offerId, input.channel, toIso(input.at), ownerKey, JSON.stringify(input.terms));
 }
 
 /** Re-evaluates recorded presentations in a range. */
@@ -283,12 +306,12 @@ export async function audit(env: OfferEnv, range: { from?: string; to?: string }
 /** Records a consent decision as evidence. */
 export async function recordConsent(
   env: OfferEnv,
-  profileId: string,
+  owner: { profileId: string; ownerKey: string },
   input: z.output<typeof ConsentInput>,
 ): Promise<Consent> {
-  const profile = await profileOf(env, profileId);
+  const { profileId, ownerKey } = owner;
   const at = toIso(input.at);
-  const id = stableId("cons", profile.anchor, input.channel, input.purpose, at, String(input.granted));
+  const id = stableId("cons", ownerKey, input.channel, input.purpose, at, String(input.granted));
   const consent: Consent = {
     id,
     profileId,
@@ -298,7 +321,7 @@ export async function recordConsent(
     at,
   };
   if (input.source !== undefined) consent.source = input.source;
-  await env.tx.put(OC.consents, id, { ...consent, ownerKey: profile.anchor }, { index: { owner: profile.anchor } });
+  await env.tx.put(OC.consents, id, { ...consent, ownerKey }, { index: { owner: ownerKey } });
   env.events.push({
     type: "consent.recorded",
     profileId,
@@ -327,5 +350,3 @@ export async function forgetProfileData(env: OfferEnv, profileId: string): Promi
     }
   }
 }
-
-export { resolveCustomerInTx };
