@@ -300,8 +300,12 @@ function duration(seconds: number | null): string {
  */
 export function formatJourneyMetrics(metrics: JourneyMetrics, options: FormatOptions = {}): string {
   const width = widthOf(options);
-  const range = `${metrics.range.from ?? "the beginning"} … ${metrics.range.to ?? "now"}`;
-  const out: string[] = [heading("Journey metrics", width), ...wrap(`Conversations started ${range}`, width, "  ", "")];
+  const { from, to } = metrics.range;
+  const range =
+    from === null && to === null
+      ? "All conversations"
+      : `Conversations started ${from === null ? "before" : `from ${stamp(from)}`}${from !== null && to !== null ? " to" : ""}${to === null ? "" : ` ${stamp(to)}`} UTC`;
+  const out: string[] = [heading("Journey metrics", width), ...wrap(range, width, "  ", "")];
   const row = (label: string, value: string) => `${label.padEnd(28)}${value}`;
   out.push(
     row("Conversations", `${metrics.conversations} (${plural(metrics.interactions, "interaction")})`),
