@@ -36,7 +36,7 @@ import type {
   Violation,
 } from "./schema/outputs.js";
 import { parseInput } from "./schema/parse.js";
-import { type Customer, CustomerRef, Id, Identifier, toIso } from "./schema/primitives.js";
+import { CustomerRef, Id, Identifier, toIso } from "./schema/primitives.js";
 import * as conversations from "./shell/conversations.js";
 import { type ConversationEnv, compileConversationOptions } from "./shell/conversations.js";
 import * as identity from "./shell/identity.js";
