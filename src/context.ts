@@ -12,6 +12,7 @@ import {
   isCustomerContextError,
   StorageFailureError,
 } from "./errors.js";
+import type { MatchSuggestion } from "./identity/fuzzy/types.js";
 import { compileIdentityOptions } from "./identity/rules.js";
 import { type JourneyMetrics, journeyMetrics } from "./journeys/journeyMetrics.js";
 import {
@@ -234,10 +235,21 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
           ...(obs.traits !== undefined ? { traits: obs.traits } : {}),
         });
         await conversations.restitchAfter(env, result.change);
+        let profileId = result.profileId;
+        const merged = [...result.merged];
+        if (obs.traits !== undefined && identityOptions.fuzzy?.autoMergeAbove !== undefined) {
+          for (const change of await identity.autoMerge(env, profileId, at)) {
+            await conversations.restitchAfter(env, change);
+            for (const [into, absorbed] of change.absorbed) {
+              merged.push(...absorbed);
+              if (absorbed.includes(profileId)) profileId = into;
+            }
+          }
+        }
         return {
-          profileId: result.profileId,
+          profileId,
           created: result.created,
-          merged: result.merged,
+          merged: merged.filter((id) => id !== profileId),
           refused: [...normalized.refused, ...result.refused],
         };
       });
@@ -317,6 +329,25 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
       async explain(profileId: string) {
         const id = parseInput(Id, profileId, "profile id");
         return read((env) => identity.explainProfile(env, id));
+      },
+
+      /**
+       * Fuzzy-match suggestions (with `identity.fuzzy` on): for one customer against the profiles
+       * sharing a blocking key, or across all profiles. Accept one with `profiles.merge`.
+       *
+       * @example
+       * ```ts
+       * const [best] = await cc.profiles.suggest({ profileId });
+       * if (best && best.score > 0.95) await cc.profiles.merge(best.a, best.b, { reason: `fuzzy ${best.score}` });
+       * ```
+       */
+      async suggest(ref?: z.input<typeof CustomerRef>): Promise<MatchSuggestion[]> {
+        const r = ref === undefined ? undefined : parseInput(CustomerRef, ref, "customer reference");
+        return read(async (env) => {
+          if (r === undefined) return identity.suggestMatches(env);
+          const id = await refToProfileId(env.tx, r);
+          return id ? identity.suggestMatches(env, id) : [];
+        });
       },
 
       /**

@@ -1,4 +1,5 @@
 import type { IdentityOptions, TraitStrategy } from "../schema/options.js";
+import type { FuzzyMatchOptions } from "./fuzzy/types.js";
 import type { TraitRule } from "./graph/traits.js";
 import type { IdentityRules } from "./graph/types.js";
 import { type BlockList, createBlockList } from "./normalize/createBlockList.js";
@@ -27,6 +28,8 @@ export const DEFAULT_AUTO_BLOCK_THRESHOLD = 5;
 /** Everything identity resolution needs, compiled once from the options. */
 export interface CompiledIdentityOptions {
   rules: IdentityRules;
+  /** Fuzzy matching options, or null when fuzzy matching is off (the default). */
+  fuzzy: (FuzzyMatchOptions & { autoMergeAbove?: number }) | null;
   normalize: NormalizeOptions;
   blockList: BlockList;
   traitRule(name: string): TraitRule;
@@ -73,5 +76,6 @@ export function compileIdentityOptions(options: IdentityOptions = {}): CompiledI
     normalize,
     blockList: createBlockList(options.blocked ?? [], { defaults: options.blockedDefaults !== false }),
     traitRule: (name) => traits[name] ?? "latest",
+    fuzzy: options.fuzzy ? (options.fuzzy as FuzzyMatchOptions & { autoMergeAbove?: number }) : null,
   };
 }

@@ -26,13 +26,28 @@ export const TraitStrategy = z.union([
 export type TraitStrategy = z.infer<typeof TraitStrategy>;
 
 /** Optional fuzzy matching over traits (off by default). */
+const Probability = z.number().min(0).max(1);
+const LevelProbabilities = z.strictObject({
+  m: z.partialRecord(z.enum(["exact", "close", "similar", "far"]), Probability),
+  u: z.partialRecord(z.enum(["exact", "close", "similar", "far"]), Probability),
+});
 export const FuzzyOptions = z.strictObject({
   /** Trait names compared, with how: names use Jaro-Winkler, dates compare parts, others edit distance. */
   fields: z.record(Name, z.enum(["name", "date", "text", "exact"])).optional(),
   /** Suggestions below this match probability (0..1) are dropped. Default 0.8. */
-  threshold: z.number().min(0).max(1).optional(),
+  threshold: Probability.optional(),
   /** Suggestions at or above this probability are merged automatically as operator evidence. */
-  autoMergeAbove: z.number().min(0).max(1).optional(),
+  autoMergeAbove: Probability.optional(),
+  /** Fellegi-Sunter parameters: the prior match probability and m/u probabilities per field. */
+  parameters: z
+    .strictObject({ prior: Probability.optional(), fields: z.record(Name, LevelProbabilities).optional() })
+    .optional(),
+  /** Blocking rules: each is a list of fields whose keys must agree for a pair to be compared. */
+  blocking: z.array(z.array(Name).min(1).max(8)).max(32).optional(),
+  /** Blocks larger than this are skipped (default 100). */
+  maxBlockSize: z.number().int().min(2).max(100_000).optional(),
+  /** Field pairs also compared crosswise (names entered the wrong way round), or false. */
+  swapFields: z.union([z.literal(false), z.array(z.tuple([Name, Name])).max(16)]).optional(),
 });
 export type FuzzyOptions = z.infer<typeof FuzzyOptions>;
 

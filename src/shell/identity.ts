@@ -3,7 +3,11 @@
  * and writes the derived profiles back, inside the caller's transaction.
  */
 import { compareStrings, stableId } from "../_lib/hash.js";
-import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
+import { InvalidInputError, isCustomerContextError, NotFoundError, RefusedError } from "../errors.js";
+import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
+import { matchPair } from "../identity/fuzzy/matchPair.js";
+import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
+import type { MatchSuggestion } from "../identity/fuzzy/types.js";
 import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
 import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
 import type {
@@ -20,7 +24,7 @@ import { parseIdentifierKey } from "../identity/normalize/parseIdentifierKey.js"
 import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { CustomerContextEvent, Profile, ProfileIdentifier, Refusal } from "../schema/outputs.js";
 import type { Identifier, Scalar } from "../schema/primitives.js";
-import type { StorageTransaction } from "../storage/port.js";
+import type { PutOptions, StorageTransaction } from "../storage/port.js";
 
 export const C = {
   identifiers: "identifiers",
@@ -489,7 +493,7 @@ async function applyResolution(
       provenance: traits.provenance,
     };
     const prior = before.get(component.id);
-    if (!prior || !sameProfile(prior, doc)) await tx.put(C.profiles, doc.id, doc);
+    if (!prior || !sameProfile(prior, doc)) await tx.put(C.profiles, doc.id, doc, profileIndex(doc, options));
     if (await tx.get(C.aliases, doc.id)) await tx.delete(C.aliases, doc.id);
     const absorbed = previous.filter((id) => id !== component.id && !newIds.has(id));
     if (absorbed.length > 0) {
@@ -530,6 +534,71 @@ async function applyResolution(
     }
   }
   return change;
+}
+
+/** With fuzzy matching on, profiles are indexed by their blocking keys, so candidates are cheap to find. */
+function profileIndex(doc: ProfileDoc, options: CompiledIdentityOptions): PutOptions | undefined {
+  if (!options.fuzzy) return undefined;
+  const keys = blockingKeys({ id: doc.id, traits: doc.traits }, options.fuzzy);
+  return keys.length > 0 ? { index: { block: keys } } : undefined;
+}
+
+/**
+ * Fuzzy-match suggestions: for one profile against the profiles sharing a blocking key with it,
+ * or (without `profileId`) across all profiles. Each suggestion carries its score and field weights.
+ */
+export async function suggestMatches(env: IdentityEnv, profileId?: string): Promise<MatchSuggestion[]> {
+  const fuzzy = env.options.fuzzy;
+  if (!fuzzy) {
+    throw new RefusedError("Fuzzy matching is off: enable it with the identity.fuzzy option", {
+      option: "identity.fuzzy",
+    });
+  }
+  if (profileId === undefined) {
+    const records = (await env.tx.scan<ProfileDoc>(C.profiles)).map(({ value }) => ({
+      id: value.id,
+      traits: value.traits,
+    }));
+    return suggestAll(records, fuzzy);
+  }
+  const profile = await requireProfile(env.tx, profileId);
+  const record = { id: profile.id, traits: profile.traits };
+  const candidates = new Map<string, ProfileDoc>();
+  for (const key of blockingKeys(record, fuzzy)) {
+    for (const { value } of await env.tx.find<ProfileDoc>(C.profiles, "block", key, {
+      limit: fuzzy.maxBlockSize ?? 100,
+    })) {
+      if (value.id !== profile.id) candidates.set(value.id, value);
+    }
+  }
+  const threshold = fuzzy.threshold ?? 0.8;
+  return [...candidates.values()]
+    .map((c) => matchPair(record, { id: c.id, traits: c.traits }, fuzzy))
+    .filter((s) => s.score >= threshold)
+    .sort((a, b) => b.score - a.score || compareStrings(a.b, b.b));
+}
+
+/** Merges a profile with every candidate scoring at least `autoMergeAbove` (refused merges are skipped). */
+export async function autoMerge(env: IdentityEnv, profileId: string, at: string): Promise<PartitionChange[]> {
+  const limit = env.options.fuzzy?.autoMergeAbove;
+  if (limit === undefined) return [];
+  const changes: PartitionChange[] = [];
+  let current = profileId;
+  for (const suggestion of await suggestMatches(env, profileId)) {
+    if (suggestion.score < limit) continue;
+    const other = suggestion.a === profileId ? suggestion.b : suggestion.a;
+    const reason = `fuzzy match ${suggestion.score.toFixed(3)} (${Object.entries(suggestion.weights)
+      .map(([field, w]) => `${field} ${w >= 0 ? "+" : ""}${w.toFixed(1)}`)
+      .join(", ")})`;
+    try {
+      const result = await mergeProfiles(env, current, other, { reason, by: "fuzzy", at });
+      current = result.profileId;
+      changes.push(result.change);
+    } catch (error) {
+      if (!isCustomerContextError(error, "refused")) throw error;
+    }
+  }
+  return changes;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
