@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
+import { formatContext, formatExplanation, formatViolations } from "../../src/cli/format.js";
 import type { StorageAdapter } from "../../src/index.js";
 import { CASE_REF, runBankJourney } from "./scenario.js";
 
@@ -45,6 +46,13 @@ describe.each(storages)("the bank journey on %s", (_name, storage) => {
       expect(honour?.message).toBe("APR 6.9 on phone differs from 5.9 shown on web on 1 Apr");
       expect(violations.find((v) => v.rule === "complaint-suppression")?.offerId).toBe("cashback-card");
       expect(view.alerts.map((a) => a.kind)).toContain("open-complaint");
+
+      // What the agent reads fits an 80-column terminal and names every channel of the case.
+      const text = [formatContext(view), formatExplanation(explanation), formatViolations(violations)].join("\n");
+      for (const line of text.split("\n")) expect([...line].length).toBeLessThanOrEqual(80);
+      expect(text).toContain("web → phone → email → store");
+      expect(text).toContain("APR 6.9 on phone differs from 5.9 shown on web on 1 Apr");
+      expect(text).toContain("seen together on phone by hotline-agent");
 
       expect(XMLValidator.validate(svg)).toBe(true);
       const parsed = new XMLParser({ ignoreAttributes: false }).parse(svg) as { svg?: Record<string, unknown> };

@@ -16,10 +16,12 @@ let renders = 0;
 function render(): void {
   renders++;
   const view = store.getSnapshot();
-  if (view === undefined) return console.log(`render ${renders}: loading…`);
-  if (view === null) return console.log(`render ${renders}: unknown customer`);
-  const channels = view.conversations.flatMap((c) => c.channels).join(", ");
-  console.log(`render ${renders}: ${view.timeline.length} interaction(s), channels: ${channels}`);
+  if (view === undefined) console.log(`render ${renders}: loading…`);
+  else if (view === null) console.log(`render ${renders}: unknown customer`);
+  else {
+    const channels = view.conversations.flatMap((c) => c.channels).join(", ");
+    console.log(`render ${renders}: ${view.timeline.length} interaction(s), channels: ${channels}`);
+  }
 }
 
 // A framework calls subscribe(onChange) and reads getSnapshot() when told to, like useSyncExternalStore.
