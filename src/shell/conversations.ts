@@ -2,13 +2,14 @@
  * The conversation part of the shell: idempotent recording, re-stitching a customer's
  * conversations from evidence, and the agent's snapshot.
  */
-import { add } from "date-fns";
+import { add, type Duration as DateFnsDuration } from "date-fns";
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { baseSubject } from "../conversations/baseSubject.js";
 import { findCaseRef } from "../conversations/findCaseRef.js";
 import { normalizeMessageId, referencedIds } from "../conversations/messageId.js";
 import {
+  conversationIdFor,
   type StitchDecision,
   type StitchedConversation,
   type StitchInteraction,
@@ -40,10 +41,15 @@ import {
 } from "./identity.js";
 
 export const CC = {
+  /** Interactions in their public shape (with the derived profileId and conversationId). */
   interactions: "interactions",
+  /** What stitching needs of each interaction, indexed by owner, Message-ID and references. */
+  evidence: "interaction_evidence",
   conversations: "conversations",
   aliases: "conversation_aliases",
   decisions: "conversation_decisions",
+  /** Per profile: the stitcher's lookup state after its latest interaction (see StitchState). */
+  state: "stitch_state",
 } as const;
 
 /** Compiled `conversations` options. */
@@ -85,34 +91,44 @@ export interface ConversationEnv extends IdentityEnv {
   conversations: CompiledConversationOptions;
 }
 
-/** Stored per interaction: the evidence, as recorded. */
-export interface InteractionDoc {
+/** Stored per interaction: what stitching needs, as recorded. */
+export interface InteractionEvidence {
   id: string;
   channel: string;
   direction: "inbound" | "outbound";
   at: string;
-  identifiers: Identifier[];
   /** The identifier (or profile anchor) whose profile owns the interaction. */
   ownerKey: string;
-  externalId?: string;
-  threadKey?: string;
-  caseRef?: string;
-  continues?: string;
   continuesVia?: string;
-  subject?: string;
-  text?: string;
-  agent?: string;
-  email?: { messageId: string; inReplyTo?: string; references?: string[] };
   messageId?: string;
   refs?: string[];
+  threadKey?: string;
+  caseRef?: string;
+  subject?: string;
   tags: string[];
-  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The stitcher's lookup state of one profile after its latest interaction, so that an
+ * interaction later than everything known is stitched without reloading the whole history.
+ */
+interface StitchState {
+  lastAt: string;
+  lastId: string;
+  lastDecisionAt: string;
+  /** `channel\u0000threadKey` -> conversation of the latest interaction with it. */
+  threads: Record<string, string>;
+  /** Case reference -> conversation of the latest interaction with it. */
+  cases: Record<string, string>;
+  open: Array<{ id: string; lastAt: string; subjectKey?: string }>;
 }
 
 /** Stored per conversation: derived state. */
 export interface ConversationDoc extends Conversation {
   tagsSince: Record<string, string>;
   absorbed: string[];
+  /** Lower-cased base subject of its first interaction with one: topic compatibility. */
+  subjectKey?: string;
 }
 
 /** A validated interaction with everything that can be computed before the transaction. */
@@ -206,41 +222,38 @@ export async function resolveCustomerInTx(
   return { profileId: result.profileId, ownerKey: result.anchor };
 }
 
-/** Records an interaction (idempotently) and re-stitches its customer's conversations. */
+/** Records an interaction (idempotently) and stitches it into its customer's conversations. */
 export async function recordInteraction(
   env: ConversationEnv,
   p: PreparedInteraction,
 ): Promise<{ interactionId: string; conversationId: string; profileId: string; duplicate: boolean }> {
   const { tx } = env;
-  const existing =
-    (await tx.get<InteractionDoc>(CC.interactions, p.id)) ??
-    (p.messageId !== undefined
-      ? (await tx.find<InteractionDoc>(CC.interactions, "msgid", p.messageId, { limit: 1 }))[0]?.value
-      : null) ??
-    null;
+  let existing = await tx.get<Interaction>(CC.interactions, p.id);
+  if (!existing && p.messageId !== undefined) {
+    const [same] = await tx.find<InteractionEvidence>(CC.evidence, "msgid", p.messageId, { limit: 1 });
+    if (same) existing = await tx.get<Interaction>(CC.interactions, same.key);
+  }
   if (existing) {
-    const owner = await tx.get<IdentifierDoc>(IC.identifiers, existing.ownerKey);
-    const profileId = owner?.profileId ?? "";
-    const conv = await conversationOfInteraction(env, profileId, existing.id);
-    return { interactionId: existing.id, conversationId: conv?.id ?? "", profileId, duplicate: true };
+    return {
+      interactionId: existing.id,
+      conversationId: existing.conversationId,
+      profileId: (await resolveProfileId(tx, existing.profileId)) ?? existing.profileId,
+      duplicate: true,
+    };
   }
 
   let profileId: string;
   let ownerKey: string;
   if ("identifiers" in p.customer) {
-    const result = await observe(env, {
-      identifiers: p.customer.identifiers,
-      at: p.at,
-      channel: p.input.channel,
-    });
+    const result = await observe(env, { identifiers: p.customer.identifiers, at: p.at, channel: p.input.channel });
     await restitchAfter(env, result.change);
     profileId = result.profileId;
     ownerKey = result.anchor;
   } else {
     const id = await resolveProfileId(tx, p.customer.profileId);
     if (!id) throw new NotFoundError("profile", p.customer.profileId);
-    const profile = (await tx.get<ProfileDoc>(IC.profiles, id)) as ProfileDoc;
     await tx.lock([`profile:${id}`]);
+    const profile = (await tx.get<ProfileDoc>(IC.profiles, id)) as ProfileDoc;
     profileId = id;
     ownerKey = profile.anchor;
   }
@@ -252,45 +265,198 @@ export async function recordInteraction(
     continuesVia = target.interactionIds[0];
   }
   const input = p.input;
-  const doc: InteractionDoc = {
+  const evidence: InteractionEvidence = {
     id: p.id,
     channel: input.channel,
     direction: input.direction,
     at: p.at,
-    identifiers: "identifiers" in p.customer ? p.customer.identifiers.map(({ type, value }) => ({ type, value })) : [],
     ownerKey,
     tags: [...new Set(input.tags ?? [])].sort(compareStrings),
   };
-  if (input.externalId !== undefined) doc.externalId = input.externalId;
-  if (input.threadKey !== undefined) doc.threadKey = input.threadKey;
-  if (p.caseRef !== undefined) doc.caseRef = p.caseRef;
-  if (input.continues !== undefined) doc.continues = input.continues;
-  if (continuesVia !== undefined) doc.continuesVia = continuesVia;
-  if (input.subject !== undefined) doc.subject = input.subject;
-  if (input.text !== undefined) doc.text = input.text;
-  if (input.agent !== undefined) doc.agent = input.agent;
-  if (input.email !== undefined) {
-    doc.email = { messageId: input.email.messageId };
-    if (input.email.inReplyTo !== undefined) doc.email.inReplyTo = input.email.inReplyTo;
-    if (input.email.references !== undefined) doc.email.references = input.email.references;
-  }
-  if (p.messageId !== undefined) doc.messageId = p.messageId;
-  if (p.refs.length > 0) doc.refs = p.refs;
-  if (input.metadata !== undefined) doc.metadata = input.metadata;
-  const index: Record<string, string> = { owner: ownerKey };
+  if (continuesVia !== undefined) evidence.continuesVia = continuesVia;
+  if (p.messageId !== undefined) evidence.messageId = p.messageId;
+  if (p.refs.length > 0) evidence.refs = p.refs;
+  if (input.threadKey !== undefined) evidence.threadKey = input.threadKey;
+  if (p.caseRef !== undefined) evidence.caseRef = p.caseRef;
+  if (input.subject !== undefined) evidence.subject = input.subject;
+  const index: Record<string, string | string[]> = { owner: ownerKey };
   if (p.messageId !== undefined) index.msgid = p.messageId;
-  await tx.put(CC.interactions, doc.id, doc, { index });
+  if (p.refs.length > 0) index.ref = p.refs;
+  await tx.put(CC.evidence, evidence.id, evidence, { index });
 
-  const stitched = await restitchProfile(env, profileId, []);
-  const conv = stitched.find((c) => c.interactionIds.includes(doc.id));
-  env.events.push({
-    type: "interaction.recorded",
-    interactionId: doc.id,
-    conversationId: conv?.id ?? "",
+  const publicDoc: Interaction = {
+    id: p.id,
     profileId,
+    conversationId: "",
+    channel: input.channel,
+    direction: input.direction,
     at: p.at,
-  });
-  return { interactionId: doc.id, conversationId: conv?.id ?? "", profileId, duplicate: false };
+    identifiers: "identifiers" in p.customer ? p.customer.identifiers.map(({ type, value }) => ({ type, value })) : [],
+    tags: evidence.tags,
+  };
+  if (input.externalId !== undefined) publicDoc.externalId = input.externalId;
+  if (input.threadKey !== undefined) publicDoc.threadKey = input.threadKey;
+  if (p.caseRef !== undefined) publicDoc.caseRef = p.caseRef;
+  if (input.continues !== undefined) publicDoc.continues = input.continues;
+  if (input.subject !== undefined) publicDoc.subject = input.subject;
+  if (input.text !== undefined) publicDoc.text = input.text;
+  if (input.agent !== undefined) publicDoc.agent = input.agent;
+  if (input.email !== undefined) {
+    publicDoc.email = { messageId: input.email.messageId };
+    if (input.email.inReplyTo !== undefined) publicDoc.email.inReplyTo = input.email.inReplyTo;
+    if (input.email.references !== undefined) publicDoc.email.references = input.email.references;
+  }
+  if (input.metadata !== undefined) publicDoc.metadata = input.metadata;
+
+  const conversationId =
+    (await stitchIncrementally(env, profileId, evidence, publicDoc)) ??
+    (await restitchProfile(env, profileId, [], publicDoc)).find((c) => c.interactionIds.includes(p.id))?.id ??
+    "";
+  env.events.push({ type: "interaction.recorded", interactionId: p.id, conversationId, profileId, at: p.at });
+  return { interactionId: p.id, conversationId, profileId, duplicate: false };
+}
+
+/**
+ * Stitches an interaction that is later than everything known about its customer, from the
+ * stored stitch state, exactly as a full re-stitch would. Returns `null` (and does nothing) when
+ * the interaction is not the latest evidence, so the caller re-stitches from scratch.
+ */
+async function stitchIncrementally(
+  env: ConversationEnv,
+  profileId: string,
+  x: InteractionEvidence,
+  publicDoc: Interaction,
+): Promise<string | null> {
+  const { tx } = env;
+  const state = (await tx.get<StitchState>(CC.state, profileId)) ?? {
+    lastAt: "",
+    lastId: "",
+    lastDecisionAt: "",
+    threads: {},
+    cases: {},
+    open: [],
+  };
+  const later =
+    compareStrings(x.at, state.lastAt) > 0 || (x.at === state.lastAt && compareStrings(x.id, state.lastId) > 0);
+  if (!later || compareStrings(x.at, state.lastDecisionAt) <= 0) return null;
+  const profile = (await tx.get<ProfileDoc>(IC.profiles, profileId)) as ProfileDoc;
+  const mine = new Set(profile.keys);
+  const convOf = async (interactionId: string): Promise<string | undefined> => {
+    const doc = await tx.get<Interaction>(CC.interactions, interactionId);
+    return doc && doc.profileId === profileId ? doc.conversationId : undefined;
+  };
+
+  // Rules 1-4: explicit links.
+  let targetId: string | undefined;
+  if (x.continuesVia !== undefined) targetId = await convOf(x.continuesVia);
+  if (targetId === undefined) {
+    for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
+      const owners = (await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref)).filter(
+        (d) => d.key !== x.id && mine.has(d.value.ownerKey),
+      );
+      const referrers =
+        owners.length > 0
+          ? owners
+          : (await tx.find<InteractionEvidence>(CC.evidence, "ref", ref)).filter(
+              (d) => d.key !== x.id && mine.has(d.value.ownerKey),
+            );
+      const earliest = referrers.sort(
+        (a, b) => compareStrings(a.value.at, b.value.at) || compareStrings(a.key, b.key),
+      )[0];
+      if (earliest) targetId = await convOf(earliest.key);
+      if (targetId !== undefined) break;
+    }
+  }
+  const threadKey = x.threadKey === undefined ? undefined : `${x.channel}\u0000${x.threadKey}`;
+  if (targetId === undefined && threadKey !== undefined) targetId = state.threads[threadKey];
+  if (targetId === undefined && x.caseRef !== undefined) targetId = state.cases[x.caseRef];
+
+  let target = targetId === undefined ? null : await tx.get<ConversationDoc>(CC.conversations, targetId);
+  let previousId: string | undefined;
+  if (target && target.status === "resolved") {
+    const reopenBy = add(new Date(target.resolvedAt as string), env.conversations.reopenWindow as DateFnsDuration);
+    if (compareStrings(x.at, reopenBy.toISOString()) <= 0) {
+      const { resolvedAt: _r, ...reopened } = target;
+      target = { ...reopened, status: "open" };
+    } else {
+      previousId = target.id;
+      target = null;
+    }
+  }
+  // Rule 5: the most recent open conversation within the window, with a compatible topic.
+  const subjectKey = x.subject === undefined ? undefined : baseSubject(x.subject).toLowerCase();
+  if (!target && previousId === undefined) {
+    let best: StitchState["open"][number] | undefined;
+    for (const open of state.open) {
+      const until = add(new Date(open.lastAt), env.conversations.window as DateFnsDuration).toISOString();
+      if (compareStrings(x.at, until) > 0) continue;
+      if (
+        subjectKey !== undefined &&
+        subjectKey !== "" &&
+        open.subjectKey !== undefined &&
+        open.subjectKey !== subjectKey
+      ) {
+        continue;
+      }
+      if (
+        !best ||
+        compareStrings(open.lastAt, best.lastAt) > 0 ||
+        (open.lastAt === best.lastAt && compareStrings(open.id, best.id) > 0)
+      ) {
+        best = open;
+      }
+    }
+    if (best) target = await tx.get<ConversationDoc>(CC.conversations, best.id);
+  }
+  // Rule 6: a new conversation.
+  const created = !target;
+  const conv: ConversationDoc = target
+    ? {
+        ...target,
+        interactionIds: [...target.interactionIds, x.id],
+        channels: [...target.channels],
+        tags: [...target.tags],
+        tagsSince: { ...target.tagsSince },
+      }
+    : {
+        id: conversationIdFor(x.id),
+        profileId,
+        status: "open",
+        channels: [],
+        interactionIds: [x.id],
+        tags: [],
+        startedAt: x.at,
+        lastAt: x.at,
+        tagsSince: {},
+        absorbed: [],
+        ...(previousId !== undefined ? { previousId } : {}),
+      };
+  if (compareStrings(x.at, conv.lastAt) > 0) conv.lastAt = x.at;
+  if (!conv.channels.includes(x.channel)) conv.channels.push(x.channel);
+  for (const tag of x.tags) {
+    if (!conv.tags.includes(tag)) conv.tags = [...conv.tags, tag].sort(compareStrings);
+    conv.tagsSince[tag] ??= x.at;
+  }
+  if (conv.subject === undefined && x.subject !== undefined) conv.subject = x.subject;
+  if (conv.subjectKey === undefined && subjectKey !== undefined && subjectKey !== "") conv.subjectKey = subjectKey;
+  await tx.put(CC.conversations, conv.id, conv, { index: { profile: profileId } });
+  if (created)
+    env.events.push({ type: "conversation.created", conversationId: conv.id, profileId, at: conv.startedAt });
+
+  const next: StitchState = {
+    ...state,
+    lastAt: x.at,
+    lastId: x.id,
+    threads: threadKey === undefined ? state.threads : { ...state.threads, [threadKey]: conv.id },
+    cases: x.caseRef === undefined ? state.cases : { ...state.cases, [x.caseRef]: conv.id },
+    open: [
+      ...state.open.filter((o) => o.id !== conv.id),
+      { id: conv.id, lastAt: conv.lastAt, ...(conv.subjectKey !== undefined ? { subjectKey: conv.subjectKey } : {}) },
+    ].sort((a, b) => compareStrings(a.id, b.id)),
+  };
+  await tx.put(CC.state, profileId, next);
+  await tx.put(CC.interactions, x.id, { ...publicDoc, conversationId: conv.id });
+  return conv.id;
 }
 
 /** Re-stitches every profile an identity change touched. */
@@ -303,32 +469,35 @@ export async function restitchAfter(env: ConversationEnv, change: PartitionChang
   }
   const oldIds = [...change.touched].filter((id) => !current.has(id));
   for (const id of [...current].sort(compareStrings)) await restitchProfile(env, id, oldIds);
-  // Conversations of profiles that vanished without a successor (erasure) are gone with them.
+  // Profiles that vanished without a successor (erasure) take their derived state with them.
   for (const id of oldIds) {
     for (const { key } of await env.tx.find(CC.conversations, "profile", id))
       await env.tx.delete(CC.conversations, key);
+    await env.tx.delete(CC.state, id);
   }
 }
 
 /**
  * Recomputes a profile's conversations from its interactions and decisions, writes what changed
- * and leaves redirects for conversation ids that no longer exist.
+ * (conversations, the interactions' derived ids, the stitch state) and leaves redirects for
+ * conversation ids that no longer exist. `fresh` is a just-recorded interaction not stored yet.
  */
 export async function restitchProfile(
   env: ConversationEnv,
   profileId: string,
   formerProfileIds: readonly string[],
+  fresh?: Interaction,
 ): Promise<ConversationDoc[]> {
   const { tx } = env;
   const profile = await tx.get<ProfileDoc>(IC.profiles, profileId);
   if (!profile) return [];
-  const interactions = await interactionsOf(env, profile);
+  const evidence = await evidenceOf(env, profile);
   const decisions = await decisionsOf(env, profile);
-  const stitched = stitchConversations(interactions.map(toStitchInput), decisions, {
+  const stitched = stitchConversations(evidence.map(toStitchInput), decisions, {
     window: env.conversations.window,
     reopenWindow: env.conversations.reopenWindow,
   });
-  const byId = new Map(interactions.map((i) => [i.id, i]));
+  const byId = new Map(evidence.map((i) => [i.id, i]));
   const next = stitched.map((c) => toConversationDoc(c, profileId, byId));
   const old = new Map<string, ConversationDoc>();
   for (const id of [profileId, ...formerProfileIds]) {
@@ -358,10 +527,53 @@ export async function restitchProfile(
     const successor = before.interactionIds.map((i) => convOfInteraction.get(i)).find((x) => x !== undefined);
     if (successor !== undefined) await tx.put(CC.aliases, id, { target: successor }, { index: { target: successor } });
   }
+  // The interactions' derived ids.
+  const publicDocs = await tx.getMany<Interaction>(
+    CC.interactions,
+    evidence.map((e) => e.id),
+  );
+  if (fresh) publicDocs.set(fresh.id, fresh);
+  for (const [id, doc] of publicDocs) {
+    const conversationId = convOfInteraction.get(id) ?? "";
+    if (doc.conversationId !== conversationId || doc.profileId !== profileId || doc === fresh) {
+      await tx.put(CC.interactions, id, { ...doc, profileId, conversationId });
+    }
+  }
+  await tx.put(CC.state, profileId, stitchState(evidence, decisions, next, convOfInteraction));
+  for (const id of formerProfileIds) if (id !== profileId) await tx.delete(CC.state, id);
   return next;
 }
 
-function toStitchInput(i: InteractionDoc): StitchInteraction {
+/** The lookup state a full stitch ends with; see {@link StitchState}. */
+function stitchState(
+  evidence: readonly InteractionEvidence[],
+  decisions: readonly StitchDecision[],
+  conversations: readonly ConversationDoc[],
+  convOf: ReadonlyMap<string, string>,
+): StitchState {
+  const ordered = [...evidence].sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
+  const threads: Record<string, string> = {};
+  const cases: Record<string, string> = {};
+  for (const e of ordered) {
+    const conv = convOf.get(e.id) as string;
+    if (e.threadKey !== undefined) threads[`${e.channel}\u0000${e.threadKey}`] = conv;
+    if (e.caseRef !== undefined) cases[e.caseRef] = conv;
+  }
+  const last = ordered[ordered.length - 1];
+  return {
+    lastAt: last?.at ?? "",
+    lastId: last?.id ?? "",
+    lastDecisionAt: decisions.reduce((m, d) => max(m, d.at), ""),
+    threads,
+    cases,
+    open: conversations
+      .filter((c) => c.status === "open")
+      .map((c) => ({ id: c.id, lastAt: c.lastAt, ...(c.subjectKey !== undefined ? { subjectKey: c.subjectKey } : {}) }))
+      .sort((a, b) => compareStrings(a.id, b.id)),
+  };
+}
+
+function toStitchInput(i: InteractionEvidence): StitchInteraction {
   const out: StitchInteraction = { id: i.id, channel: i.channel, direction: i.direction, at: i.at, tags: i.tags };
   if (i.continuesVia !== undefined) out.continuesVia = i.continuesVia;
   if (i.messageId !== undefined) out.messageId = i.messageId;
@@ -375,9 +587,8 @@ function toStitchInput(i: InteractionDoc): StitchInteraction {
 function toConversationDoc(
   c: StitchedConversation,
   profileId: string,
-  interactions: Map<string, InteractionDoc>,
+  evidence: Map<string, InteractionEvidence>,
 ): ConversationDoc {
-  const first = interactions.get(c.interactionIds[0] as string);
   const doc: ConversationDoc = {
     id: c.id,
     profileId,
@@ -390,18 +601,18 @@ function toConversationDoc(
     tagsSince: c.tagsSince,
     absorbed: c.absorbed,
   };
-  const subject = c.interactionIds.map((i) => interactions.get(i)?.subject).find((s) => s !== undefined);
+  const subject = c.interactionIds.map((i) => evidence.get(i)?.subject).find((s) => s !== undefined);
   if (subject !== undefined) doc.subject = subject;
-  else if (first?.subject !== undefined) doc.subject = first.subject;
+  if (c.subject !== undefined) doc.subjectKey = c.subject.toLowerCase();
   if (c.resolvedAt !== undefined) doc.resolvedAt = c.resolvedAt;
   if (c.previousId !== undefined) doc.previousId = c.previousId;
   return doc;
 }
 
-async function interactionsOf(env: ConversationEnv, profile: ProfileDoc): Promise<InteractionDoc[]> {
-  const out: InteractionDoc[] = [];
+async function evidenceOf(env: ConversationEnv, profile: ProfileDoc): Promise<InteractionEvidence[]> {
+  const out: InteractionEvidence[] = [];
   for (const key of profile.keys) {
-    for (const { value } of await env.tx.find<InteractionDoc>(CC.interactions, "owner", key)) out.push(value);
+    for (const { value } of await env.tx.find<InteractionEvidence>(CC.evidence, "owner", key)) out.push(value);
   }
   return out;
 }
@@ -434,7 +645,7 @@ async function getConversationDoc(tx: ConversationEnv["tx"], id: string): Promis
 }
 
 function publicConversation(doc: ConversationDoc): Conversation {
-  const { tagsSince: _t, absorbed: _a, ...conversation } = doc;
+  const { tagsSince: _t, absorbed: _a, subjectKey: _s, ...conversation } = doc;
   return conversation;
 }
 
@@ -455,14 +666,6 @@ export async function conversationDocsOf(tx: ConversationEnv["tx"], profileId: s
   return docs.sort((a, b) => compareStrings(a.startedAt, b.startedAt) || compareStrings(a.id, b.id));
 }
 
-async function conversationOfInteraction(
-  env: ConversationEnv,
-  profileId: string,
-  interactionId: string,
-): Promise<ConversationDoc | undefined> {
-  return (await conversationDocsOf(env.tx, profileId)).find((c) => c.interactionIds.includes(interactionId));
-}
-
 async function storeDecision(
   env: ConversationEnv,
   conv: ConversationDoc,
@@ -471,7 +674,7 @@ async function storeDecision(
 ) {
   const owners = new Set<string>();
   for (const c of [conv, ...extra]) {
-    const docs = await env.tx.getMany<InteractionDoc>(CC.interactions, c.interactionIds);
+    const docs = await env.tx.getMany<InteractionEvidence>(CC.evidence, c.interactionIds);
     for (const d of docs.values()) owners.add(d.ownerKey);
   }
   const doc: DecisionDoc = { decision, owners: [...owners].sort(compareStrings) };
@@ -540,9 +743,13 @@ export async function forgetProfileData(env: ConversationEnv, profileId: string)
   const profile = await tx.get<ProfileDoc>(IC.profiles, profileId);
   if (!profile) return;
   for (const key of profile.keys) {
-    for (const { key: id } of await tx.find(CC.interactions, "owner", key)) await tx.delete(CC.interactions, id);
+    for (const { key: id } of await tx.find(CC.evidence, "owner", key)) {
+      await tx.delete(CC.evidence, id);
+      await tx.delete(CC.interactions, id);
+    }
     for (const { key: id } of await tx.find(CC.decisions, "owner", key)) await tx.delete(CC.decisions, id);
   }
+  await tx.delete(CC.state, profileId);
   for (const { key } of await tx.find(CC.conversations, "profile", profileId)) {
     await tx.delete(CC.conversations, key);
     for (const { key: alias } of await tx.find(CC.aliases, "target", key)) await tx.delete(CC.aliases, alias);
@@ -561,15 +768,14 @@ export async function snapshot(
   const idents = await tx.getMany<IdentifierDoc>(IC.identifiers, profile.keys);
   const convs = await conversationDocsOf(tx, profileId);
   const ids = convs.flatMap((c) => c.interactionIds);
-  const docs = await tx.getMany<InteractionDoc>(CC.interactions, ids);
-  const convOf = new Map<string, string>();
-  for (const c of convs) for (const i of c.interactionIds) convOf.set(i, c.id);
+  const docs = await tx.getMany<Interaction>(CC.interactions, ids);
   const timeline: Interaction[] = [];
   for (const id of ids) {
     const d = docs.get(id);
-    if (d) timeline.push(toInteraction(d, profileId, convOf.get(id) as string));
+    if (d) timeline.push(d);
   }
-  timeline.sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
+  // One conversation is already in time order; several are merged by time.
+  if (convs.length > 1) timeline.sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
   const byId = new Map(timeline.map((i) => [i.id, i]));
 
   const channelSwitches: ChannelSwitch[] = [];
@@ -598,7 +804,7 @@ export async function snapshot(
     if (unanswered) {
       const due = add(
         new Date(unanswered.at),
-        env.conversations.sla(unanswered.channel) as import("date-fns").Duration,
+        env.conversations.sla(unanswered.channel) as DateFnsDuration,
       ).toISOString();
       if (compareStrings(due, now) < 0) {
         alerts.push({
@@ -644,11 +850,6 @@ export async function snapshot(
   };
 }
 
-function toInteraction(d: InteractionDoc, profileId: string, conversationId: string): Interaction {
-  const { ownerKey: _o, continuesVia: _c, messageId: _m, refs: _r, ...rest } = d;
-  return { ...rest, profileId, conversationId };
-}
-
 function max(a: string, b: string): string {
   return compareStrings(a, b) >= 0 ? a : b;
 }
@@ -658,12 +859,6 @@ export async function everything(
   env: ConversationEnv,
 ): Promise<{ conversations: Conversation[]; interactions: Interaction[] }> {
   const convs = (await env.tx.scan<ConversationDoc>(CC.conversations)).map((d) => d.value);
-  const convOf = new Map<string, ConversationDoc>();
-  for (const c of convs) for (const i of c.interactionIds) convOf.set(i, c);
-  const interactions: Interaction[] = [];
-  for (const { value } of await env.tx.scan<InteractionDoc>(CC.interactions)) {
-    const c = convOf.get(value.id);
-    if (c) interactions.push(toInteraction(value, c.profileId, c.id));
-  }
+  const interactions = (await env.tx.scan<Interaction>(CC.interactions)).map((d) => d.value);
   return { conversations: convs.map(publicConversation), interactions };
 }

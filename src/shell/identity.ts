@@ -501,7 +501,8 @@ async function applyResolution(
       events.push({ type: "profile.merged", profileId: component.id, absorbed, at });
     }
     if (!prior && previous.length === 0) events.push({ type: "profile.created", profileId: component.id, at });
-    if (!prior || !sameKeys(prior.keys, doc.keys)) {
+    // A profile made only of identifiers never seen before has no conversations to re-stitch.
+    if (previous.length > 0 && (!prior || !sameKeys(prior.keys, doc.keys))) {
       change.touched.add(component.id);
       for (const id of previous) change.touched.add(id);
     }

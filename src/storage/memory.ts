@@ -333,10 +333,38 @@ function copyEntries(entries: IndexEntries): IndexEntries {
 
 /**
  * What a SQL adapter would give back after `JSON.stringify` / `JSON.parse`, deep-frozen. A value
- * that is already frozen (immer's output) is stored as it is, so unchanged subtrees are shared.
+ * that is already frozen (immer's output, or a value read from this adapter) is stored as it is,
+ * so unchanged subtrees are shared.
  */
 function toStored<T>(value: T): T {
   if (value === undefined) throw new TypeError("cannot store undefined");
-  if (typeof value === "object" && value !== null && Object.isFrozen(value)) return value;
-  return freeze(JSON.parse(JSON.stringify(value)) as T, true);
+  return jsonCopy(value) as T;
+}
+
+/** One pass that copies like a JSON round trip and freezes as it goes. */
+function jsonCopy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number") return Number.isFinite(value) ? value : null;
+    if (typeof value === "string" || typeof value === "boolean") return value;
+    if (value === null) return null;
+    return JSON.parse(JSON.stringify(value) ?? "null");
+  }
+  if (Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      out[i] = item === undefined || typeof item === "function" || typeof item === "symbol" ? null : jsonCopy(item);
+    }
+    return Object.freeze(out);
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return freeze(JSON.parse(JSON.stringify(value)), true);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
+    out[key] = jsonCopy(item);
+  }
+  return Object.freeze(out);
 }
