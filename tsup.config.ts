@@ -1,18 +1,32 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    sqlite: "src/adapters/sqlite/index.ts",
-    postgres: "src/adapters/postgres/index.ts",
-    testing: "src/testing/index.ts",
+const external = ["vitest", "better-sqlite3", "pg", "fast-check"];
+
+export default defineConfig([
+  {
+    entry: {
+      index: "src/index.ts",
+      sqlite: "src/adapters/sqlite/index.ts",
+      postgres: "src/adapters/postgres/index.ts",
+      testing: "src/testing/index.ts",
+    },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "node20",
+    splitting: true,
+    treeshake: true,
+    external,
   },
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  splitting: true,
-  treeshake: true,
-  external: ["vitest", "better-sqlite3", "pg", "fast-check"],
-});
+  {
+    // The `customer-context` command. A separate build so the shebang lands only here.
+    entry: { cli: "src/cli/main.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    banner: { js: "#!/usr/bin/env node" },
+    external,
+  },
+]);

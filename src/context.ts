@@ -45,6 +45,7 @@ import * as offers from "./shell/offers.js";
 import { compileOfferOptions, type OfferEnv } from "./shell/offers.js";
 import { memoryAdapter } from "./storage/memory.js";
 import {
+  type JsonValue,
   REQUIRED_ADAPTER_MEMBERS,
   REQUIRED_TRANSACTION_METHODS,
   type StorageAdapter,
@@ -63,8 +64,11 @@ export interface CustomerContextOptions {
   offers?: offers.OfferOptionsInput;
   /** The time source for operations without an explicit time. Default: `() => new Date()`. */
   clock?: () => Date;
-  /** Called when a subscriber throws; the error never reaches the operation. Default: console.error. */
-  onListenerError?: (error: unknown, event: CustomerContextEvent) => void;
+  /**
+   * Called when a subscriber or an observer throws (or an observer's refresh fails); the error
+   * never reaches the operation. Default: console.error.
+   */
+  onListenerError?: (error: unknown, source: CustomerContextEvent | { type: "observe"; ref: CustomerRef }) => void;
 }
 
 const ContextOptionsSchema = z.strictObject({
@@ -108,8 +112,8 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
   const clock = parsed.clock ?? (() => new Date());
   const onListenerError =
     parsed.onListenerError ??
-    ((error: unknown, event: CustomerContextEvent) =>
-      console.error(`customer-context: a listener of ${event.type} threw`, error));
+    ((error: unknown, source: CustomerContextEvent | { type: "observe"; ref: CustomerRef }) =>
+      console.error(`customer-context: a listener of ${source.type} threw`, error));
   const listeners = new Set<CustomerContextListener>();
   let closed = false;
   let transactionChecked = false;
@@ -151,7 +155,7 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
           };
           const value = await fn(env);
           if (write && storage.capabilities.events && tx.appendEvent) {
-            for (const event of events) await tx.appendEvent(event.type, event.at, JSON.parse(JSON.stringify(event)));
+            for (const event of events) await tx.appendEvent(event.type, event.at, storedEvent(event));
           }
           return value;
         },
@@ -194,7 +198,7 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
         return id ? conversations.snapshot(env, id, (profile) => offers.presentationsOf(env, profile)) : null;
       });
     } catch (error) {
-      if (!closed) onListenerError(error, { type: "profile.created", profileId: "", at: now() });
+      if (!closed) onListenerError(error, { type: "observe", ref: observer.ref });
       return;
     }
     const serialized = JSON.stringify(snapshot);
@@ -203,7 +207,7 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
     try {
       observer.listener(snapshot);
     } catch (error) {
-      onListenerError(error, { type: "profile.created", profileId: snapshot?.profile.id ?? "", at: now() });
+      onListenerError(error, { type: "observe", ref: observer.ref });
     }
   }
   const write = <T>(fn: (env: Env) => Promise<T>) => run(true, fn);
@@ -650,6 +654,23 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
   }
 
   return context;
+}
+
+/**
+ * The form an event is kept in the adapter's event log: identifier values are left out, so that
+ * erasing a profile (`profiles.forget`) leaves no personal data behind in the log. Subscribers
+ * receive the full event.
+ */
+function storedEvent(event: CustomerContextEvent): JsonValue {
+  if (event.type !== "identify.refused") return JSON.parse(JSON.stringify(event)) as JsonValue;
+  return {
+    ...event,
+    refusals: event.refusals.map((r) => ({
+      identifier: { type: r.identifier.type },
+      reason: r.reason,
+      ...(r.profileId !== undefined ? { profileId: r.profileId } : {}),
+    })),
+  };
 }
 
 function assertAdapter(adapter: StorageAdapter): void {

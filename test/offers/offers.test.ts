@@ -201,7 +201,7 @@ describe("offer invariants", () => {
   // while audit replays ties in id order.
   const list = fc.uniqueArray(presentation, { minLength: 1, maxLength: 10, selector: (p) => p.day });
 
-  async function run(items: ReadonlyArray<fc.RecordValue<{ who: number; channel: string; day: number; apr: number }>>) {
+  async function run(items: ReadonlyArray<{ who: number; channel: string; day: number; apr: number }>) {
     const { cc } = setup({ offers: { rules: { "contact-cap": { max: 2, per: { days: 5 } } } } });
     await cc.offers.define(loan);
     // A check never links identifiers, so the customers are linked before anything is presented.
