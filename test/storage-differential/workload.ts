@@ -67,7 +67,9 @@ const recordOp: fc.Arbitrary<Op> = fc
     threadKey: maybe(fc.integer({ min: 0, max: 2 })),
     caseRef: maybe(fc.integer({ min: 0, max: 2 })),
     subject: maybe(fc.integer({ min: 0, max: SUBJECTS.length - 1 })),
-    email: maybe(fc.record({ id: fc.integer({ min: 0, max: 5 }), replyTo: maybe(fc.integer({ min: 0, max: 5 })) })),
+    email: maybe(
+      fc.record({ id: fc.integer({ min: 0, max: 5 }), replyTo: maybe(fc.integer({ min: 0, max: 5 })) }).map(strip),
+    ),
     complaint: maybe(fc.boolean()),
   })
   .map((o) => ({ kind: "record", ...strip(o) }));
@@ -122,8 +124,13 @@ export const workload: fc.Arbitrary<Op[]> = fc
     }),
   );
 
-function strip<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** `T` with its `undefined`-valued properties made optional and absent. */
+type Stripped<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+function strip<T extends object>(o: T): Stripped<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Stripped<T>;
 }
 
 const who = (list: readonly number[]) => list.map((i) => POOL[i] as Identifier);

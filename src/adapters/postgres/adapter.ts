@@ -157,25 +157,39 @@ class PostgresStorage implements PostgresAdapter {
   }
 
   async #runWithRetries<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    // Lock ids learnt by attempts that had to restart: the next attempt takes them all at once.
+    const learnt = new Set<bigint>();
+    let restarts = 0;
+    for (let attempt = 0; ; ) {
       try {
-        return await this.#runOnce(fn, readOnly);
+        return await this.#runOnce(fn, readOnly, learnt);
       } catch (error) {
+        if (error instanceof LockRestart) {
+          // Not a failure: the transaction would have waited for a lock while holding others.
+          // It re-runs at once; its first lock() then waits for every lock it has needed so far.
+          if (++restarts > MAX_LOCK_RESTARTS) {
+            throw new Error(`${this.name}: gave up after ${MAX_LOCK_RESTARTS} lock restarts`, { cause: error });
+          }
+          continue;
+        }
         if (attempt >= this.#maxRetries || !isRetryable(error)) throw error;
         // Full jitter on an exponential base: 5, 10, 20, ... ms, capped at 1 s.
         const base = Math.min(1000, 5 * 2 ** attempt);
+        attempt++;
         await new Promise((resolve) => setTimeout(resolve, base * (0.5 + Math.random())));
       }
     }
   }
 
-  async #runOnce<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean): Promise<T> {
+  async #runOnce<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean, learnt: Set<bigint>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
-    const tx = new PostgresTransaction(this, client);
+    const tx = new PostgresTransaction(this, client, learnt);
     try {
       await client.query(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
       const result = await fn(tx);
+      // A function that caught the restart must not commit without the lock it asked for.
+      if (tx.restart) throw tx.restart;
       tx.end();
       await client.query("COMMIT");
       return result;
@@ -186,7 +200,7 @@ class PostgresStorage implements PostgresAdapter {
       } catch (rollbackError) {
         broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       }
-      throw error;
+      throw tx.restart ?? error;
     } finally {
       client.release(broken);
     }
@@ -305,10 +319,17 @@ class PostgresTransaction implements StorageTransaction {
   #storage: PostgresStorage;
   #client: pg.PoolClient;
   #done = false;
+  /** Advisory locks this transaction holds. */
+  #held = new Set<bigint>();
+  /** Lock ids of earlier attempts of the same transaction; grows with every lock() call. */
+  #learnt: Set<bigint>;
+  /** Set when a lock() call found a lock taken while this transaction held others. */
+  restart: LockRestart | undefined;
 
-  constructor(storage: PostgresStorage, client: pg.PoolClient) {
+  constructor(storage: PostgresStorage, client: pg.PoolClient, learnt: Set<bigint>) {
     this.#storage = storage;
     this.#client = client;
+    this.#learnt = learnt;
   }
 
   end(): void {
@@ -442,15 +463,43 @@ class PostgresTransaction implements StorageTransaction {
     return result.rows.map(toDocument<T>);
   }
 
+  /**
+   * Locks without deadlocks across calls. A transaction waits for locks only while it holds none:
+   * its first lock() waits for the requested locks plus every lock earlier attempts needed, all in
+   * one statement in ascending id order. A later lock() only tries (`pg_try_advisory_xact_lock`);
+   * if a lock is taken, the transaction rolls back (releasing everything) and re-runs, and its
+   * first lock() then waits for the larger set. Waiting while holding locks is what lets two
+   * transactions that lock in several steps (identifiers, then their profiles) deadlock; PostgreSQL
+   * only detects that after `deadlock_timeout` (1 s), so avoiding it is much faster than retrying.
+   */
   async lock(keys: readonly string[]): Promise<void> {
     if (this.#done) throw new Error("transaction already ended");
-    if (keys.length === 0) return;
-    // Canonical order: distinct lock ids, ascending. unnest yields them in array order, so every
-    // transaction acquires its locks in the same global order and two lockers cannot deadlock.
-    const ids = [...new Set(keys.map((k) => advisoryLockId(this.#storage.schema, k)))].sort((a, b) =>
-      a < b ? -1 : a > b ? 1 : 0,
+    if (this.restart) throw this.restart;
+    const wanted = [...new Set(keys.map((k) => advisoryLockId(this.#storage.schema, k)))].filter(
+      (id) => !this.#held.has(id),
     );
-    await this.#query("lock", "SELECT pg_advisory_xact_lock(id) FROM unnest($1::bigint[]) AS id", [ids.map(String)]);
+    if (wanted.length === 0) return;
+    for (const id of wanted) this.#learnt.add(id);
+    if (this.#held.size === 0) {
+      // Canonical order: distinct lock ids, ascending. unnest yields them in array order, so
+      // every transaction acquires its locks in the same global order.
+      const ids = [...this.#learnt].sort(compareBigints);
+      await this.#query("lock", "SELECT pg_advisory_xact_lock(id) FROM unnest($1::bigint[]) AS id", [ids.map(String)]);
+      for (const id of ids) this.#held.add(id);
+      return;
+    }
+    const ids = wanted.sort(compareBigints);
+    const result = await this.#query<{ missed: string[] | null }>(
+      "tryLock",
+      "SELECT array_agg(id) FILTER (WHERE NOT pg_try_advisory_xact_lock(id)) AS missed FROM unnest($1::bigint[]) AS id",
+      [ids.map(String)],
+    );
+    const missed = new Set((result.rows[0]?.missed ?? []).map((id) => BigInt(id)));
+    for (const id of ids) if (!missed.has(id)) this.#held.add(id);
+    if (missed.size > 0) {
+      this.restart = new LockRestart(missed.size);
+      throw this.restart;
+    }
   }
 
   async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
@@ -472,6 +521,25 @@ function pgText(key: string): string {
 
 function toDocument<T>(row: DocumentRow): StoredDocument<T> {
   return { key: decodeKey(row.key), value: JSON.parse(row.value) as T };
+}
+
+/** How many times one transaction may restart because a lock was taken (each restart learns a lock). */
+const MAX_LOCK_RESTARTS = 1000;
+
+/**
+ * Thrown by lock() when a lock is taken by another transaction while this one holds locks: the
+ * transaction is rolled back and re-run (it never reaches the caller unless the function swallows
+ * it, in which case the transaction still restarts).
+ */
+class LockRestart extends Error {
+  constructor(missed: number) {
+    super(`${missed} lock(s) taken by another transaction; the transaction restarts`);
+    this.name = "LockRestart";
+  }
+}
+
+function compareBigints(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isRetryable(error: unknown): boolean {
