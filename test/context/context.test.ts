@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
 import {
-  type CustomerContextEvent,
   createCustomerContext,
   isCustomerContextError,
   memoryAdapter,
@@ -191,5 +190,3 @@ describe("errors", () => {
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: "not_found", details: { kind: "profile" } });
   });
 });
-
-export type { CustomerContextEvent };
