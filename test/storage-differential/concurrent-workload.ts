@@ -41,7 +41,7 @@ export function rng(seed: number): () => number {
 /** The identifiers of customer `c`: email, phone, CRM id and a cookie. */
 export function identifiersOf(c: number): Identifier[] {
   return [
-    { type: "email", value: `c${c}@example.com` },
+    { type: "email", value: `c${c}@x.pl` },
     { type: "phone", value: `+48601${String(c).padStart(6, "0")}` },
     { type: "crmId", value: `crm-${c}` },
     { type: "cookie", value: `ck-${c}` },

@@ -1,0 +1,412 @@
+/**
+ * Storage benchmark.
+ *
+ * 1. `identify` throughput on the same deterministic workload (each observation names two of a
+ *    customer's four identifiers, so profiles assemble from parts and merge): in memory (the
+ *    same-run baseline), SQLite (a file in a temp dir), PostgreSQL with 1 and with 4 worker
+ *    processes (each its own adapter and pool, 4 operations in flight). Target: >= 5k identify/s
+ *    with 4 workers on loopback, zero duplicate profiles — checked: the PostgreSQL partition
+ *    must equal the in-memory one.
+ * 2. Storage calls per `identify`, counted with a wrapping adapter (each is one round trip on
+ *    PostgreSQL, plus BEGIN and COMMIT).
+ * 3. `context()` latency p50/p99 on PostgreSQL at 100k profiles (target p99 <= 10 ms), loaded by 4
+ *    worker processes.
+ *
+ * PostgreSQL: `DATABASE_URL` if set (schemas `cc_bench_*` are created and dropped), otherwise a
+ * throwaway cluster (`startThrowawayPostgres()`), stopped at the end.
+ *
+ * This file is also the worker: forked with `CC_STORAGE_BENCH_WORKER=1`, it runs its share of a
+ * workload and reports `{ ops, ms, errors }` to the parent.
+ */
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { postgresAdapter } from "../src/adapters/postgres/index.js";
+import { sqliteAdapter } from "../src/adapters/sqlite/index.js";
+import { type CustomerContext, createCustomerContext } from "../src/context.js";
+import type { Identifier } from "../src/schema/primitives.js";
+import { memoryAdapter } from "../src/storage/memory.js";
+import type { StorageAdapter, StorageTransaction } from "../src/storage/port.js";
+import { startThrowawayPostgres } from "../test/setup/postgres.js";
+import { type BenchReport, quantile, rng, round } from "./lib.js";
+
+const NOW = "2026-06-01T00:00:00.000Z";
+const START = Date.UTC(2026, 3, 1);
+const IDENTIFY_OPS = 8000;
+const IDENTIFY_CUSTOMERS = 2000;
+const IN_FLIGHT = 4;
+const CONTEXT_PROFILES = Number(process.env.CC_BENCH_PROFILES ?? 20_000);
+const CONTEXT_SAMPLES = 2000;
+
+function identifiersOf(c: number): Identifier[] {
+  return [
+    { type: "email", value: `c${c}@x.pl` },
+    { type: "phone", value: `+48601${String(c).padStart(6, "0")}` },
+    { type: "crmId", value: `crm-${c}` },
+    { type: "cookie", value: `ck-${c}` },
+  ];
+}
+
+interface IdentifyOp {
+  identifiers: Identifier[];
+  at: string;
+}
+
+/** Observations naming two of a customer's four identifiers, at random times in April 2026. */
+function identifyWorkload(seed: number, customers: number, count: number): IdentifyOp[] {
+  const random = rng(seed);
+  const out: IdentifyOp[] = [];
+  for (let i = 0; i < count; i++) {
+    const ids = identifiersOf(Math.floor(random() * customers));
+    const a = Math.floor(random() * 4);
+    const b = (a + 1 + Math.floor(random() * 3)) % 4;
+    out.push({
+      identifiers: [ids[a] as Identifier, ids[b] as Identifier],
+      at: new Date(START + Math.floor(random() * 30 * 24 * 60) * 60_000).toISOString(),
+    });
+  }
+  return out;
+}
+
+/** Loading for the context benchmark: customer c, seen with three identifiers, and every 10th with 3 interactions. */
+async function loadCustomer(cc: CustomerContext, c: number): Promise<number> {
+  const ids = identifiersOf(c).slice(0, 3);
+  const at = new Date(START + (c % 1000) * 60_000).toISOString();
+  await cc.identify({ identifiers: ids, at, channel: "web", traits: { segment: c % 7 } });
+  if (c % 10 !== 0) return 1;
+  for (let k = 0; k < 3; k++) {
+    await cc.record({
+      channel: ["email", "phone", "chat"][k] as string,
+      direction: "inbound",
+      at: new Date(Date.parse(at) + k * 3_600_000).toISOString(),
+      customer: [ids[k] as Identifier],
+      externalId: `c${c}-${k}`,
+      subject: "Loan application",
+      text: "About my loan",
+    });
+  }
+  return 4;
+}
+
+/** Runs `work(i)` for every i in `items`, `inFlight` at a time; returns the errors. */
+async function runLanes<T>(items: readonly T[], inFlight: number, work: (item: T) => Promise<unknown>) {
+  const errors: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        try {
+          await work(item);
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }
+    }),
+  );
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker side.
+
+interface WorkerTask {
+  url: string;
+  schema: string;
+  mode: "identify" | "load";
+  index: number;
+  workers: number;
+  inFlight: number;
+  seed: number;
+  customers: number;
+  count: number;
+}
+
+interface WorkerReport {
+  ops: number;
+  ms: number;
+  errors: string[];
+}
+
+async function worker(task: WorkerTask): Promise<WorkerReport> {
+  const storage = postgresAdapter({ connectionString: task.url }, { schema: task.schema, poolSize: task.inFlight });
+  const cc = createCustomerContext({ storage, clock: () => new Date(NOW) });
+  try {
+    await storage.migrate();
+    if (task.mode === "identify") {
+      const mine = identifyWorkload(task.seed, task.customers, task.count).filter(
+        (_, i) => i % task.workers === task.index,
+      );
+      const started = performance.now();
+      const errors = await runLanes(mine, task.inFlight, (o) => cc.identify(o));
+      return { ops: mine.length, ms: performance.now() - started, errors };
+    }
+    const mine: number[] = [];
+    for (let c = task.index; c < task.customers; c += task.workers) mine.push(c);
+    let ops = 0;
+    const started = performance.now();
+    const errors = await runLanes(mine, task.inFlight, async (c) => {
+      ops += await loadCustomer(cc, c);
+    });
+    return { ops, ms: performance.now() - started, errors };
+  } finally {
+    await cc.close();
+  }
+}
+
+if (process.env.CC_STORAGE_BENCH_WORKER === "1") {
+  process.once("message", (task: WorkerTask) => {
+    worker(task).then(
+      (report) => process.send?.(report, () => process.exit(0)),
+      (error: unknown) => process.send?.({ ops: 0, ms: 0, errors: [String(error)] }, () => process.exit(1)),
+    );
+  });
+}
+
+async function runWorkers(task: Omit<WorkerTask, "index">): Promise<{ reports: WorkerReport[]; wallMs: number }> {
+  const file = fileURLToPath(import.meta.url);
+  const children = Array.from({ length: task.workers }, () =>
+    fork(file, [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, CC_STORAGE_BENCH_WORKER: "1" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
+  );
+  const started = performance.now();
+  const reports = await Promise.all(
+    children.map(
+      (child, index) =>
+        new Promise<WorkerReport>((resolve, reject) => {
+          child.once("message", (m: WorkerReport) => resolve(m));
+          child.once("error", reject);
+          child.once("exit", (code) => {
+            if (code !== 0) reject(new Error(`worker ${index} exited with ${code}`));
+          });
+          child.send({ ...task, index });
+        }),
+    ),
+  );
+  return { reports, wallMs: performance.now() - started };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent side.
+
+/** The partition as `profileId: sorted keys`, sorted, and a check that no key is in two profiles. */
+async function partition(storage: StorageAdapter): Promise<{ lines: string[]; shared: number }> {
+  return storage.transaction(async (tx) => {
+    const lines: string[] = [];
+    const owner = new Map<string, string>();
+    let shared = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = await tx.scan<{ id: string; keys: string[] }>("profiles", {
+        limit: 5000,
+        ...(after !== undefined ? { after } : {}),
+      });
+      if (page.length === 0) break;
+      for (const { value } of page) {
+        for (const key of value.keys) {
+          if (owner.has(key)) shared++;
+          owner.set(key, value.id);
+        }
+        lines.push(`${value.id}: ${[...value.keys].sort().join(" ")}`);
+      }
+      after = page[page.length - 1]?.key;
+    }
+    return { lines: lines.sort(), shared };
+  });
+}
+
+/** Counts the storage calls a context makes, by method. */
+function countingAdapter(inner: StorageAdapter, counts: Map<string, number>): StorageAdapter {
+  const wrap = (tx: StorageTransaction): StorageTransaction =>
+    new Proxy(tx, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  return {
+    name: inner.name,
+    capabilities: inner.capabilities,
+    transaction: (fn, options) =>
+      inner.transaction((tx) => {
+        counts.set("transaction", (counts.get("transaction") ?? 0) + 1);
+        return fn(wrap(tx));
+      }, options),
+    close: () => inner.close(),
+  };
+}
+
+async function inProcess(storage: StorageAdapter, ops: readonly IdentifyOp[]) {
+  const cc = createCustomerContext({ storage, clock: () => new Date(NOW) });
+  const started = performance.now();
+  for (const o of ops) await cc.identify(o);
+  const ms = performance.now() - started;
+  const parts = await partition(storage);
+  await cc.close();
+  return { ms, parts };
+}
+
+export async function run(): Promise<BenchReport> {
+  const notes: string[] = [];
+  const rows: BenchReport["rows"] = [];
+  const targets: NonNullable<BenchReport["targets"]> = [];
+  const server = process.env.DATABASE_URL ? null : await startThrowawayPostgres();
+  const url = process.env.DATABASE_URL ?? (server?.url as string);
+  const schemas: string[] = [];
+  const freshSchema = () => {
+    const name = `cc_bench_${randomBytes(5).toString("hex")}`;
+    schemas.push(name);
+    return name;
+  };
+  const dir = mkdtempSync(join(tmpdir(), "cc-storage-bench-"));
+  try {
+    const ops = identifyWorkload(7, IDENTIFY_CUSTOMERS, IDENTIFY_OPS);
+
+    // 1. identify throughput.
+    const memory = await inProcess(memoryAdapter(), ops);
+    rows.push({ figure: "identify/s, memory (baseline)", value: round(ops.length / (memory.ms / 1000), 0) });
+    const sqlite = await inProcess(sqliteAdapter({ filename: join(dir, "bench.db") }), ops);
+    rows.push({ figure: "identify/s, SQLite file", value: round(ops.length / (sqlite.ms / 1000), 0) });
+    if (sqlite.parts.lines.join("\n") !== memory.parts.lines.join("\n"))
+      notes.push("SQLite partition differs from memory!");
+
+    for (const workers of [1, 4]) {
+      const schema = freshSchema();
+      const setup = postgresAdapter({ connectionString: url }, { schema, poolSize: 1 });
+      await setup.migrate();
+      const { reports, wallMs } = await runWorkers({
+        url,
+        schema,
+        mode: "identify",
+        workers,
+        inFlight: IN_FLIGHT,
+        seed: 7,
+        customers: IDENTIFY_CUSTOMERS,
+        count: IDENTIFY_OPS,
+      });
+      const errors = reports.flatMap((r) => r.errors);
+      const slowest = Math.max(...reports.map((r) => r.ms));
+      const parts = await partition(setup);
+      await setup.close();
+      const duplicates = parts.lines.length - memory.parts.lines.length;
+      const same = parts.lines.join("\n") === memory.parts.lines.join("\n");
+      const rate = ops.length / (slowest / 1000);
+      rows.push({
+        figure: `identify/s, PostgreSQL, ${workers} worker process(es) x ${IN_FLIGHT} in flight`,
+        value: round(rate, 0),
+        errors: errors.length,
+        profiles: parts.lines.length,
+        "extra profiles vs memory": duplicates,
+        "identifiers in two profiles": parts.shared,
+        "partition = memory": same,
+        "wall ms incl. process start": round(wallMs, 0),
+      });
+      if (errors.length > 0) notes.push(`PostgreSQL ${workers} workers: ${errors.length} errors, first: ${errors[0]}`);
+      if (workers === 4) {
+        targets.push({
+          target: "PostgreSQL, 4 writers, loopback: >= 5k identify/s, zero duplicate profiles",
+          measured: `${round(rate, 0)} identify/s, ${duplicates} extra profiles, ${parts.shared} shared identifiers, ${errors.length} errors`,
+          met: rate >= 5000 && duplicates === 0 && parts.shared === 0 && same && errors.length === 0,
+        });
+      }
+    }
+
+    // 2. storage calls per identify (memory adapter, same code path in the shell).
+    const counts = new Map<string, number>();
+    const counted = createCustomerContext({
+      storage: countingAdapter(memoryAdapter(), counts),
+      clock: () => new Date(NOW),
+    });
+    const sample = ops.slice(0, 2000);
+    for (const o of sample) await counted.identify(o);
+    await counted.close();
+    const perCall: Record<string, number> = {};
+    let calls = 0;
+    for (const [method, n] of [...counts].sort()) {
+      if (method === "transaction") continue;
+      perCall[method] = round(n / sample.length, 2);
+      calls += n;
+    }
+    rows.push({
+      figure: "storage calls per identify (first 2000 of the workload)",
+      value: round(calls / sample.length, 2),
+      ...perCall,
+    });
+
+    // 3. context() latency at CONTEXT_PROFILES profiles.
+    const schema = freshSchema();
+    const setup = postgresAdapter({ connectionString: url }, { schema, poolSize: 2 });
+    await setup.migrate();
+    const load = await runWorkers({
+      url,
+      schema,
+      mode: "load",
+      workers: 4,
+      inFlight: IN_FLIGHT,
+      seed: 0,
+      customers: CONTEXT_PROFILES,
+      count: 0,
+    });
+    const loadErrors = load.reports.flatMap((r) => r.errors);
+    const loadOps = load.reports.reduce((n, r) => n + r.ops, 0);
+    rows.push({
+      figure: `load ${CONTEXT_PROFILES} profiles (identify x3 identifiers, every 10th + 3 interactions), 4 workers`,
+      value: round(load.wallMs / 1000, 1),
+      unit: "s",
+      "operations/s": round(loadOps / (load.wallMs / 1000), 0),
+      errors: loadErrors.length,
+    });
+    const cc = createCustomerContext({ storage: setup, clock: () => new Date(NOW) });
+    const random = rng(11);
+    const latencies: number[] = [];
+    for (let i = 0; i < 100; i++) await cc.context({ identifier: identifiersOf(i)[0] as Identifier }); // warm up
+    let missing = 0;
+    for (let i = 0; i < CONTEXT_SAMPLES; i++) {
+      const c = Math.floor(random() * CONTEXT_PROFILES);
+      const started = performance.now();
+      const view = await cc.context({ identifier: identifiersOf(c)[Math.floor(random() * 3)] as Identifier });
+      latencies.push(performance.now() - started);
+      if (!view) missing++;
+    }
+    await cc.close();
+    const p50 = quantile(latencies, 0.5);
+    const p99 = quantile(latencies, 0.99);
+    rows.push({
+      figure: `context() latency, PostgreSQL, ${CONTEXT_PROFILES} profiles, ${CONTEXT_SAMPLES} random customers`,
+      value: round(p99, 2),
+      unit: "ms p99",
+      p50: round(p50, 2),
+      max: round(Math.max(...latencies), 2),
+      "unknown customers": missing,
+    });
+    targets.push({
+      target: `context() p99 <= 10 ms on PostgreSQL at ${CONTEXT_PROFILES} profiles`,
+      measured: `p50 ${round(p50, 2)} ms, p99 ${round(p99, 2)} ms`,
+      met: p99 <= 10 && missing === 0,
+    });
+    notes.push(
+      `PostgreSQL: ${server ? "throwaway cluster (fsync off, synchronous_commit off)" : "DATABASE_URL"}; workers are separate node processes with their own pools, ${IN_FLIGHT} operations in flight each; throughput = operations / slowest worker's time (process start excluded).`,
+    );
+    return { name: "storage", rows, targets, notes };
+  } finally {
+    if (schemas.length > 0) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+    rmSync(dir, { recursive: true, force: true });
+    server?.stop();
+  }
+}
