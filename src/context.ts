@@ -80,7 +80,7 @@ const ContextOptionsSchema = z.strictObject({
   onListenerError: z.custom<(e: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
 });
 
-/** A subscriber of {@link CustomerContext.subscribe}. */
+/** A subscriber of `cc.subscribe`. */
 export type CustomerContextListener = (event: CustomerContextEvent) => void;
 
 /** The customer context: every method returns a Promise. */
