@@ -150,7 +150,8 @@ async function worker(task: WorkerTask): Promise<WorkerReport> {
     let ops = 0;
     const started = performance.now();
     const errors = await runLanes(mine, task.inFlight, async (c) => {
-      ops += await loadCustomer(cc, c);
+      const n = await loadCustomer(cc, c);
+      ops += n;
     });
     return { ops, ms: performance.now() - started, errors };
   } finally {
