@@ -10,6 +10,7 @@
  *    deterministically. Reported as presentations/s.
  */
 import { Engine, type RuleProperties } from "json-rules-engine";
+import { createCustomerContext } from "../src/index.js";
 import { auditPresentations } from "../src/offers/audit-presentations.js";
 import { createRuleSet } from "../src/offers/create-rule-set.js";
 import { defineRule } from "../src/offers/define-rule.js";
@@ -567,6 +568,56 @@ function auditWorkload(profiles: number, perProfile: number) {
   return { presentations, catalogue, profiles: profileMap, conversations, consents };
 }
 
+/**
+ * The same check through the public API: `cc.offers.check` in memory, for a customer with 1k
+ * prior presentations, with the same 12 custom rules. It loads the facts from storage on every
+ * call (history, catalogue, conversations, consents), which the pure figure above leaves out.
+ */
+async function contextCheckRate(): Promise<{ opsPerSecond: number; violations: number }> {
+  const cc = createCustomerContext({ offers: { custom: CUSTOM as never } });
+  const catalogue = makeCatalogue();
+  const customer = [{ type: "email", value: "bench@poczta.pl" }];
+  const random = rng(9);
+  const define = async (version: number) => {
+    for (const [, versions] of catalogue) {
+      const v = versions[version - 1];
+      if (!v) continue;
+      await cc.offers.define({
+        id: v.id,
+        name: v.name,
+        category: v.category,
+        terms: v.terms,
+        ...(v.channels ? { channels: v.channels } : {}),
+        ...(v.channelTerms ? { channelTerms: v.channelTerms } : {}),
+        ...(v.validFrom ? { validFrom: v.validFrom } : {}),
+        ...(v.validTo ? { validTo: v.validTo } : {}),
+        ...(v.exclusiveGroup ? { exclusiveGroup: v.exclusiveGroup } : {}),
+        ...(v.eligibility ? { eligibility: v.eligibility as never } : {}),
+      });
+    }
+  };
+  await define(1);
+  const ids = [...catalogue.keys()];
+  for (let i = 0; i < 1000; i++) {
+    if (i === 80) await define(2);
+    const at = START + Math.floor((i / 1000) * 365 * DAY + random() * 3_600_000);
+    const offerId = ids[Math.floor(random() * ids.length)] as string;
+    const versions = catalogue.get(offerId) as OfferVersion[];
+    const offer = versions[Math.min(versions.length, i >= 80 ? 2 : 1) - 1] as OfferVersion;
+    const channel = CHANNELS[Math.floor(random() * CHANNELS.length)] as string;
+    await cc.offers.present({ customer, offerId, channel, at: iso(at), terms: termsFor(offer, channel) });
+  }
+  const input = { customer, offerId: "loan", channel: "phone", at: iso(START + 365 * DAY), terms: { apr: 6.9 } };
+  const violations = (await cc.offers.check(input)).violations.length;
+  for (let i = 0; i < 20; i++) await cc.offers.check(input);
+  const n = 200;
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await cc.offers.check(input);
+  const opsPerSecond = n / ((performance.now() - t) / 1000);
+  await cc.close();
+  return { opsPerSecond, violations };
+}
+
 export async function run(): Promise<BenchReport> {
   const facts = checkFacts();
   const ruleSet = createRuleSet({ custom: CUSTOM });
@@ -596,6 +647,7 @@ export async function run(): Promise<BenchReport> {
   const theirsCpu = median(theirsRounds.map((r) => r.cpu));
   const cpuRatio = oursCpu / theirsCpu;
 
+  const viaContext = await contextCheckRate();
   const profiles = 100_000;
   const perProfile = 10;
   const genStart = performance.now();
@@ -636,6 +688,13 @@ export async function run(): Promise<BenchReport> {
         "µs/op": null,
         "ops/s (CPU time)": round(cpuRatio, 1),
         fired: same ? "same rules fired" : "DIFFERENT rules fired",
+      },
+      {
+        figure: "check: cc.offers.check in memory (facts loaded from storage each call)",
+        "ops/s": round(viaContext.opsPerSecond, 0),
+        "µs/op": round(1e6 / viaContext.opsPerSecond, 2),
+        "ops/s (CPU time)": null,
+        fired: `${viaContext.violations} violations; ${round(viaContext.opsPerSecond / theirsOps, 2)}x json-rules-engine`,
       },
       {
         figure: `audit: ${workload.presentations.length} presentations, ${profiles} profiles, 8 built-in rules`,

@@ -189,9 +189,19 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   const linkId = stableId("link", ...keys);
   await tx.lock(keys.map(lockKey));
   const existingLink = await tx.get<LinkEvidence>(C.links, linkId);
-  const identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
-  const oldIds = unique([...identDocs.values()].map((d) => d.profileId));
-  await tx.lock(oldIds.map(lockProfile));
+  // A writer merging a profile rewrites its identifiers holding only the profile's lock: read the
+  // identifiers again once their profiles are locked, until the profile ids are stable.
+  let identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  let oldIds = unique([...identDocs.values()].map((d) => d.profileId));
+  for (;;) {
+    await tx.lock(oldIds.map(lockProfile));
+    const again = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+    const ids = unique([...again.values()].map((d) => d.profileId));
+    identDocs = again;
+    if (ids.length === oldIds.length && ids.every((id) => oldIds.includes(id))) break;
+    oldIds = unique([...oldIds, ...ids]);
+  }
+  oldIds = unique([...identDocs.values()].map((d) => d.profileId));
   const oldProfiles = await tx.getMany<ProfileDoc>(C.profiles, oldIds);
 
   const link = foldLink(existingLink, linkId, keys, input);
@@ -385,6 +395,14 @@ async function loadCluster(
   }
   const profileIds = unique([...idents.values()].map((d) => d.profileId).filter((id) => id !== ""));
   await tx.lock(profileIds.map(lockProfile));
+  // Same as in observe: once the profiles are locked, identifiers must still point at them.
+  const recheck = await tx.getMany<IdentifierDoc>(
+    C.identifiers,
+    [...idents.keys()].filter((k) => !fresh.has(k)),
+  );
+  for (const [key, doc] of recheck) {
+    if (doc.profileId !== idents.get(key)?.profileId) return loadCluster(tx, keys, fresh, expand);
+  }
   const profiles = await tx.getMany<ProfileDoc>(C.profiles, profileIds);
   const linkList = [...links.values()].sort(compareEvidence);
   return {

@@ -247,9 +247,9 @@ export async function present(
     await tx.put(
       OC.presentations,
       id,
-      { ...presentation, ownerKey: profile.anchor },
+      { ...presentation, ownerKey },
       {
-        index: { owner: profile.anchor, offer: input.offerId },
+        index: { owner: ownerKey, offer: input.offerId },
       },
     );
     env.events.push({ type: "offer.presented", presentationId: id, offerId: input.offerId, profileId, at });
