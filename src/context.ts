@@ -150,6 +150,7 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
             events,
             now,
             options: identityOptions,
+            concurrent: storage.capabilities.multiProcess,
             conversations: conversationOptions,
             offers: offerOptions,
           };

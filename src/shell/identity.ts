@@ -86,6 +86,8 @@ export interface IdentityEnv {
   tx: StorageTransaction;
   options: CompiledIdentityOptions;
   events: CustomerContextEvent[];
+  /** Other processes may write at the same time (the adapter's `multiProcess` capability). */
+  concurrent: boolean;
 }
 
 const order = (at: string, id: string) => `${at}|${id}`;
@@ -194,6 +196,7 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   let identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
   let oldIds = unique([...identDocs.values()].map((d) => d.profileId));
   for (;;) {
+    if (!env.concurrent) break;
     await tx.lock(oldIds.map(lockProfile));
     const again = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
     const ids = unique([...again.values()].map((d) => d.profileId));
@@ -512,7 +515,8 @@ async function applyResolution(
     };
     const prior = before.get(component.id);
     if (!prior || !sameProfile(prior, doc)) await tx.put(C.profiles, doc.id, doc, profileIndex(doc, options));
-    if (await tx.get(C.aliases, doc.id)) await tx.delete(C.aliases, doc.id);
+    // A profile id that comes back (after an unmerge) stops being an alias.
+    if (!prior) await tx.delete(C.aliases, doc.id);
     const absorbed = previous.filter((id) => id !== component.id && !newIds.has(id));
     if (absorbed.length > 0) {
       change.absorbed.set(component.id, absorbed);
