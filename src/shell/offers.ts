@@ -118,11 +118,12 @@ async function buildFacts(
       ? (versions[versions.length - 1] as OfferVersion)
       : versions.find((v) => v.version === offerVersion);
   if (!offer) throw new NotFoundError("offer version", `${presentation.offerId}@${offerVersion}`);
-  const presentations = (await ownedBy<StoredPresentation>(env, OC.presentations, profile))
-    .map((p) => strip(p, profile.id))
-    .sort(byAtId);
+  // Stored presentations are passed as they are (no copy per presentation): rules never read a
+  // history entry's profileId, which may name a profile the customer had before a merge.
   const key = { at: presentation.at, id: presentation.id ?? "\uffff" };
-  const history = presentations.filter((p) => byAtId(p, key) < 0);
+  const history = (await ownedBy<StoredPresentation>(env, OC.presentations, profile))
+    .filter((p) => byAtId(p, key) < 0)
+    .sort(byAtId);
   const convs = await conversationDocsOf(env.tx, profile.id);
   const consents = (await ownedBy<StoredConsent>(env, OC.consents, profile))
     .map((c) => strip(c, profile.id))
