@@ -1,10 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import {
-  createCustomerContext,
-  isCustomerContextError,
-  memoryAdapter,
-  type StorageAdapter,
-} from "../../src/index.js";
+import { createCustomerContext, isCustomerContextError, memoryAdapter, type StorageAdapter } from "../../src/index.js";
 
 const email = (value: string) => ({ type: "email", value });
 

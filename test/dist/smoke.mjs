@@ -8,10 +8,27 @@ assert.equal(typeof runAdapterConformance, "function");
 
 for (const storage of [undefined, sqliteAdapter({ filename: ":memory:" })]) {
   const cc = createCustomerContext({ identity: { defaultRegion: "PL" }, ...(storage ? { storage } : {}) });
-  await cc.identify({ identifiers: [{ type: "email", value: "a@poczta.pl" }, { type: "phone", value: "601234567" }] });
+  await cc.identify({
+    identifiers: [
+      { type: "email", value: "a@poczta.pl" },
+      { type: "phone", value: "601234567" },
+    ],
+  });
   await cc.offers.define({ id: "loan", name: "Loan", category: "marketing", terms: { apr: 5.9 } });
-  await cc.record({ channel: "web", direction: "inbound", at: "2026-04-01T09:00:00Z", customer: [{ type: "email", value: "a@poczta.pl" }], caseRef: "LN-1" });
-  await cc.record({ channel: "phone", direction: "inbound", at: "2026-04-01T10:00:00Z", customer: [{ type: "phone", value: "+48601234567" }], caseRef: "LN-1" });
+  await cc.record({
+    channel: "web",
+    direction: "inbound",
+    at: "2026-04-01T09:00:00Z",
+    customer: [{ type: "email", value: "a@poczta.pl" }],
+    caseRef: "LN-1",
+  });
+  await cc.record({
+    channel: "phone",
+    direction: "inbound",
+    at: "2026-04-01T10:00:00Z",
+    customer: [{ type: "phone", value: "+48601234567" }],
+    caseRef: "LN-1",
+  });
   const view = await cc.context({ identifier: { type: "phone", value: "601 234 567" } });
   assert.deepEqual(view.conversations[0].channels, ["web", "phone"]);
   assert.match(renderTimelineSvg(view), /^<svg/);
