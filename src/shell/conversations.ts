@@ -28,6 +28,7 @@ import type {
   Presentation,
 } from "../schema/outputs.js";
 import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
+import { followAliases, maxString } from "./_lib.js";
 import {
   assertUsable,
   C as IC,
@@ -563,7 +564,7 @@ function stitchState(
   return {
     lastAt: last?.at ?? "",
     lastId: last?.id ?? "",
-    lastDecisionAt: decisions.reduce((m, d) => max(m, d.at), ""),
+    lastDecisionAt: decisions.reduce((m, d) => maxString(m, d.at), ""),
     threads,
     cases,
     open: conversations
@@ -633,15 +634,7 @@ async function decisionsOf(env: ConversationEnv, profile: ProfileDoc): Promise<S
 }
 
 async function getConversationDoc(tx: ConversationEnv["tx"], id: string): Promise<ConversationDoc | null> {
-  let current = id;
-  for (let hops = 0; hops < 64; hops++) {
-    const doc = await tx.get<ConversationDoc>(CC.conversations, current);
-    if (doc) return doc;
-    const alias = await tx.get<{ target: string }>(CC.aliases, current);
-    if (!alias) return null;
-    current = alias.target;
-  }
-  return null;
+  return (await followAliases<ConversationDoc>(tx, CC.conversations, CC.aliases, id))?.doc ?? null;
 }
 
 function publicConversation(doc: ConversationDoc): Conversation {
@@ -692,7 +685,7 @@ export async function resolveConversation(env: ConversationEnv, id: string): Pro
     kind: "resolve",
     id: stableId("cdec", "resolve", conv.id, at),
     interactionId: last,
-    at: max(at, conv.lastAt),
+    at: maxString(at, conv.lastAt),
   });
   const next = await restitchProfile(env, conv.profileId, []);
   const result = next.find((c) => c.interactionIds.includes(last)) as ConversationDoc;
@@ -718,7 +711,7 @@ export async function mergeConversations(env: ConversationEnv, a: string, b: str
   }
   await env.tx.lock([`profile:${into.profileId}`]);
   const at = env.now();
-  const latest = [from.lastAt, into.lastAt, at].reduce(max);
+  const latest = [from.lastAt, into.lastAt, at].reduce(maxString);
   await storeDecision(
     env,
     into,
@@ -848,10 +841,6 @@ export async function snapshot(
     offers: await offersOf(profile),
     alerts,
   };
-}
-
-function max(a: string, b: string): string {
-  return compareStrings(a, b) >= 0 ? a : b;
 }
 
 /** Every conversation and interaction in the store, in public shape (journey metrics, exports). */

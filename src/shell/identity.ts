@@ -25,6 +25,7 @@ import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { CustomerContextEvent, Profile, ProfileIdentifier, Refusal } from "../schema/outputs.js";
 import type { Identifier, Scalar } from "../schema/primitives.js";
 import type { PutOptions, StorageTransaction } from "../storage/port.js";
+import { followAliases, maxString, minString, unique } from "./_lib.js";
 
 export const C = {
   identifiers: "identifiers",
@@ -138,14 +139,7 @@ export function keyOf(identifier: Identifier, options: CompiledIdentityOptions):
 
 /** Follows aliases to the current id of a profile; `null` when unknown. */
 export async function resolveProfileId(tx: StorageTransaction, id: string): Promise<string | null> {
-  let current = id;
-  for (let hops = 0; hops < 64; hops++) {
-    if (await tx.get(C.profiles, current)) return current;
-    const alias = await tx.get<{ target: string }>(C.aliases, current);
-    if (!alias) return null;
-    current = alias.target;
-  }
-  return null;
+  return (await followAliases<ProfileDoc>(tx, C.profiles, C.aliases, id))?.id ?? null;
 }
 
 /** The profile id an identifier belongs to, or null. */
@@ -219,8 +213,8 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
     const doc: IdentifierDoc = before
       ? {
           ...before,
-          firstSeen: min(before.firstSeen, input.at),
-          lastSeen: max(before.lastSeen, input.at),
+          firstSeen: minString(before.firstSeen, input.at),
+          lastSeen: maxString(before.lastSeen, input.at),
           count: before.count + 1,
           seenWith: { ...before.seenWith },
         }
@@ -484,7 +478,7 @@ async function applyResolution(
       separations = separationsOf.get(component.id) ?? {};
     } else {
       const sources: Array<Record<string, TraitObservation>> = old.map((p) => p.provenance);
-      maxOrder = old.reduce((m, p) => max(m, p.maxOrder), "");
+      maxOrder = old.reduce((m, p) => maxString(m, p.maxOrder), "");
       separations = Object.assign({}, ...old.map((p) => p.separations));
       if (observation && resolution.profileOf.get(observation.anchor) === component.id) {
         const fresh: Record<string, TraitObservation> = {};
@@ -498,7 +492,7 @@ async function applyResolution(
         sources.push(fresh);
       }
       if (observation && component.keys.some((k) => observation.link.keys.includes(k))) {
-        maxOrder = max(maxOrder, order(observation.link.firstSeen, observation.link.id));
+        maxOrder = maxString(maxOrder, order(observation.link.firstSeen, observation.link.id));
       }
       traits = mergeTraits(sources, options.traitRule);
     }
@@ -959,16 +953,4 @@ export async function explainProfile(env: IdentityEnv, profileId: string) {
     refused,
     separations,
   };
-}
-
-function unique<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
-}
-
-function min(a: string, b: string): string {
-  return compareStrings(a, b) <= 0 ? a : b;
-}
-
-function max(a: string, b: string): string {
-  return compareStrings(a, b) >= 0 ? a : b;
 }
