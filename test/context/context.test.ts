@@ -132,8 +132,15 @@ describe("events", () => {
   it("keeps identifier values out of the stored event log", async () => {
     const storage = memoryAdapter();
     const cc = createCustomerContext({ storage });
-    await cc.identify({ identifiers: [{ type: "crmId", value: "1" }, email("secret@x.pl")] });
-    const refused = await cc.identify({ identifiers: [{ type: "crmId", value: "2" }, email("secret@x.pl")] });
+    await cc.identify({
+      identifiers: [{ type: "crmId", value: "1" }, email("secret@x.pl")],
+      at: "2026-04-01T09:00:00Z",
+    });
+    // Explicit times: with equal times the canonical order (by link id) decides which link wins.
+    const refused = await cc.identify({
+      identifiers: [{ type: "crmId", value: "2" }, email("secret@x.pl")],
+      at: "2026-04-02T09:00:00Z",
+    });
     expect(refused.refused).toHaveLength(1);
     const log = (await storage.readEvents?.(0, 100)) ?? [];
     expect(log.map((e) => e.type)).toContain("identify.refused");
