@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeKey, encodeKey, prefixUpperBound } from "../../src/adapters/sqlite/encoding.js";
+import { decodeKey, encodeKey, prefixUpperBound } from "../../src/adapters/_lib/encoding.js";
 import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
 import { memoryAdapter } from "../../src/storage/memory.js";
 import type { StorageAdapter, StorageTransaction } from "../../src/storage/port.js";

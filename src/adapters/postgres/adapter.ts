@@ -11,7 +11,15 @@ import type {
   StoredEvent,
   TransactionOptions,
 } from "../../storage/port.js";
-import { decodeKey, encodeKey, indexPairs, prefixUpperBound, sqlLimit, toJson } from "../sqlite/encoding.js";
+import {
+  decodeKey,
+  encodeKey,
+  indexPairs,
+  prefixUpperBound,
+  sqlLimit,
+  toJson,
+  toStoredEvent,
+} from "../_lib/encoding.js";
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, postgresMigrationsTable } from "./migrations.js";
 
 /** Where the PostgreSQL adapter connects: a connection string (it makes a pool) or your pool. */
@@ -282,12 +290,7 @@ class PostgresStorage implements PostgresAdapter {
           text: `SELECT seq, type, at, payload FROM ${this.sql.s}.events WHERE seq > $1 ORDER BY seq LIMIT $2`,
           values: [after, sqlLimit(limit)],
         });
-        return result.rows.map((row) => ({
-          seq: Number(row.seq),
-          type: row.type,
-          at: row.at,
-          payload: JSON.parse(row.payload) as JsonValue,
-        }));
+        return result.rows.map(toStoredEvent);
       }),
     );
   }

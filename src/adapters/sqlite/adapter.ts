@@ -10,7 +10,16 @@ import type {
   StoredEvent,
   TransactionOptions,
 } from "../../storage/port.js";
-import { decodeKey, encodeKey, indexPairs, prefixUpperBound, sqlLimit, toJson } from "./encoding.js";
+import {
+  decodeKey,
+  type EventRow,
+  encodeKey,
+  indexPairs,
+  prefixUpperBound,
+  sqlLimit,
+  toJson,
+  toStoredEvent,
+} from "../_lib/encoding.js";
 import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 
 /** Where the SQLite adapter keeps its data: a file it opens, or a database you opened. */
@@ -181,13 +190,8 @@ class SqliteStorage implements SqliteAdapter {
       if (!this.#migrated) this.#migrateNow();
       const rows = this.statement(
         "SELECT seq, type, at, payload FROM cc_events WHERE seq > ? ORDER BY seq LIMIT ?",
-      ).all(after, sqlLimit(limit) ?? -1) as { seq: number; type: string; at: string; payload: string }[];
-      return rows.map((row) => ({
-        seq: Number(row.seq),
-        type: row.type,
-        at: row.at,
-        payload: JSON.parse(row.payload) as JsonValue,
-      }));
+      ).all(after, sqlLimit(limit) ?? -1) as EventRow[];
+      return rows.map(toStoredEvent);
     });
   }
 

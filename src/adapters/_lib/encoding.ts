@@ -18,7 +18,7 @@
  * @module
  */
 
-import type { IndexEntries } from "../../storage/port.js";
+import type { IndexEntries, JsonValue, StoredEvent } from "../../storage/port.js";
 
 const PLANE_15 = 0xf0000;
 const SURROGATE_START = 0xd800;
@@ -86,4 +86,17 @@ export function indexPairs(entries: IndexEntries): [string, string][] {
     for (const v of new Set(list)) pairs.push([name, encodeKey(v)]);
   }
   return pairs;
+}
+
+/** An events row as both SQL adapters select it (`seq` may come back as a string from pg's bigint). */
+export interface EventRow {
+  seq: number | string;
+  type: string;
+  at: string;
+  payload: string;
+}
+
+/** An events row in the port's shape. */
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return { seq: Number(row.seq), type: row.type, at: row.at, payload: JSON.parse(row.payload) as JsonValue };
 }
