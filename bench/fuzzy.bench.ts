@@ -10,9 +10,11 @@ import { fileURLToPath } from "node:url";
 import {
   connectedComponents,
   exactLinks,
+  FEBRL_FIELDS,
   febrl,
   type LabelledData,
   pairwiseQuality,
+  SPLINK_FIELDS,
   splinkFake1000,
 } from "../src/identity/fuzzy/_lib/evaluation.js";
 import { candidatePairs } from "../src/identity/fuzzy/_lib/keys.js";
@@ -31,7 +33,7 @@ interface DataSet {
   file: string;
   load: (csv: string) => LabelledData;
   exactName: string;
-  fields: Record<string, FieldKind>;
+  fields: Readonly<Record<string, FieldKind>>;
 }
 
 const SETS: DataSet[] = [
@@ -40,23 +42,14 @@ const SETS: DataSet[] = [
     file: data("splink-fake-1000/fake_1000.csv"),
     load: splinkFake1000,
     exactName: "exact email",
-    fields: { first_name: "name", surname: "name", dob: "date", city: "text", email: "text" },
+    fields: SPLINK_FIELDS,
   },
   {
     name: "FEBRL dataset3",
     file: data("febrl/dataset3.csv"),
     load: febrl,
     exactName: "exact soc_sec_id",
-    fields: {
-      given_name: "name",
-      surname: "name",
-      date_of_birth: "date",
-      address: "text",
-      suburb: "text",
-      postcode: "exact",
-      state: "exact",
-      soc_sec_id: "exact",
-    },
+    fields: FEBRL_FIELDS,
   },
 ];
 

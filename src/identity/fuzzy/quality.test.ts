@@ -5,9 +5,11 @@ import { describe, expect, it } from "vitest";
 import {
   connectedComponents,
   exactLinks,
+  FEBRL_FIELDS,
   febrl,
   type LabelledData,
   pairwiseQuality,
+  SPLINK_FIELDS,
   splinkFake1000,
 } from "./_lib/evaluation.js";
 import { suggestMatches } from "./suggestMatches.js";
@@ -38,25 +40,14 @@ describe("fuzzy matching quality on labelled data", () => {
       d.truth,
     );
     expect(baseline.f1).toBeCloseTo(0.503, 3);
-    const q = quality(d, { fields: { first_name: "name", surname: "name", dob: "date", city: "text", email: "text" } });
+    const q = quality(d, { fields: SPLINK_FIELDS });
     expect(q.precision).toBeGreaterThanOrEqual(0.98);
     expect(q.f1).toBeGreaterThanOrEqual(0.91);
   });
 
   it.skipIf(!existsSync(FEBRL))("FEBRL dataset3: default parameters keep F1 >= 0.99", () => {
     const d = febrl(readFileSync(FEBRL, "utf8"));
-    const q = quality(d, {
-      fields: {
-        given_name: "name",
-        surname: "name",
-        date_of_birth: "date",
-        address: "text",
-        suburb: "text",
-        postcode: "exact",
-        state: "exact",
-        soc_sec_id: "exact",
-      },
-    });
+    const q = quality(d, { fields: FEBRL_FIELDS });
     expect(q.precision).toBeGreaterThanOrEqual(0.99);
     expect(q.f1).toBeGreaterThanOrEqual(0.99);
   });

@@ -2,7 +2,7 @@
  * Quality measurement for the fuzzy matcher (used by the benchmark and the regression test; not
  * part of the public API): CSV parsing, clustering by connected components, pairwise metrics.
  */
-import type { FuzzyRecord } from "../types.js";
+import type { FieldKind, FuzzyRecord } from "../types.js";
 
 /** Parses CSV text (RFC 4180 quotes; cells trimmed) into rows of named cells. */
 export function parseCsv(text: string): Array<Record<string, string>> {
@@ -88,6 +88,27 @@ export interface LabelledData {
   /** Exact identifier per record (email, social security id) for the exact-match baseline, if any. */
   exact: Map<string, string>;
 }
+
+/** How the splink `fake_1000` traits are compared. */
+export const SPLINK_FIELDS: Readonly<Record<string, FieldKind>> = Object.freeze({
+  first_name: "name",
+  surname: "name",
+  dob: "date",
+  city: "text",
+  email: "text",
+});
+
+/** How the FEBRL `dataset3` traits are compared. */
+export const FEBRL_FIELDS: Readonly<Record<string, FieldKind>> = Object.freeze({
+  given_name: "name",
+  surname: "name",
+  date_of_birth: "date",
+  address: "text",
+  suburb: "text",
+  postcode: "exact",
+  state: "exact",
+  soc_sec_id: "exact",
+});
 
 /** The splink `fake_1000.csv` data set. */
 export function splinkFake1000(csv: string): LabelledData {
