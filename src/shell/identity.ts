@@ -187,18 +187,17 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   const existingLink = await tx.get<LinkEvidence>(C.links, linkId);
   // A writer merging a profile rewrites its identifiers holding only the profile's lock: read the
   // identifiers again once their profiles are locked, until the profile ids are stable.
+  const profileIdsOf = (docs: Map<string, IdentifierDoc>) => unique([...docs.values()].map((d) => d.profileId));
   let identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
-  let oldIds = unique([...identDocs.values()].map((d) => d.profileId));
-  for (;;) {
-    if (!env.concurrent) break;
+  let oldIds = profileIdsOf(identDocs);
+  while (env.concurrent) {
     await tx.lock(oldIds.map(lockProfile));
-    const again = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
-    const ids = unique([...again.values()].map((d) => d.profileId));
-    identDocs = again;
-    if (ids.length === oldIds.length && ids.every((id) => oldIds.includes(id))) break;
-    oldIds = unique([...oldIds, ...ids]);
+    identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+    const ids = profileIdsOf(identDocs);
+    const locked = ids.every((id) => oldIds.includes(id));
+    oldIds = locked ? ids : unique([...oldIds, ...ids]);
+    if (locked) break;
   }
-  oldIds = unique([...identDocs.values()].map((d) => d.profileId));
   const oldProfiles = await tx.getMany<ProfileDoc>(C.profiles, oldIds);
 
   const link = foldLink(existingLink, linkId, keys, input);
@@ -249,19 +248,12 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   const isNewest = [...oldProfiles.values()].every((p) => compareStrings(p.maxOrder, linkOrder) < 0);
   const newKeys = keys.filter((k) => !identDocs.has(k));
 
-  let resolution: Resolution;
-  let cluster: Cluster;
-  if (duplicate || (existingLink === null && newlyBlocked.size === 0 && isNewest)) {
-    cluster = fastCluster(oldProfiles, nextIdents, link);
-  } else {
-    // A newly auto-blocked identifier unglues the profiles it joined: their evidence is reloaded.
-    cluster = await loadCluster(tx, keys, nextIdents, newlyBlocked);
-  }
-  resolution = resolveIdentities(cluster.evidence, options.rules);
-  if (duplicate) {
-    // The partition cannot change; only counts, times and traits do.
-    resolution = { ...resolution, refusals: resolution.refusals.filter((r) => r.linkId === linkId) };
-  }
+  // A newly auto-blocked identifier unglues the profiles it joined: their evidence is reloaded.
+  const cluster =
+    duplicate || (existingLink === null && newlyBlocked.size === 0 && isNewest)
+      ? fastCluster(oldProfiles, nextIdents, link)
+      : await loadCluster(tx, keys, nextIdents, newlyBlocked);
+  const resolution = resolveIdentities(cluster.evidence, options.rules);
 
   const anchor = linkAnchor(keys, resolution.autoBlocked, options.rules);
   const before = new Map<string, ProfileDoc>(oldProfiles);
