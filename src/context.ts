@@ -577,7 +577,7 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
     observe(ref: z.input<typeof CustomerRef>, listener: (snapshot: CustomerSnapshot | null) => void): () => void {
       const r = parseInput(CustomerRef, ref, "customer reference");
       if (typeof listener !== "function") {
-        throw new InvalidInputError("listener", [{ path: "", message: "must be a function" }]);
+        throw new InvalidInputError("listener", [{ path: [], code: "invalid_type", message: "must be a function" }]);
       }
       const observer: Observer = { ref: r, listener, last: undefined, active: true };
       observers.add(observer);
@@ -623,7 +623,7 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
      */
     subscribe(listener: CustomerContextListener): () => void {
       if (typeof listener !== "function") {
-        throw new InvalidInputError("listener", [{ path: "", message: "must be a function" }]);
+        throw new InvalidInputError("listener", [{ path: [], code: "invalid_type", message: "must be a function" }]);
       }
       listeners.add(listener);
       return () => {

@@ -14,14 +14,53 @@ export type ErrorCode =
   | "refused"
   | "adapter_invalid"
   | "storage_failure"
+  | "aborted"
   | "closed";
 
-/** One problem found while validating an input: where it is and what is wrong. */
+/**
+ * What kind of problem an {@link InputIssue} is. The names follow zod's issue codes, so code that
+ * already handles zod errors reads these the same way.
+ */
+export type InputIssueCode =
+  | "invalid_type"
+  | "invalid_value"
+  | "invalid_format"
+  | "too_small"
+  | "too_big"
+  | "not_multiple_of"
+  | "unrecognized_key"
+  | "invalid_union"
+  | "custom";
+
+/** A key on the way to the offending field: an object key or an array index. */
+export type InputPathKey = string | number;
+
+/** One problem found while validating an input: where it is, what kind of problem, and a sentence. */
 export interface InputIssue {
-  /** Path to the offending field, e.g. `"identifiers.0.value"`; `""` for the input itself. */
-  path: string;
-  /** What is wrong with it. */
+  /** Keys from the input down to the offending field, e.g. `["identifiers", 0, "value"]`; `[]` for the input itself. */
+  path: InputPathKey[];
+  /** Machine-readable kind of problem. */
+  code: InputIssueCode;
+  /** One human sentence about the field, e.g. `"must not be empty"`. */
   message: string;
+}
+
+/**
+ * Writes an issue path the way people read it: `identifiers[0].value`; `""` for the input itself.
+ *
+ * @example
+ * ```ts
+ * formatIssuePath(["identifiers", 0, "value"]); // "identifiers[0].value"
+ * formatIssuePath([]); // ""
+ * ```
+ */
+export function formatIssuePath(path: readonly InputPathKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? key : `.${key}`;
+  }
+  return out;
 }
 
 const BRAND = Symbol.for("customer-context.error");
@@ -35,7 +74,7 @@ const BRAND = Symbol.for("customer-context.error");
  *   await cc.identify({ identifers: [] } as never);
  * } catch (error) {
  *   if (isCustomerContextError(error) && error.code === "invalid_input") {
- *     console.log(error.details); // [{ path: "", message: 'Unrecognized key: "identifers"' }, ...]
+ *     console.log(error.details); // [{ path: ["identifers"], code: "unrecognized_key", message: 'unknown key "identifers"' }, ...]
  *   }
  * }
  * ```
@@ -60,12 +99,22 @@ export class CustomerContextError<Details = unknown> extends Error {
   }
 }
 
-/** An input failed validation; `details` lists every issue with its path. Nothing was written. */
+/**
+ * An input failed validation; `details` lists every issue with its path and code. Nothing was written.
+ *
+ * @example
+ * ```ts
+ * const error = new InvalidInputError("identity options", [
+ *   { path: ["defaultRegion"], code: "invalid_value", message: "must be a known region code" },
+ * ]);
+ * error.message; // "Invalid identity options: defaultRegion: must be a known region code"
+ * ```
+ */
 export class InvalidInputError extends CustomerContextError<InputIssue[]> {
   constructor(what: string, issues: InputIssue[]) {
     const summary = issues
       .slice(0, 5)
-      .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+      .map((issue) => (issue.path.length > 0 ? `${formatIssuePath(issue.path)}: ${issue.message}` : issue.message))
       .join("; ");
     super("invalid_input", `Invalid ${what}: ${summary}${issues.length > 5 ? "; …" : ""}`, issues);
     this.name = "InvalidInputError";

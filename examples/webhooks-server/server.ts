@@ -87,7 +87,7 @@ export async function createWebhooksServer(options: WebhooksServerOptions): Prom
       return reply.status(status).send({ error: error.toJSON() });
     }
     if (error instanceof z.ZodError) {
-      const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+      const details = error.issues.map((issue) => ({ path: issue.path, code: issue.code, message: issue.message }));
       return reply
         .status(400)
         .send({ error: { code: "invalid_webhook", message: "Invalid webhook payload", details } });
@@ -143,7 +143,7 @@ export async function createWebhooksServer(options: WebhooksServerOptions): Prom
         error: {
           code: "invalid_webhook",
           message: "visitor: needs an email or a phone",
-          details: [{ path: "visitor" }],
+          details: [{ path: ["visitor"] }],
         },
       });
     }

@@ -95,7 +95,7 @@ describe("the webhooks server", () => {
   it("answers 400 with the field for a bad payload, and 404 for an unknown customer", async () => {
     const bad = await post("/webhooks/sms", { ...sms, id: "SM-0002", timestamp: "02.04.2026 08:00" });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: "invalid_input", details: [{ path: "at" }] });
+    expect(bad.body.error).toMatchObject({ code: "invalid_input", details: [{ path: ["at"] }] });
     const missing = await post("/webhooks/email", { from: "a@b.pl" });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatchObject({ code: "invalid_webhook" });

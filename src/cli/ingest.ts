@@ -269,7 +269,7 @@ async function applyNdjson(cc: CustomerContext, text: string): Promise<NdjsonOut
       throw new RowError(
         "invalid_input",
         `Invalid row: kind: must be one of ${NDJSON_KINDS.map((k) => `"${k}"`).join(", ")}`,
-        [{ path: "kind", message: `must be one of ${NDJSON_KINDS.join(", ")}` }],
+        [{ path: ["kind"], code: "invalid_value", message: `must be one of ${NDJSON_KINDS.join(", ")}` }],
       );
   }
 }

@@ -140,7 +140,7 @@ export function journeyMetrics(input: JourneyMetricsInput, options: JourneyMetri
   const windowDays = options.repeatWindowDays ?? 7;
   if (!Number.isFinite(windowDays) || windowDays < 0) {
     throw new InvalidInputError("journey metrics options", [
-      { path: "repeatWindowDays", message: "must be a non-negative finite number of days" },
+      { path: ["repeatWindowDays"], code: "invalid_value", message: "must be a non-negative finite number of days" },
     ]);
   }
   const fromMs = boundMs(input.from, "from");
@@ -295,7 +295,10 @@ export function journeyMetrics(input: JourneyMetricsInput, options: JourneyMetri
 function boundMs(value: string | Date | undefined, path: "from" | "to"): number | null {
   if (value === undefined) return null;
   const ms = value instanceof Date ? value.getTime() : parseTime(value, "journey metrics range", path);
-  if (Number.isNaN(ms)) throw new InvalidInputError("journey metrics range", [{ path, message: "is an invalid Date" }]);
+  if (Number.isNaN(ms))
+    throw new InvalidInputError("journey metrics range", [
+      { path: [path], code: "invalid_type", message: "is an invalid Date" },
+    ]);
   return ms;
 }
 

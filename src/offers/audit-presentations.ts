@@ -88,7 +88,8 @@ export function auditPresentations(ruleSet: RuleSet, input: AuditInput): Violati
         if (versions === undefined || offer === undefined) {
           throw new InvalidInputError("audit input", [
             {
-              path: "presentations",
+              path: ["presentations"],
+              code: "invalid_value",
               message: `presentation ${presentation.id} refers to offer ${presentation.offerId} v${presentation.offerVersion}, which is not in the catalogue`,
             },
           ]);

@@ -72,45 +72,63 @@ describe("createRuleSet", () => {
 
   it("rejects bad options and invalid durations with paths under offers.rules", () => {
     expect(issuesOf({ rules: { "contact-cap": { per: { days: -1 } } } })).toEqual([
-      { path: "offers.rules.contact-cap.per.days", message: expect.any(String) },
+      {
+        path: ["offers", "rules", "contact-cap", "per", "days"],
+        code: expect.any(String),
+        message: expect.any(String),
+      },
     ]);
-    expect(issuesOf({ rules: { "contact-cap": { per: {} } } }).map((i) => i.path)).toEqual([
+    expect(issuesOf({ rules: { "contact-cap": { per: {} } } }).map((i) => i.path.join("."))).toEqual([
       "offers.rules.contact-cap.per",
     ]);
-    expect(issuesOf({ rules: { "contact-cap": { per: { fortnights: 1 } } } }).map((i) => i.path)).toContain(
+    expect(issuesOf({ rules: { "contact-cap": { per: { fortnights: 1 } } } }).map((i) => i.path.join("."))).toContain(
       "offers.rules.contact-cap.per.fortnights",
     );
-    expect(issuesOf({ rules: { exclusivity: { period: { days: 1.5 } } } }).map((i) => i.path)).toEqual([
+    expect(issuesOf({ rules: { exclusivity: { period: { days: 1.5 } } } }).map((i) => i.path.join("."))).toEqual([
       "offers.rules.exclusivity.period.days",
     ]);
     expect(
       issuesOf({ rules: { parity: { tolerance: -1, colour: "red" } } })
-        .map((i) => i.path)
+        .map((i) => i.path.join("."))
         .sort(),
     ).toEqual(["offers.rules.parity.colour", "offers.rules.parity.tolerance"]);
-    expect(issuesOf({ rules: { honour: { directions: { apr: "sideways" } } } }).map((i) => i.path)).toEqual([
+    expect(issuesOf({ rules: { honour: { directions: { apr: "sideways" } } } }).map((i) => i.path.join("."))).toEqual([
       "offers.rules.honour.directions.apr",
     ]);
     expect(issuesOf({ rules: { consent: true as never } })).toEqual([
-      { path: "offers.rules.consent", message: "must be false or an options object" },
+      { path: ["offers", "rules", "consent"], code: expect.any(String), message: "must be false or an options object" },
     ]);
-    expect(issuesOf({ rules: { "max-amount": { limit: -5 } }, custom: [maxAmount] }).map((i) => i.path)).toEqual([
-      "offers.rules.max-amount.limit",
-    ]);
+    expect(
+      issuesOf({ rules: { "max-amount": { limit: -5 } }, custom: [maxAmount] }).map((i) => i.path.join(".")),
+    ).toEqual(["offers.rules.max-amount.limit"]);
   });
 
   it("rejects unknown rule ids, duplicate custom ids and custom ids that clash with built-in rules", () => {
     expect(issuesOf({ rules: { "contact-capp": false } })).toEqual([
-      { path: "offers.rules.contact-capp", message: expect.stringContaining('unknown rule "contact-capp"') },
+      {
+        path: ["offers", "rules", "contact-capp"],
+        code: expect.any(String),
+        message: expect.stringContaining('unknown rule "contact-capp"'),
+      },
     ]);
     expect(issuesOf({ custom: [maxAmount, { ...maxAmount }] })).toEqual([
-      { path: "offers.custom.1.id", message: 'duplicate custom rule id "max-amount"' },
+      {
+        path: ["offers", "custom", 1, "id"],
+        code: expect.any(String),
+        message: 'duplicate custom rule id "max-amount"',
+      },
     ]);
     expect(issuesOf({ custom: [{ ...maxAmount, id: "parity" }] })).toEqual([
-      { path: "offers.custom.0.id", message: '"parity" clashes with the built-in rule of that id' },
+      {
+        path: ["offers", "custom", 0, "id"],
+        code: expect.any(String),
+        message: '"parity" clashes with the built-in rule of that id',
+      },
     ]);
-    expect(issuesOf({ custom: [{ id: "x" } as never] }).map((i) => i.path)).toEqual(["offers.custom.0"]);
-    expect(issuesOf({ custom: [{ id: "", evaluate: () => [] }] }).map((i) => i.path)).toEqual(["offers.custom.0.id"]);
+    expect(issuesOf({ custom: [{ id: "x" } as never] }).map((i) => i.path.join("."))).toEqual(["offers.custom.0"]);
+    expect(issuesOf({ custom: [{ id: "", evaluate: () => [] }] }).map((i) => i.path.join("."))).toEqual([
+      "offers.custom.0.id",
+    ]);
   });
 
   it("lists every problem at once", () => {
@@ -118,7 +136,7 @@ describe("createRuleSet", () => {
       rules: { nope: false, "contact-cap": { max: -1 } },
       custom: [{ ...maxAmount, id: "honour" }],
     });
-    expect(issues.map((i) => i.path).sort()).toEqual([
+    expect(issues.map((i) => i.path.join(".")).sort()).toEqual([
       "offers.custom.0.id",
       "offers.rules.contact-cap.max",
       "offers.rules.nope",

@@ -1,5 +1,5 @@
 import { type InputIssue, InvalidInputError } from "../errors.js";
-import { toInputIssues } from "../schema/parse.js";
+import { issueMessage, toInputIssues } from "../schema/parse.js";
 import { BUILT_IN_RULES } from "./built-in-rules.js";
 import type { ConfiguredRule, Rule, RuleSet, RuleSetOptions } from "./types.js";
 
@@ -32,18 +32,34 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
 
   const custom: readonly unknown[] = Array.isArray(options.custom) ? options.custom : [];
   if (options.custom !== undefined && !Array.isArray(options.custom)) {
-    issues.push({ path: "offers.custom", message: "must be an array of rules" });
+    issues.push({ path: ["offers", "custom"], code: "invalid_type", message: "must be an array of rules" });
   }
   custom.forEach((candidate, i) => {
     const rule = candidate as Partial<Rule<unknown>> | null;
     if (typeof rule !== "object" || rule === null || typeof rule.evaluate !== "function") {
-      issues.push({ path: `offers.custom.${i}`, message: "must be a rule { id, evaluate(facts, options) }" });
+      issues.push({
+        path: ["offers", "custom", i],
+        code: "invalid_type",
+        message: "must be a rule { id, evaluate(facts, options) }",
+      });
     } else if (typeof rule.id !== "string" || rule.id.length === 0) {
-      issues.push({ path: `offers.custom.${i}.id`, message: "must be a non-empty string" });
+      issues.push({
+        path: ["offers", "custom", i, "id"],
+        code: "invalid_value",
+        message: "must be a non-empty string",
+      });
     } else if (known.get(rule.id)?.builtIn) {
-      issues.push({ path: `offers.custom.${i}.id`, message: `"${rule.id}" clashes with the built-in rule of that id` });
+      issues.push({
+        path: ["offers", "custom", i, "id"],
+        code: "invalid_value",
+        message: `"${rule.id}" clashes with the built-in rule of that id`,
+      });
     } else if (known.has(rule.id)) {
-      issues.push({ path: `offers.custom.${i}.id`, message: `duplicate custom rule id "${rule.id}"` });
+      issues.push({
+        path: ["offers", "custom", i, "id"],
+        code: "invalid_value",
+        message: `duplicate custom rule id "${rule.id}"`,
+      });
     } else {
       known.set(rule.id, { rule: rule as Rule<unknown>, builtIn: false });
     }
@@ -51,13 +67,18 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
 
   const given = options.rules ?? {};
   if (typeof given !== "object" || given === null || Array.isArray(given)) {
-    issues.push({ path: "offers.rules", message: "must be an object of rule id -> false | options" });
+    issues.push({
+      path: ["offers", "rules"],
+      code: "invalid_type",
+      message: "must be an object of rule id -> false | options",
+    });
   }
   const config = typeof given === "object" && given !== null && !Array.isArray(given) ? given : {};
   for (const id of Object.keys(config)) {
     if (!known.has(id)) {
       issues.push({
-        path: `offers.rules.${id}`,
+        path: ["offers", "rules", id],
+        code: "unrecognized_key",
         message: `unknown rule "${id}" (known: ${[...known.keys()].join(", ")})`,
       });
     }
@@ -68,7 +89,11 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
     const setting = Object.hasOwn(config, id) ? config[id] : undefined;
     if (setting === false) continue;
     if (setting !== undefined && (typeof setting !== "object" || setting === null || Array.isArray(setting))) {
-      issues.push({ path: `offers.rules.${id}`, message: "must be false or an options object" });
+      issues.push({
+        path: ["offers", "rules", id],
+        code: "invalid_type",
+        message: "must be false or an options object",
+      });
       continue;
     }
     const defaults = rule.defaults;
@@ -76,13 +101,10 @@ export function createRuleSet(options: RuleSetOptions = {}): RuleSet {
       setting === undefined ? (defaults ?? {}) : isPlainObject(defaults) ? { ...defaults, ...setting } : setting;
     let resolved: unknown = raw;
     if (rule.options !== undefined) {
-      const result = rule.options.safeParse(raw);
+      const result = rule.options.safeParse(raw, { error: issueMessage });
       if (!result.success) {
         for (const issue of toInputIssues(result.error)) {
-          issues.push({
-            path: issue.path === "" ? `offers.rules.${id}` : `offers.rules.${id}.${issue.path}`,
-            message: issue.message,
-          });
+          issues.push({ ...issue, path: ["offers", "rules", id, ...issue.path] });
         }
         continue;
       }

@@ -165,7 +165,7 @@ export function prepareInteraction(
   const messageId = input.email ? (normalizeMessageId(input.email.messageId) ?? undefined) : undefined;
   if (input.email && messageId === undefined) {
     throw new RefusedError(`email.messageId "${input.email.messageId}" is not a valid Message-ID`, {
-      path: "email.messageId",
+      path: ["email", "messageId"],
     });
   }
   const refs = input.email ? referencedIds(input.email) : [];

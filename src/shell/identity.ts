@@ -133,7 +133,8 @@ export function assertUsable(observation: NormalizedObservation): void {
 /** The normalised key of an identifier; throws `invalid_input` naming the value when it cannot be normalised. */
 export function keyOf(identifier: Identifier, options: CompiledIdentityOptions): string {
   const result = normalizeIdentifier(identifier, options.normalize);
-  if (!result.ok) throw new InvalidInputError("identifier", [{ path: "value", message: result.reason }]);
+  if (!result.ok)
+    throw new InvalidInputError("identifier", [{ path: ["value"], code: "invalid_value", message: result.reason }]);
   return result.key;
 }
 

@@ -165,7 +165,7 @@ describe("customer-context CLI", () => {
       profiles: number;
       merges: number;
       conversations: number;
-      rejects: Array<{ line: number; error: { code: string; details?: Array<{ path: string }> } }>;
+      rejects: Array<{ line: number; error: { code: string; details?: Array<{ path: string[] }> } }>;
     };
     expect(summary).toMatchObject({ read: 13, kept: 9, rejected: 4, duplicates: 1, profiles: 1, merges: 1 });
     // The duplicate delivery on line 12 is kept (idempotent) and counted as a duplicate.
@@ -176,7 +176,7 @@ describe("customer-context CLI", () => {
       [11, "invalid_input"],
       [13, "invalid_input"],
     ]);
-    expect(summary.rejects[0]?.error.details?.[0]?.path).toBe("at");
+    expect(summary.rejects[0]?.error.details?.[0]?.path).toEqual(["at"]);
   });
 
   it("ingest exits 0 when every row is kept", async () => {
@@ -247,7 +247,7 @@ describe("customer-context CLI", () => {
     expect(json(before)).toEqual([]);
     const bad = await cli("audit", "--json", "--from", "April");
     expect(bad.status).toBe(2);
-    expect(json(bad)).toMatchObject({ error: { code: "invalid_input", details: [{ path: "from" }] } });
+    expect(json(bad)).toMatchObject({ error: { code: "invalid_input", details: [{ path: ["from"] }] } });
   });
 
   it("journeys --json measures the conversation and --svg writes a picture", async () => {

@@ -18,7 +18,7 @@ describe("createCustomerContext options", () => {
       return undefined;
     })();
     expect(isCustomerContextError(error, "invalid_input")).toBe(true);
-    const paths = (error as { details: Array<{ path: string }> }).details.map((d) => d.path);
+    const paths = (error as { details: Array<{ path: string[] }> }).details.map((d) => d.path.join("."));
     expect(paths).toEqual(
       expect.arrayContaining([
         "identity.defaultRegion",

@@ -417,7 +417,7 @@ describe("bad input gets invalid_input naming the field, and nothing is written"
     const { cc, events } = setup();
     const error = await cc.record(input as never).catch((e) => e);
     expect(error.code).toBe("invalid_input");
-    expect(error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect(error.details.map((d: { path: string[] }) => d.path.join("."))).toContain(path);
     expect(events).toEqual([]);
     expect(await cc.profiles.find(email("a@x.pl"))).toBeNull();
   });

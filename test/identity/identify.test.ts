@@ -250,14 +250,14 @@ describe("bad input", () => {
     expect(error).toMatchObject({ code: "invalid_input" });
     expect(error.details).toEqual(
       expect.arrayContaining([
-        { path: "identifers", message: 'unknown key "identifers"' },
-        expect.objectContaining({ path: "identifiers" }),
+        { path: ["identifers"], code: "unrecognized_key", message: 'unknown key "identifers"' },
+        expect.objectContaining({ path: ["identifiers"] }),
       ]),
     );
     const badDate = await cc.identify({ identifiers: [email("a@x.pl")], at: "yesterday" }).catch((e) => e);
-    expect(badDate.details).toEqual([expect.objectContaining({ path: "at" })]);
+    expect(badDate.details).toEqual([expect.objectContaining({ path: ["at"] })]);
     const badType = await cc.identify({ identifiers: [{ type: "", value: "x" }] }).catch((e) => e);
-    expect(badType.details).toEqual([expect.objectContaining({ path: "identifiers.0.type" })]);
+    expect(badType.details).toEqual([expect.objectContaining({ path: ["identifiers", 0, "type"] })]);
     expect(events).toEqual([]);
     expect(await cc.profiles.find(email("a@x.pl"))).toBeNull();
   });

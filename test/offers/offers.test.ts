@@ -175,7 +175,7 @@ describe("offers in the context", () => {
       const { cc } = setup();
       const error = await cc.offers.define({ ...loan, terms: { apr: { value: 5.9 } } } as never).catch((e) => e);
       expect(error.code).toBe("invalid_input");
-      expect(error.details[0].path).toBe("terms.apr");
+      expect(error.details[0].path).toEqual(["terms", "apr"]);
     });
 
     it("an invalid duration in rule options is rejected when the context is created", () => {

@@ -14,7 +14,9 @@ export function compareStrings(a: string, b: string): number {
 export function parseTime(value: string, what: string, path: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms))
-    throw new InvalidInputError(what, [{ path, message: `is not a date: ${JSON.stringify(value)}` }]);
+    throw new InvalidInputError(what, [
+      { path: [path], code: "invalid_format", message: `is not a date: ${JSON.stringify(value)}` },
+    ]);
   return ms;
 }
 
