@@ -20,12 +20,16 @@ describe("stableId", () => {
 
   it("is a prefix and 20 Crockford base32 characters, the same for the same parts", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 8 }), fc.array(fc.string({ unit: "grapheme" })), (prefix, parts) => {
-        const id = stableId(prefix, ...parts);
-        expect(id.startsWith(`${prefix}_`)).toBe(true);
-        expect(id.slice(prefix.length + 1)).toMatch(/^[0-9a-hjkmnp-tv-z]{20}$/);
-        expect(stableId(prefix, ...parts)).toBe(id);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 8 }),
+        fc.array(fc.string({ unit: "grapheme" })),
+        (prefix, parts) => {
+          const id = stableId(prefix, ...parts);
+          expect(id.startsWith(`${prefix}_`)).toBe(true);
+          expect(id.slice(prefix.length + 1)).toMatch(/^[0-9a-hjkmnp-tv-z]{20}$/);
+          expect(stableId(prefix, ...parts)).toBe(id);
+        },
+      ),
     );
   });
 

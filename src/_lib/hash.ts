@@ -1,30 +1,19 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "@noble/hashes/sha2";
+import { utf8ToBytes } from "@noble/hashes/utils";
+import { utils } from "@scure/base";
+
+/** Lower-case Crockford base32, most significant bit first, no padding (5 bits per character). */
+const base32 = utils.chain(utils.radix2(5), utils.alphabet("0123456789abcdefghjkmnpqrstvwxyz"), utils.join(""));
 
 /**
  * A short, deterministic id: `prefix` + the first 20 characters of the base32 SHA-256 of the parts.
  * Used for ids that must not depend on arrival order (profiles, links, interactions).
+ * Runs anywhere (browsers, edge workers, Node): the parts are UTF-8 encoded (a lone surrogate
+ * becomes U+FFFD, as in every runtime's TextEncoder) and hashed with @noble/hashes.
  */
 export function stableId(prefix: string, ...parts: string[]): string {
-  const digest = createHash("sha256").update(parts.join("\u0000")).digest();
-  return `${prefix}_${base32(digest).slice(0, 20)}`;
-}
-
-const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
-
-function base32(bytes: Uint8Array): string {
-  let out = "";
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  return out;
+  const digest = sha256(utf8ToBytes(parts.join("\u0000")));
+  return `${prefix}_${base32.encode(digest).slice(0, 20)}`;
 }
 
 /** Compares two strings by code unit; a total order that every adapter reproduces. */

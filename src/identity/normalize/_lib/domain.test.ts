@@ -62,10 +62,14 @@ describe("canonicalDomain", () => {
       "xn--mnchen-3ya",
     );
     fc.assert(
-      fc.property(fc.array(char, { maxLength: 24 }), fc.constantFrom("", ".com", ".de", ".xn--p1ai", "."), (parts, tld) => {
-        const domain = parts.join("") + tld;
-        expect(canonicalDomain(domain)).toBe(reference(domain));
-      }),
+      fc.property(
+        fc.array(char, { maxLength: 24 }),
+        fc.constantFrom("", ".com", ".de", ".xn--p1ai", "."),
+        (parts, tld) => {
+          const domain = parts.join("") + tld;
+          expect(canonicalDomain(domain)).toBe(reference(domain));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

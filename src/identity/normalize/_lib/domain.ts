@@ -1,7 +1,17 @@
-import { domainToASCII } from "node:url";
-
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+/**
+ * The WHATWG host parser (UTS #46 mapping, then punycode) through the `hostname` setter of a URL with
+ * a special scheme: what Node's `url.domainToASCII` does internally, available in every runtime.
+ * The setter ignores a host it cannot parse and keeps the placeholder `x`, a single label that
+ * {@link canonicalDomain} refuses anyway.
+ */
+function domainToASCII(domain: string): string {
+  const url = new URL("ws://x");
+  url.hostname = domain;
+  return url.hostname;
+}
 
 /**
  * Converts a domain name to its one canonical form: lower-case ASCII, internationalised labels in
