@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Duration, IdentifierType, LIMITS, Name } from "./primitives.js";
 
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>

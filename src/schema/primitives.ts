@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Hard limits that keep one malicious input from exhausting memory. */
 export const LIMITS = {

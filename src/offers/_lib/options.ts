@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LIMITS } from "../../schema/primitives.js";
 
 /** Severity option shared by the built-in rules. */

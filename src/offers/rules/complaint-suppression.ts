@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Violation } from "../../schema/outputs.js";
 import { LIMITS, Name } from "../../schema/primitives.js";
 import { isOpenAt, tagSince } from "../_lib/conversations.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Consent, Violation } from "../../schema/outputs.js";
 import { Name } from "../../schema/primitives.js";
 import { Severity } from "../_lib/options.js";

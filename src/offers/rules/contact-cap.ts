@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Violation } from "../../schema/outputs.js";
 import { Channel, Duration, LIMITS } from "../../schema/primitives.js";
 import { versionOf } from "../_lib/catalogue.js";

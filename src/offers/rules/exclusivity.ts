@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Presentation, Violation } from "../../schema/outputs.js";
 import { Duration } from "../../schema/primitives.js";
 import { versionOf } from "../_lib/catalogue.js";

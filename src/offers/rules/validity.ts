@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Violation } from "../../schema/outputs.js";
 import { Severity } from "../_lib/options.js";
 import { formatDay } from "../_lib/time.js";
