@@ -2,29 +2,59 @@ import { defineConfig } from "tsup";
 
 const external = ["vitest", "better-sqlite3", "pg", "fast-check"];
 
+/** The public entries: `customer-context` and its subpaths. */
+const entries = {
+  index: "src/index.ts",
+  sqlite: "src/adapters/sqlite/index.ts",
+  postgres: "src/adapters/postgres/index.ts",
+  testing: "src/testing/index.ts",
+};
+
+// No source maps in the tarball: they were 65% of it, the ESM build is one readable, unminified file
+// per source module (a stack trace already points at the function that threw), and a map would point
+// at src/ files the package does not ship.
 export default defineConfig([
   {
-    entry: {
-      index: "src/index.ts",
-      sqlite: "src/adapters/sqlite/index.ts",
-      postgres: "src/adapters/postgres/index.ts",
-      testing: "src/testing/index.ts",
-    },
-    format: ["esm", "cjs"],
+    // ESM, one output file per source module (dist/index.js, dist/conversations/threadEmails.js, ...).
+    // With `"sideEffects": false`, a user's bundler keeps only the modules an import reaches, so
+    // `import { threadEmails }` does not bring the context's zod schemas along.
+    entry: [
+      "src/**/*.ts",
+      "!src/**/*.test.ts",
+      "!src/cli/**",
+      "!src/**/_lib/svgTestKit.ts",
+      "!src/**/_lib/fixtures.ts",
+    ],
+    format: ["esm"],
+    bundle: false,
+    sourcemap: false,
+    target: "node20",
+    external,
+  },
+  {
+    // CommonJS for require(): one bundle per entry (no tree-shaking is expected on this path).
+    entry: entries,
+    format: ["cjs"],
     dts: true,
-    sourcemap: true,
-    clean: true,
+    sourcemap: false,
     target: "node20",
     splitting: true,
     treeshake: true,
     external,
   },
   {
+    // Type declarations for the ESM entries.
+    entry: entries,
+    format: ["esm"],
+    dts: { only: true },
+    target: "node20",
+    external,
+  },
+  {
     // The `customer-context` command. A separate build so the shebang lands only here.
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
-    sourcemap: true,
-    clean: false,
+    sourcemap: false,
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },
     external,

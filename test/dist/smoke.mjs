@@ -1,8 +1,8 @@
 // Runs against the built package (dist/), ESM entry: the production build is tested too.
 import assert from "node:assert/strict";
+import { sqliteAdapter } from "../../dist/adapters/sqlite/index.js";
 import { createCustomerContext, isCustomerContextError, renderTimelineSvg } from "../../dist/index.js";
-import { sqliteAdapter } from "../../dist/sqlite.js";
-import { runAdapterConformance } from "../../dist/testing.js";
+import { runAdapterConformance } from "../../dist/testing/index.js";
 
 assert.equal(typeof runAdapterConformance, "function");
 
