@@ -36,6 +36,8 @@ export default defineConfig([
     entry: entries,
     format: ["cjs"],
     dts: true,
+    // import.meta.url (the adapters load their driver through createRequire) in the CommonJS build.
+    shims: true,
     sourcemap: false,
     target: "node20",
     splitting: true,

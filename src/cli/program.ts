@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream, statSync, type WriteStream, writeF
 import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
+import packageJson from "../../package.json" with { type: "json" };
 import { type CustomerContext, createCustomerContext } from "../context.js";
 import { isCustomerContextError } from "../errors.js";
 import { renderJourneySvg } from "../journeys/renderJourneySvg.js";
@@ -79,6 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo = process): Prom
 export function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
   const program = new Command("customer-context")
     .description("One view of a customer across every channel: ingest, look up, explain, audit, measure journeys.")
+    .version(packageJson.version, "-V, --version", "print the version of customer-context")
     .addOption(
       new Option("--db <path.sqlite | postgres://…>", "storage: a SQLite file or a PostgreSQL URL")
         .env("CUSTOMER_CONTEXT_DB")

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import type {
   JsonValue,
   PutOptions,
@@ -20,6 +20,7 @@ import {
   toJson,
   toStoredEvent,
 } from "../_lib/encoding.js";
+import { loadDriver } from "../_lib/loadDriver.js";
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, postgresMigrationsTable } from "./migrations.js";
 
 /** Where the PostgreSQL adapter connects: a connection string (it makes a pool) or your pool. */
@@ -130,7 +131,10 @@ class PostgresStorage implements PostgresAdapter {
       this.pool = options.pool;
       this.#owned = false;
     } else {
-      this.pool = new pg.Pool({ connectionString: options.connectionString, max: extra.poolSize ?? 10 });
+      this.pool = new (loadDriver<typeof pg>(this.name, "pg").Pool)({
+        connectionString: options.connectionString,
+        max: extra.poolSize ?? 10,
+      });
       // An idle client that loses its connection is removed from the pool; without a listener the
       // 'error' event would crash the process.
       this.pool.on("error", () => undefined);

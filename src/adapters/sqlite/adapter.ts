@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type {
   JsonValue,
   PutOptions,
@@ -20,6 +20,7 @@ import {
   toJson,
   toStoredEvent,
 } from "../_lib/encoding.js";
+import { loadDriver } from "../_lib/loadDriver.js";
 import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 
 /** Where the SQLite adapter keeps its data: a file it opens, or a database you opened. */
@@ -91,7 +92,7 @@ class SqliteStorage implements SqliteAdapter {
       this.#db = options.database;
       this.#owned = false;
     } else {
-      this.#db = new Database(options.filename);
+      this.#db = new (loadDriver<typeof Database>(this.name, "better-sqlite3"))(options.filename);
       this.#owned = true;
       if (!this.#db.memory) {
         this.#db.pragma("journal_mode = WAL");
