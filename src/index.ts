@@ -16,3 +16,9 @@ export * from "./journeys/index.js";
 export * from "./offers/index.js";
 export * from "./schema/index.js";
 export * from "./storage/index.js";
+export {
+  type CustomerStore,
+  type CustomerStoreSnapshot,
+  createCustomerStore,
+  type ObservableCustomerContext,
+} from "./store/createCustomerStore.js";

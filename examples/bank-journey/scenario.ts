@@ -13,7 +13,7 @@ import {
   renderTimelineSvg,
   type StorageAdapter,
   type Violation,
-} from "../../src/index.js";
+} from "customer-context";
 
 /** Options of {@link runBankJourney}. */
 export interface BankJourneyOptions {

@@ -1,6 +1,5 @@
+import { type CustomerContext, createCustomerContext, createCustomerStore } from "customer-context";
 import { afterEach, describe, expect, it } from "vitest";
-import { type CustomerContext, createCustomerContext } from "../../src/index.js";
-import { createCustomerStore } from "./store.js";
 
 const jan = { type: "email", value: "jan@kowalski.pl" } as const;
 let cc: CustomerContext;

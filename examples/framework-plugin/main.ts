@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { createCustomerContext } from "../../src/index.js";
-import { createCustomerStore } from "./store.js";
+import { createCustomerContext, createCustomerStore } from "customer-context";
 
 const cc = createCustomerContext();
 const jan = { type: "email", value: "jan@kowalski.pl" };

@@ -6,8 +6,8 @@
  * @module
  */
 import { resolve } from "node:path";
-import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
-import { createCustomerContext } from "../../src/index.js";
+import { createCustomerContext } from "customer-context";
+import { sqliteAdapter } from "customer-context/sqlite";
 import { createWebhooksServer } from "./server.js";
 
 const filename = resolve(process.env.DB ?? "webhooks.sqlite");

@@ -4,9 +4,10 @@
  *
  * @module
  */
+
+import { type CustomerContext, type InteractionInput, isCustomerContextError } from "customer-context";
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
-import { type CustomerContext, type InteractionInput, isCustomerContextError } from "../../src/index.js";
 
 /** Options of {@link createWebhooksServer}. */
 export interface WebhooksServerOptions {

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CustomerSnapshot, createCustomerContext } from "customer-context";
+import { sqliteAdapter } from "customer-context/sqlite";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
-import { type CustomerSnapshot, createCustomerContext } from "../../src/index.js";
 import { createWebhooksServer } from "./server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "webhooks-server-"));
