@@ -5,6 +5,7 @@
  * @module
  */
 import * as z from "zod";
+import type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
 import {
   AdapterInvalidError,
   ClosedError,
@@ -80,11 +81,7 @@ const ContextOptionsSchema = z.strictObject({
   onListenerError: z.custom<(e: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
 });
 
-/** A subscriber of `cc.subscribe`. */
-export type CustomerContextListener = (event: CustomerContextEvent) => void;
-
-/** The customer context: every method returns a Promise. */
-export type CustomerContext = ReturnType<typeof createCustomerContext>;
+export type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
 
 /**
  * Creates a customer context over a storage adapter (in memory by default).
@@ -102,7 +99,9 @@ export type CustomerContext = ReturnType<typeof createCustomerContext>;
  * const view = await cc.context({ profileId });
  * ```
  */
-export function createCustomerContext(options: CustomerContextOptions = {}) {
+export function createCustomerContext<T extends CustomerContextTypes = CustomerContextTypes>(
+  options: CustomerContextOptions = {},
+): CustomerContext<T> {
   const parsed = parseInput(ContextOptionsSchema, options, "options");
   const storage = parsed.storage ?? memoryAdapter();
   assertAdapter(storage);
@@ -654,7 +653,9 @@ export function createCustomerContext(options: CustomerContextOptions = {}) {
     return identity.profileIdOfIdentifier(tx, ref.identifier, identityOptions);
   }
 
-  return context;
+  // The object must implement the declared interface; `T` only narrows what callers may pass.
+  const declared: CustomerContext = context;
+  return declared as CustomerContext<T>;
 }
 
 /**

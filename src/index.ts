@@ -10,6 +10,28 @@ export {
   createCustomerContext,
 } from "./context.js";
 export * from "./conversations/index.js";
+export type {
+  ChannelOf,
+  ConsentRecordInput,
+  CustomerContextTypes,
+  Explanation,
+  ExplanationEdge,
+  ExplanationSeparation,
+  IdentifierTypeOf,
+  IdentifyInput,
+  MergeResult,
+  OfferCheck,
+  OfferDefinition,
+  OperatorDecisionInput,
+  PresentationRecordInput,
+  PresentResult,
+  RecordInput,
+  TimeRange,
+  TypedCustomer,
+  TypedCustomerRef,
+  TypedIdentifier,
+  UnmergeResult,
+} from "./customerContext.js";
 export * from "./errors.js";
 export * from "./identity/index.js";
 export * from "./journeys/index.js";

@@ -1,0 +1,225 @@
+/**
+ * The declared public type of a customer context: {@link CustomerContext}, its named inputs and
+ * results, and the type parameters that let an application declare its identifier types and
+ * channels once, so that a typo (`{ type: "emial" }`) fails to compile.
+ *
+ * @module
+ */
+import type * as z from "zod";
+import type { MatchSuggestion } from "./identity/fuzzy/types.js";
+import type { JourneyMetrics } from "./journeys/journeyMetrics.js";
+import type {
+  AuditRange,
+  ConsentInput,
+  InteractionInput,
+  ObservationInput,
+  OfferInput,
+  OperatorReason,
+  PresentationInput,
+} from "./schema/inputs.js";
+import type {
+  Consent,
+  Conversation,
+  CustomerContextEvent,
+  CustomerSnapshot,
+  IdentifyResult,
+  OfferVersion,
+  Profile,
+  RecordResult,
+  Refusal,
+  Violation,
+} from "./schema/outputs.js";
+import type { Identifier } from "./schema/primitives.js";
+import type { StorageAdapter } from "./storage/port.js";
+
+/**
+ * What an application may declare once, as the type parameter of `createCustomerContext`: the
+ * identifier types and the channels it uses. Each defaults to `string` (anything goes).
+ *
+ * @example
+ * ```ts
+ * type Bank = { identifierTypes: "email" | "phone" | "crmId"; channels: "web" | "phone" | "branch" };
+ * const cc = createCustomerContext<Bank>();
+ * await cc.identify({ identifiers: [{ type: "crmId", value: "C-1" }] }); // ok
+ * // await cc.identify({ identifiers: [{ type: "emial", value: "x" }] }); // does not compile
+ * ```
+ */
+export interface CustomerContextTypes {
+  identifierTypes?: string;
+  channels?: string;
+}
+
+/** The identifier types declared in `T`, or `string`. */
+export type IdentifierTypeOf<T extends CustomerContextTypes> = T extends { identifierTypes: infer I extends string }
+  ? I
+  : string;
+/** The channels declared in `T`, or `string`. */
+export type ChannelOf<T extends CustomerContextTypes> = T extends { channels: infer C extends string } ? C : string;
+
+/** An identifier whose type is one of the declared identifier types. */
+export interface TypedIdentifier<T extends CustomerContextTypes = CustomerContextTypes> {
+  type: IdentifierTypeOf<T>;
+  value: string;
+}
+/** `{ profileId }` or `{ identifier }`: which customer an operation is about. */
+export type TypedCustomerRef<T extends CustomerContextTypes = CustomerContextTypes> =
+  | { profileId: string }
+  | { identifier: TypedIdentifier<T> };
+/** The `customer` field of inputs: identifiers seen in the interaction, or a known profile. */
+export type TypedCustomer<T extends CustomerContextTypes = CustomerContextTypes> =
+  | TypedIdentifier<T>[]
+  | { profileId: string };
+
+type With<Base, Fields> = Omit<Base, keyof Fields> & Fields;
+
+/** Input of `cc.identify`. */
+export type IdentifyInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
+  z.input<typeof ObservationInput>,
+  { identifiers: TypedIdentifier<T>[]; channel?: ChannelOf<T> }
+>;
+/** Input of `cc.record`. */
+export type RecordInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
+  z.input<typeof InteractionInput>,
+  { channel: ChannelOf<T>; customer: TypedCustomer<T> }
+>;
+/** Input of `cc.consent`. */
+export type ConsentRecordInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
+  z.input<typeof ConsentInput>,
+  { channel: ChannelOf<T>; customer: TypedCustomer<T> }
+>;
+/** Input of `cc.offers.define`. */
+export type OfferDefinition<T extends CustomerContextTypes = CustomerContextTypes> = With<
+  z.input<typeof OfferInput>,
+  { channels?: ChannelOf<T>[] }
+>;
+/** Input of `cc.offers.present` and `cc.offers.check`. */
+export type PresentationRecordInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
+  z.input<typeof PresentationInput>,
+  { channel: ChannelOf<T>; customer: TypedCustomer<T> }
+>;
+/** An operator's decision: why (and optionally when and by whom). */
+export type OperatorDecisionInput = z.input<typeof OperatorReason>;
+/** A time range: `from` and `to`, both optional. */
+export type TimeRange = z.input<typeof AuditRange>;
+
+/** One link of an {@link Explanation}: identifiers seen together, or an operator's merge. */
+export type ExplanationEdge =
+  | {
+      kind: "observation";
+      from: Identifier;
+      to: Identifier;
+      linkId: string;
+      /** When the identifiers were first seen together. */
+      at: string;
+      lastSeen: string;
+      /** How many observations saw them together. */
+      count: number;
+      /** Every identifier of the observation that made the link. */
+      identifiers: Identifier[];
+      channel?: string;
+      source?: string;
+    }
+  | {
+      kind: "operator";
+      from: Identifier;
+      to: Identifier;
+      decisionId: string;
+      at: string;
+      reason: string;
+      by?: string;
+    };
+
+/** An operator's split (unmerge) that still shapes the profile, or was lifted. */
+export interface ExplanationSeparation {
+  decisionId: string;
+  identifier: Identifier;
+  detached: Identifier[];
+  kept: Identifier[];
+  at: string;
+  reason: string;
+  active: boolean;
+}
+
+/** Result of `cc.profiles.explain`: the evidence path that links every identifier of a profile. */
+export interface Explanation {
+  profileId: string;
+  /** The identifier whose earliest evidence gives the profile its id. */
+  anchor: Identifier;
+  identifiers: Identifier[];
+  edges: ExplanationEdge[];
+  /** Links that were refused (a limit, a block, an unmerge), with the link and when. */
+  refused: Array<Refusal & { linkId: string; at: string }>;
+  separations: ExplanationSeparation[];
+}
+
+/** Result of `cc.offers.check`. */
+export interface OfferCheck {
+  ok: boolean;
+  violations: Violation[];
+}
+/** Result of `cc.offers.present`. */
+export interface PresentResult {
+  presentationId: string;
+  violations: Violation[];
+}
+/** Result of `cc.profiles.merge`. */
+export interface MergeResult {
+  profileId: string;
+}
+/** Result of `cc.profiles.unmerge`. */
+export interface UnmergeResult {
+  profileId: string;
+  /** The profile the identifier now belongs to (its id before the merge, when it had one). */
+  detachedProfileId: string;
+}
+
+/** A subscriber of `cc.subscribe`. */
+export type CustomerContextListener = (event: CustomerContextEvent) => void;
+
+/**
+ * The customer context that `createCustomerContext` returns: every method returns a Promise, every
+ * input is validated (a bad one is an `invalid_input` naming the field, and nothing is written).
+ * `T` declares the application's identifier types and channels ({@link CustomerContextTypes}).
+ */
+export interface CustomerContext<T extends CustomerContextTypes = CustomerContextTypes> {
+  /** The storage adapter in use. */
+  readonly storage: StorageAdapter;
+  /** Records that identifiers were seen together, and resolves them to a profile. */
+  identify(input: IdentifyInput<T>): Promise<IdentifyResult>;
+  /** Records an interaction in any channel; idempotent on `(channel, externalId)` and on email Message-ID. */
+  record(input: RecordInput<T>): Promise<RecordResult>;
+  /** What an agent in any channel needs about a customer, or `null` for an unknown one. */
+  context(ref: TypedCustomerRef<T>): Promise<CustomerSnapshot | null>;
+  readonly profiles: {
+    get(ref: TypedCustomerRef<T>): Promise<Profile | null>;
+    find(identifier: TypedIdentifier<T>): Promise<Profile | null>;
+    explain(profileId: string): Promise<Explanation>;
+    suggest(ref?: TypedCustomerRef<T>): Promise<MatchSuggestion[]>;
+    merge(a: string, b: string, decision: OperatorDecisionInput): Promise<MergeResult>;
+    unmerge(profileId: string, identifier: TypedIdentifier<T>, decision: OperatorDecisionInput): Promise<UnmergeResult>;
+    forget(ref: TypedCustomerRef<T>): Promise<boolean>;
+  };
+  readonly conversations: {
+    get(id: string): Promise<Conversation | null>;
+    list(ref: TypedCustomerRef<T>): Promise<Conversation[]>;
+    merge(a: string, b: string): Promise<Conversation>;
+    resolve(id: string): Promise<Conversation>;
+  };
+  /** Records a per-channel, per-purpose consent decision; the latest one wins. */
+  consent(input: ConsentRecordInput<T>): Promise<Consent>;
+  readonly offers: {
+    define(input: OfferDefinition<T>): Promise<OfferVersion>;
+    present(input: PresentationRecordInput<T>): Promise<PresentResult>;
+    check(input: PresentationRecordInput<T>): Promise<OfferCheck>;
+    audit(range?: TimeRange): Promise<Violation[]>;
+  };
+  /** Calls `listener` with the customer's context now and after every change to it; returns the stop function. */
+  observe(ref: TypedCustomerRef<T>, listener: (snapshot: CustomerSnapshot | null) => void): () => void;
+  readonly journeys: {
+    metrics(range?: TimeRange): Promise<JourneyMetrics>;
+  };
+  /** Registers an event listener (merges, splits, violations, …); returns the unsubscribe function. */
+  subscribe(listener: CustomerContextListener): () => void;
+  /** Closes the context and the adapter it created. */
+  close(): Promise<void>;
+}
