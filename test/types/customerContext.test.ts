@@ -31,10 +31,10 @@ function typedCalls(cc: CustomerContext<Bank>) {
   void cc.record({ channel: "sms", direction: "inbound", at: "2026-04-02T10:00:00Z", customer: { profileId: "p" } });
   // @ts-expect-error "fax" is not a declared identifier type
   void cc.context({ identifier: { type: "fax", value: "1" } });
-  // @ts-expect-error a typo in the channel of a check
   void cc.offers.check({
     customer: { profileId: "p" },
     offerId: "o",
+    // @ts-expect-error a typo in the channel of a check
     channel: "hotline",
     at: "2026-04-02T10:00:00Z",
     terms: {},
