@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream, statSync, type WriteStream, writeF
 import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
+import type { CountryCode } from "libphonenumber-js";
 import packageJson from "../../package.json" with { type: "json" };
 import { type CustomerContext, createCustomerContext } from "../context.js";
 import { isCustomerContextError } from "../errors.js";
@@ -109,7 +110,7 @@ Examples:
     const storage = await openStorage(g.db, { mustExist });
     const cc = createCustomerContext({
       storage,
-      ...(g.region !== undefined ? { identity: { defaultRegion: g.region } } : {}),
+      ...(g.region !== undefined ? { identity: { defaultRegion: g.region as CountryCode } } : {}),
     });
     return { cc, g };
   };

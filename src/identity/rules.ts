@@ -65,6 +65,7 @@ export function compileIdentityOptions(options: IdentityOptions = {}): CompiledI
   const normalize: NormalizeOptions = { normalizers };
   if (options.defaultRegion !== undefined) normalize.defaultRegion = options.defaultRegion;
   if (options.emailProviderRules !== undefined) normalize.emailProviderRules = options.emailProviderRules;
+  if (options.strictTypes === true) normalize.knownTypes = listed;
   const traits: Record<string, TraitStrategy> = options.traits ?? {};
   return {
     rules: {

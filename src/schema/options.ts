@@ -1,3 +1,4 @@
+import { type CountryCode, isSupportedCountry } from "libphonenumber-js/max";
 import * as z from "zod";
 import { Duration, IdentifierType, LIMITS, Name } from "./primitives.js";
 
@@ -52,31 +53,51 @@ export const FuzzyOptions = z.strictObject({
 export type FuzzyOptions = z.infer<typeof FuzzyOptions>;
 
 /** `identity` options of `createCustomerContext`. */
-export const IdentityOptions = z.strictObject({
-  /** Region for phone numbers without a country code, e.g. `"PL"`. */
-  defaultRegion: z
-    .string()
-    .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 region code such as PL")
-    .optional(),
-  types: z.record(IdentifierType, IdentifierTypeOptions).optional(),
-  /** Values that never link anything: exact normalised values or patterns. Added to the defaults. */
-  blocked: z
-    .array(z.union([z.string().min(1).max(LIMITS.short), z.instanceof(RegExp)]))
-    .max(LIMITS.list)
-    .optional(),
-  /** Set to false to drop the built-in blocked values (`null`, `unknown`, `test@test.com`, …). */
-  blockedDefaults: z.boolean().optional(),
-  /**
-   * An identifier seen together with more than `threshold` distinct values of another type stops
-   * linking (a call-centre phone, a shared inbox). `false` switches it off. Default threshold 5.
-   */
-  autoBlock: z.union([z.literal(false), z.strictObject({ threshold: z.number().int().min(1).max(10_000) })]).optional(),
-  /** Gmail-style provider rules for emails (dots and +tags ignored). Off by default. */
-  emailProviderRules: z.boolean().optional(),
-  /** How each trait is chosen when observations disagree. Default: the latest wins. */
-  traits: z.record(Name, TraitStrategy).optional(),
-  fuzzy: z.union([z.literal(false), FuzzyOptions]).optional(),
-});
+export const IdentityOptions = z
+  .strictObject({
+    /** Region for phone numbers without a country code: a region libphonenumber knows, e.g. `"PL"`. */
+    defaultRegion: z
+      .custom<CountryCode>(
+        (v) => typeof v === "string" && /^[A-Z]{2}$/.test(v) && isSupportedCountry(v),
+        "must be a region code libphonenumber supports, such as PL",
+      )
+      .optional(),
+    /** Options per identifier type; with `strictTypes`, also the list of the only types accepted. */
+    types: z.record(IdentifierType, IdentifierTypeOptions).optional(),
+    /**
+     * Reject identifiers of a type not listed in `types` (an `invalid_input` naming the type) instead
+     * of treating `{ type: "emial" }` as a new custom type. Off by default.
+     */
+    strictTypes: z.boolean().optional(),
+    /** Values that never link anything: exact normalised values or patterns. Added to the defaults. */
+    blocked: z
+      .array(z.union([z.string().min(1).max(LIMITS.short), z.instanceof(RegExp)]))
+      .max(LIMITS.list)
+      .optional(),
+    /** Set to false to drop the built-in blocked values (`null`, `unknown`, `test@test.com`, …). */
+    blockedDefaults: z.boolean().optional(),
+    /**
+     * An identifier seen together with more than `threshold` distinct values of another type stops
+     * linking (a call-centre phone, a shared inbox). `false` switches it off. Default threshold 5.
+     */
+    autoBlock: z
+      .union([z.literal(false), z.strictObject({ threshold: z.number().int().min(1).max(10_000) })])
+      .optional(),
+    /** Gmail-style provider rules for emails (dots and +tags ignored). Off by default. */
+    emailProviderRules: z.boolean().optional(),
+    /** How each trait is chosen when observations disagree. Default: the latest wins. */
+    traits: z.record(Name, TraitStrategy).optional(),
+    fuzzy: z.union([z.literal(false), FuzzyOptions]).optional(),
+  })
+  .superRefine((options, ctx) => {
+    if (options.strictTypes === true && Object.keys(options.types ?? {}).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["types"],
+        message: "must list the accepted identifier types when strictTypes is on",
+      });
+    }
+  });
 export type IdentityOptions = z.input<typeof IdentityOptions>;
 
 /** `conversations` options of `createCustomerContext`. */

@@ -1,4 +1,5 @@
 import { isSupportedCountry } from "libphonenumber-js/max";
+import { InvalidInputError } from "../../errors.js";
 import type { IdentifierNormalizer } from "../../schema/options.js";
 import type { Identifier } from "../../schema/primitives.js";
 import { identifierKey } from "./identifierKey.js";
@@ -13,6 +14,11 @@ export interface NormalizeOptions {
   emailProviderRules?: boolean;
   /** Custom normalisers per identifier type; one registered for `email` or `phone` replaces the built-in. */
   normalizers?: Record<string, IdentifierNormalizer>;
+  /**
+   * The only identifier types accepted (`identity.strictTypes`); any other type throws
+   * `invalid_input` naming the type, instead of becoming a new custom type. Default: any type.
+   */
+  knownTypes?: readonly string[];
 }
 
 /** Result of {@link normalizeIdentifier}: the normalised identifier and its key, or a refusal with a reason. */
@@ -58,12 +64,14 @@ function reasonFor(type: string, custom: boolean): string {
  * - a custom normaliser registered for the type (also `email`/`phone`) replaces the built-in; its
  *   result is trimmed, and `null`, an empty result or a thrown error refuses the value.
  *
- * The type is never changed: type names are case-sensitive.
+ * The type is never changed: type names are case-sensitive. With `knownTypes`, a type outside the
+ * list is a mistake, not an identifier: it throws `invalid_input` (path `["type"]`).
  *
  * @param identifier - The raw identifier, e.g. `{ type: "email", value: " Jan@X.PL " }`.
  * @param options - {@link NormalizeOptions}.
  * @returns `{ ok: true, identifier, key }` with the normalised identifier and its `type:value` key,
  *   or `{ ok: false, identifier, reason }` with the raw identifier.
+ * @throws {InvalidInputError} `invalid_input` for a type outside `knownTypes`
  *
  * @example
  * ```ts
@@ -75,9 +83,21 @@ function reasonFor(type: string, custom: boolean): string {
  * // { ok: false, identifier: { type: "phone", value: "not-a-phone" }, reason: "not a valid phone number" }
  * normalizeIdentifier({ type: "crmId", value: "c-1" }, { normalizers: { crmId: (v) => v.toUpperCase() } });
  * // { ok: true, identifier: { type: "crmId", value: "C-1" }, key: "crmId:C-1" }
+ * normalizeIdentifier({ type: "emial", value: "jan@x.pl" }, { knownTypes: ["email", "phone"] });
+ * // throws InvalidInputError: type: unknown identifier type "emial" (accepted: email, phone)
  * ```
  */
 export function normalizeIdentifier(identifier: Identifier, options?: NormalizeOptions): NormalizeResult {
+  const known = options?.knownTypes;
+  if (known !== undefined && !known.includes(identifier.type)) {
+    throw new InvalidInputError("identifier", [
+      {
+        path: ["type"],
+        code: "invalid_value",
+        message: `unknown identifier type ${JSON.stringify(identifier.type)} (accepted: ${known.join(", ")})`,
+      },
+    ]);
+  }
   const normalizers = options?.normalizers;
   // Own properties only: a type named `toString` must not pick up Object.prototype.toString.
   const custom =
