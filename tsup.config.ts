@@ -20,6 +20,16 @@ export default defineConfig([
     external,
   },
   {
+    // `customer-context/testing/vitest` registers matchers on vitest's `expect`: ESM only, as vitest is.
+    entry: { "testing/vitest": "src/testing/vitest.ts" },
+    format: ["esm"],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    external,
+  },
+  {
     // The `customer-context` command. A separate build so the shebang lands only here.
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
