@@ -99,7 +99,7 @@ const mixCase = (s: string) =>
  * @example
  * ```ts
  * import fc from "fast-check";
- * fc.sample(arbitraries.email(), 1); // [{ type: "email", value: "Anna.Müller+shop@bücher.de" }]
+ * fc.sample(arbitraries.email(), 1); // e.g. [{ type: "email", value: "Anna.Müller+shop@bücher.de" }]
  * ```
  */
 function email(): fc.Arbitrary<ArbitraryIdentifier> {
@@ -125,7 +125,7 @@ function email(): fc.Arbitrary<ArbitraryIdentifier> {
  *
  * @example
  * ```ts
- * fc.sample(arbitraries.phone({ defaultRegion: "PL" }), 1); // [{ type: "phone", value: "601 234 567" }]
+ * fc.sample(arbitraries.phone({ defaultRegion: "PL" }), 1); // e.g. [{ type: "phone", value: "601 234 567" }]
  * ```
  */
 function phone(options: ArbitraryOptions = {}): fc.Arbitrary<ArbitraryIdentifier> {
@@ -157,7 +157,7 @@ function phone(options: ArbitraryOptions = {}): fc.Arbitrary<ArbitraryIdentifier
  *
  * @example
  * ```ts
- * fc.sample(arbitraries.cookie(), 1); // [{ type: "cookie", value: "ck_3f9a0c2b7d4e1a65" }]
+ * fc.sample(arbitraries.cookie(), 1); // e.g. [{ type: "cookie", value: "ck_3f9a0c2b7d4e1a65" }]
  * ```
  */
 function cookie(): fc.Arbitrary<ArbitraryIdentifier> {
@@ -169,7 +169,7 @@ function cookie(): fc.Arbitrary<ArbitraryIdentifier> {
  *
  * @example
  * ```ts
- * fc.sample(arbitraries.crmId(), 1); // [{ type: "crmId", value: "CRM-104233" }]
+ * fc.sample(arbitraries.crmId(), 1); // e.g. [{ type: "crmId", value: "CRM-104233" }]
  * ```
  */
 function crmId(): fc.Arbitrary<ArbitraryIdentifier> {
@@ -284,7 +284,7 @@ function interaction(options: ArbitraryOptions = {}) {
  *
  * @example
  * ```ts
- * fc.sample(arbitraries.consent(), 1); // [{ customer: [...], channel: "sms", granted: false, at: "..." }]
+ * fc.sample(arbitraries.consent(), 1); // e.g. [{ customer: [...], channel: "sms", granted: false, at: "..." }]
  * ```
  */
 function consent(options: ArbitraryOptions = {}) {
@@ -301,7 +301,7 @@ function consent(options: ArbitraryOptions = {}) {
  *
  * @example
  * ```ts
- * fc.sample(arbitraries.offer(), 1); // [{ id: "offer-2", name: "Offer 2", category: "marketing", terms: { apr: 5.9 } }]
+ * fc.sample(arbitraries.offer(), 1); // e.g. [{ id: "offer-2", name: "Offer 2", category: "marketing", terms: { apr: 5.9 } }]
  * ```
  */
 function offer() {

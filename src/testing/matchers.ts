@@ -55,7 +55,7 @@ async function evidenceOf(cc: CustomerContext, profileId: string): Promise<strin
  * import { expect } from "vitest";
  * import { matchers } from "customer-context/testing";
  * expect.extend(matchers);
- * await expect(cc).toResolveTogether({ type: "email", value: "a@x.pl" }, { type: "phone", value: "+48601234567" });
+ * await expect(cc).toResolveTogether({ type: "email", value: "jan@x.pl" }, { type: "phone", value: "+48601234567" });
  * ```
  */
 export const matchers = {

@@ -405,7 +405,7 @@ const aprByPhone: Scenario = {
  * import { scenarioOutcome, scenarios, testClock } from "customer-context/testing";
  *
  * for (const scenario of scenarios) {
- *   const cc = createCustomerContext({ ...scenario.options, storage: myAdapter(), clock: testClock(scenario.now) });
+ *   const cc = createCustomerContext({ ...scenario.options, storage: memoryAdapter(), clock: testClock(scenario.now) });
  *   await cc.ingest(scenario.items);
  *   expect(await scenarioOutcome(cc, scenario)).toEqual(scenario.expect);
  * }
