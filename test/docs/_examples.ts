@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import ts from "typescript";
 
 /** One `@example` code block of the sources. */
 export interface SourceExample {
@@ -7,6 +8,8 @@ export interface SourceExample {
   where: string;
   /** `src/…/file.ts#n`: the n-th example of the file (stable while lines move). */
   key: string;
+  /** The exported name the comment documents; absent for members and module comments. */
+  declares?: string;
   /** The code, without the comment's leading `*`. */
   code: string;
 }
@@ -46,8 +49,39 @@ export function sourceExamples(): SourceExample[] {
       const close = lines.findIndex((line, i) => i > open && /^\s*```\s*$/.test(line));
       const code = lines.slice(open + 1, close < 0 ? undefined : close).join("\n");
       const line = text.slice(0, start).split("\n").length;
-      out.push({ where: `${rel}:${line}`, key: `${rel}#${n++}`, code });
+      const after = text.slice((comment.index ?? 0) + body.length).trimStart();
+      const decl =
+        /^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|class|abstract\s+class|interface|type)\s+([A-Za-z0-9_$]+)/.exec(
+          after,
+        );
+      out.push({
+        where: `${rel}:${line}`,
+        key: `${rel}#${n++}`,
+        code,
+        ...(decl ? { declares: decl[1] as string } : {}),
+      });
     }
   }
   return out;
+}
+
+/** Every name (values and types) that the package's entries export, read by the TypeScript checker. */
+export function publicNames(entries: readonly string[]): Set<string> {
+  const program = ts.createProgram(
+    entries.map((e) => join(ROOT, e)),
+    {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      noEmit: true,
+      skipLibCheck: true,
+    },
+  );
+  const checker = program.getTypeChecker();
+  const names = new Set<string>();
+  for (const entry of entries) {
+    const file = program.getSourceFile(join(ROOT, entry));
+    const symbol = file && checker.getSymbolAtLocation(file);
+    if (symbol) for (const exported of checker.getExportsOfModule(symbol)) names.add(exported.name);
+  }
+  return names;
 }
