@@ -45,8 +45,9 @@ export default defineConfig([
     external,
   },
   {
-    // Type declarations for the ESM entries.
-    entry: entries,
+    // Type declarations for the ESM entries, and for `customer-context/testing/vitest`, whose import
+    // registers the matchers (ESM only, as vitest is).
+    entry: { ...entries, "testing/vitest": "src/testing/vitest.ts" },
     format: ["esm"],
     dts: { only: true },
     target: "node20",

@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^customer-context\/sqlite$/, replacement: src("adapters/sqlite/index.ts") },
       { find: /^customer-context\/postgres$/, replacement: src("adapters/postgres/index.ts") },
       { find: /^customer-context\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^customer-context\/testing\/vitest$/, replacement: src("testing/vitest.ts") },
     ],
   },
   test: {

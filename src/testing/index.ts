@@ -1,7 +1,33 @@
 /**
  * `customer-context/testing`: the storage adapter conformance suite and helpers for testing
- * code that uses customer-context.
+ * code that uses customer-context: fast-check arbitraries, the documented journeys as scenarios,
+ * a controllable clock and vitest matchers.
  *
  * @module
  */
+export {
+  type ArbitraryIdentifier,
+  type ArbitraryOptions,
+  arbitraries,
+  CHANNELS,
+  type PhoneRegion,
+  type WorkloadItem,
+  type WorkloadOptions,
+} from "./arbitraries.js";
 export { type AdapterConformanceOptions, type ConformanceGroup, runAdapterConformance } from "./conformance.js";
+export {
+  type CustomerContextMatchers,
+  type MatcherCustomerRef,
+  type MatcherIdentifier,
+  type MatcherResult,
+  matchers,
+} from "./matchers.js";
+export { scenarioOutcome } from "./scenarioOutcome.js";
+export {
+  type Scenario,
+  type ScenarioExpectation,
+  type ScenarioIdentifier,
+  type ScenarioItem,
+  scenarios,
+} from "./scenarios.js";
+export { type TestClock, testClock } from "./testClock.js";

@@ -1,0 +1,31 @@
+/** Examples that cannot run inside a test, with the reason. Keyed `file#n` (the file's n-th example). */
+export const NOT_RUNNABLE = new Map<string, string>([
+  ["src/testing/conformance.ts#0", "registers vitest suites itself; the adapters' conformance tests run it as written"],
+  ["src/testing/vitest.ts#0", "registers matchers at import time; test/testing/matchers.test.ts runs it as written"],
+]);
+
+/** Examples that do not run or do not hold yet. The test fails once one of them runs: then remove it. */
+export const NOT_YET_TRUE = new Set<string>([
+  "src/context.ts#3",
+  "src/context.ts#7",
+  "src/context.ts#8",
+  "src/context.ts#9",
+  "src/context.ts#11",
+  "src/context.ts#13",
+  "src/context.ts#14",
+  "src/context.ts#17",
+  "src/context.ts#18",
+  "src/context.ts#21",
+  "src/errors.ts#3",
+  "src/identity/fuzzy/estimateParameters.ts#0",
+  "src/identity/graph/resolveIdentities.ts#0",
+  "src/identity/graph/traits.ts#0",
+  "src/offers/audit-presentations.ts#0",
+  "src/offers/compare-presentations.ts#0",
+  "src/offers/create-rule-set.ts#0",
+  "src/offers/evaluate-rules.ts#0",
+  "src/schema/parse.ts#0",
+  "src/testing/arbitraries.ts#10",
+  "src/testing/scenarioOutcome.ts#0",
+  "src/testing/scenarios.ts#0",
+]);
