@@ -17,16 +17,72 @@ const ENTRY: Record<string, string> = {
   "customer-context/postgres": join(ROOT, "src/adapters/postgres/index.ts"),
 };
 
-/** `expr; // literal` at the end of a line: the example claims `expr` equals `literal`. */
-function claim(line: string): { expr: string; expected: string } | null {
-  const m = /^(\s*)(.+?);\s*\/\/\s*(.+?)\s*$/.exec(line);
+/** How far `line` opens brackets, outside strings and comments. */
+function depthChange(line: string): number {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "/" && line[i + 1] === "/") break;
+    else if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) depth--;
+  }
+  return depth;
+}
+
+/** A statement of an example (one or more lines) and the result comment that follows it, if any. */
+interface Unit {
+  code: string;
+  comment?: string;
+}
+
+/**
+ * The example cut into statements, each with the result comment written after it: on its own
+ * last line (`f(x); // 3`) or on comment lines of their own below it (`f(x);` then `// 3`).
+ */
+function units(code: string): Unit[] {
+  const out: Unit[] = [];
+  let open: string[] = [];
+  let depth = 0;
+  for (const line of code.split("\n")) {
+    const comment = /^\s*\/\/\s?(.*)$/.exec(line);
+    const last = out[out.length - 1];
+    if (comment && open.length === 0) {
+      if (last && /;\s*$/.test(last.code))
+        last.comment = last.comment === undefined ? (comment[1] ?? "") : `${last.comment} ${comment[1] ?? ""}`;
+      else out.push({ code: line });
+      continue;
+    }
+    open.push(line);
+    depth += depthChange(line);
+    if (depth > 0) continue;
+    const text = open.join("\n");
+    const trailing = /^([\s\S]*?;)\s*\/\/\s?(.*)$/.exec(text);
+    out.push(
+      trailing && depthChange(trailing[1] as string) === 0
+        ? { code: trailing[1] as string, comment: trailing[2] as string }
+        : { code: text },
+    );
+    open = [];
+    depth = 0;
+  }
+  if (open.length > 0) out.push({ code: open.join("\n") });
+  return out;
+}
+
+/** A statement that is an expression, and a result comment that is a literal: the example claims they are equal. */
+function claim(unit: Unit): { expr: string; expected: string } | null {
+  if (unit.comment === undefined) return null;
+  const m = /^\s*([\s\S]+?);\s*$/.exec(unit.code);
   if (!m) return null;
-  const [, , expr, expected] = m as unknown as [string, string, string, string];
-  if (
-    /^(const|let|var|await\s+cc\.close|return|import|export)\b/.test(expr) ||
-    /[^=!<>]=[^=>]/.test(expr.replace(/=>/g, ""))
-  )
-    return null;
+  const expr = m[1] as string;
+  const expected = unit.comment.trim();
+  if (/^(const|let|var|await\s+cc\.close|return|import|export|if|for|while)\b/.test(expr.trim())) return null;
+  if (/[^=!<>]=[^=>]/.test(expr.replace(/=>/g, ""))) return null;
   if (expected.includes("…") || expected.includes("...")) return null;
   try {
     new Function(`return (${expected});`)();
@@ -40,8 +96,9 @@ function claim(line: string): { expr: string; expected: string } | null {
 function toModule(example: SourceExample): string {
   const imports: string[] = [];
   const body: string[] = [];
-  for (const line of example.code.split("\n")) {
-    const imp = /^\s*import\s+(.+?)\s+from\s+["']([^"']+)["'];?\s*$/.exec(line);
+  for (const unit of units(example.code)) {
+    const line = unit.code;
+    const imp = /^\s*import\s+([\s\S]+?)\s+from\s+["']([^"']+)["'];?\s*$/.exec(line);
     if (imp) {
       const target = ENTRY[imp[2] as string] ?? (imp[2] as string);
       imports.push(`import ${imp[1]} from ${JSON.stringify(target)};`);
@@ -52,8 +109,13 @@ function toModule(example: SourceExample): string {
       imports.push(`import ${JSON.stringify(ENTRY[spec] ?? spec)};`);
       continue;
     }
-    const c = claim(line);
-    body.push(c ? `__claim(${c.expr}, ${c.expected}, ${JSON.stringify(line.trim())});` : line);
+    const said = `${line.trim()}${unit.comment === undefined ? "" : ` // ${unit.comment}`}`;
+    if (unit.comment !== undefined && /^(throws|rejects)\b/.test(unit.comment.trim())) {
+      body.push(`await __throws(async () => { ${line} }, ${JSON.stringify(said)});`);
+      continue;
+    }
+    const c = claim(unit);
+    body.push(c ? `__claim(${c.expr}, ${c.expected}, ${JSON.stringify(said)});` : line);
   }
   const code = body.join("\n");
   const declared = (name: string) =>
@@ -76,7 +138,7 @@ function toModule(example: SourceExample): string {
   const prelude = FIXTURE_NAMES.filter(used).map((name) => `const ${name} = __fixtures.${name};`);
   return [
     ...imports,
-    "export default async function (__fixtures: any, __claim: (actual: unknown, expected: unknown, line: string) => void) {",
+    "export default async function (__fixtures: any, __claim: (actual: unknown, expected: unknown, line: string) => void, __throws: (fn: () => Promise<void>, line: string) => Promise<void>) {",
     ...prelude,
     code,
     "}",
@@ -104,11 +166,21 @@ describe("every @example in the sources runs", () => {
     const fixtures = await createFixtures();
     const outcome = await (async () => {
       const mod = (await import(file)) as {
-        default: (f: unknown, c: (a: unknown, e: unknown, l: string) => void) => Promise<void>;
+        default: (
+          f: unknown,
+          c: (a: unknown, e: unknown, l: string) => void,
+          t: (fn: () => Promise<void>, l: string) => Promise<void>,
+        ) => Promise<void>;
       };
-      await mod.default(fixtures, (actual, expected, line) => {
-        expect(actual, `${example.where}: ${line}`).toEqual(expected);
-      });
+      await mod.default(
+        fixtures,
+        (actual, expected, line) => {
+          expect(actual, `${example.where}: ${line}`).toEqual(expected);
+        },
+        async (fn, line) => {
+          await expect(fn(), `${example.where}: ${line}`).rejects.toThrow();
+        },
+      );
     })().then(
       () => null,
       (error: unknown) => error,
