@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../errors.js";
 import { normalizeMessageId, parseMessageIds, referencedIds } from "./messageId.js";
 import { type EmailThread, type ThreadableMessage, threadEmails } from "./threadEmails.js";
 
@@ -73,13 +74,25 @@ describe("threadEmails", () => {
     expect(threads).toEqual([{ root: "a", messages: ["a", "b"] }]);
   });
 
-  it("cuts a loop at its earliest message, which becomes the root", () => {
+  it("cuts a loop where JWZ refuses to close it: the link made last, in (date, id) order", () => {
+    // a (earliest) links under c, b under a; c's own link to b would close the loop, so c is the top.
     const threads = threadEmails([
       { id: "b", messageId: "<b@x>", inReplyTo: "<a@x>", date: at(1) },
       { id: "c", messageId: "<c@x>", inReplyTo: "<b@x>", date: at(2) },
       { id: "a", messageId: "<a@x>", inReplyTo: "<c@x>", date: at(0) },
     ]);
-    expect(threads).toEqual([{ root: "a", messages: ["a", "b", "c"] }]);
+    expect(threads).toEqual([{ root: "c", messages: ["a", "b", "c"] }]);
+  });
+
+  it("keeps the time of a link a message's own header repeats when choosing the loop's cut", () => {
+    // JWZ's Loop1-3 case: loop1 links loop3 under loop2 and itself under loop3; loop2's own link
+    // to loop1 closes the loop and is refused, so loop2 is the top.
+    const threads = threadEmails([
+      { id: "m1", messageId: "<loop1@x>", references: ["<loop2@x> <loop3@x>"], date: at(0) },
+      { id: "m2", messageId: "<loop2@x>", references: ["<loop3@x> <loop1@x>"], date: at(0) },
+      { id: "m3", messageId: "<loop3@x>", references: ["<loop1@x> <loop2@x>"], date: at(0) },
+    ]);
+    expect(threads).toEqual([{ root: "m2", messages: ["m1", "m2", "m3"] }]);
   });
 
   it("survives loops made by References chains of other messages", () => {
@@ -166,12 +179,58 @@ describe("threadEmails", () => {
       expect(threads).toEqual([{ root: "h1", messages: ["h1", "h2", "n1"] }]);
     });
 
-    it("never merges header threads by subject", () => {
+    it("never merges header-threaded threads with each other by subject", () => {
       const threads = threadEmails([
         { id: "a", messageId: "<a@x>", subject: "Invoice", date: at(0) },
-        { id: "b", messageId: "<b@x>", subject: "Re: Invoice", date: at(1) },
+        { id: "a2", messageId: "<a2@x>", inReplyTo: "<a@x>", subject: "Re: Invoice", date: at(1) },
+        { id: "b", messageId: "<b@x>", subject: "Invoice", date: at(2) },
+        { id: "b2", messageId: "<b2@x>", references: ["<b@x>"], subject: "Re: Invoice", date: at(3) },
       ]);
-      expect(groups(threads)).toEqual([["a"], ["b"]]);
+      expect(groups(threads)).toEqual([
+        ["a", "a2"],
+        ["b", "b2"],
+      ]);
+    });
+
+    it("groups a reply that has a Message-ID but no References or In-Reply-To with its original", () => {
+      // A web form or a client that drops the threading headers: the reply is in the root set.
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Invoice", date: at(0) },
+        { id: "b", messageId: "<b@x>", inReplyTo: null, references: null, subject: "Re: Invoice", date: at(1) },
+      ]);
+      expect(threads).toEqual([{ root: "a", messages: ["a", "b"] }]);
+    });
+
+    it("lets an unlinked reply join a header-threaded thread of the same base subject", () => {
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Loan", date: at(0) },
+        { id: "a2", messageId: "<a2@x>", inReplyTo: "<a@x>", subject: "Re: Loan", date: at(1) },
+        { id: "r", messageId: "<r@x>", subject: "RE: loan", date: at(2) },
+      ]);
+      expect(threads).toEqual([{ root: "a", messages: ["a", "a2", "r"] }]);
+    });
+
+    it("roots a subject group at its earliest non-reply, as JWZ puts a reply under its original", () => {
+      const threads = threadEmails([
+        { id: "reply", messageId: "<r@x>", subject: "Re: Delivery", date: at(0) },
+        { id: "original", messageId: "<o@x>", subject: "Delivery", date: at(5) },
+        { id: "later", subject: "Delivery", date: at(9) },
+      ]);
+      expect(threads).toEqual([{ root: "original", messages: ["reply", "original", "later"] }]);
+    });
+
+    it("leaves a message that others refer to in its header thread", () => {
+      // `a` has no headers of its own, but `b` replies to it: it is not in the subject step.
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Loan", date: at(0) },
+        { id: "b", messageId: "<b@x>", inReplyTo: "<a@x>", subject: "Other", date: at(1) },
+        { id: "c", messageId: "<c@x>", subject: "Loan", date: at(2) },
+        { id: "d", messageId: "<d@x>", inReplyTo: "<c@x>", subject: "Re: Loan", date: at(3) },
+      ]);
+      expect(groups(threads)).toEqual([
+        ["a", "b"],
+        ["c", "d"],
+      ]);
     });
 
     it("groups headerless messages with the same base subject when no header thread matches", () => {
@@ -189,14 +248,16 @@ describe("threadEmails", () => {
     it("joins the latest matching thread started at or before the message, else the earliest", () => {
       const threads = threadEmails([
         { id: "early", messageId: "<e@x>", subject: "Invoice", date: at(10) },
+        { id: "early2", messageId: "<e2@x>", inReplyTo: "<e@x>", date: at(11) },
         { id: "late", messageId: "<l@x>", subject: "Invoice", date: at(30) },
+        { id: "late2", messageId: "<l2@x>", inReplyTo: "<l@x>", date: at(31) },
         { id: "n0", subject: "Re: Invoice", date: at(5) },
-        { id: "n1", subject: "Re: Invoice", date: at(20) },
+        { id: "n1", messageId: "<n1@x>", subject: "Re: Invoice", date: at(20) },
         { id: "n2", subject: "Re: Invoice", date: at(30) },
       ]);
       expect(threads).toEqual([
-        { root: "early", messages: ["n0", "early", "n1"] },
-        { root: "late", messages: ["late", "n2"] },
+        { root: "early", messages: ["n0", "early", "early2", "n1"] },
+        { root: "late", messages: ["late", "n2", "late2"] },
       ]);
     });
 
@@ -332,7 +393,7 @@ describe("threadEmails properties", () => {
         for (const m of messages) {
           // The first valid id of the Message-ID header is the message's own id.
           const own =
-            m.messageId === undefined
+            m.messageId === undefined || m.messageId === null
               ? undefined
               : (normalizeMessageId(m.messageId) ?? parseMessageIds(m.messageId)[0]);
           if (own !== undefined && !owner.has(own)) owner.set(own, m.id);
@@ -470,5 +531,106 @@ describe("docs/email-threading.md worked example", () => {
     ];
     expect(threadEmails(messages)).toEqual(expected);
     expect(threadEmails([...messages].reverse(), { prunePhantoms: false })).toEqual(expected);
+  });
+});
+
+describe("threadEmails input", () => {
+  it("reads null headers and subjects as absent, as JSON and databases give them", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: "<a@x>", inReplyTo: null, references: null, subject: "Loan", date: at(0) },
+      { id: "b", messageId: null, inReplyTo: "<a@x>", references: null, subject: null, date: at(1) },
+      { id: "c", messageId: null, inReplyTo: null, references: null, subject: null, date: at(2) },
+    ]);
+    expect(groups(threads)).toEqual([["a", "b"], ["c"]]);
+    expect(referencedIds({ messageId: null, inReplyTo: "<a@x>", references: null })).toEqual(["a@x"]);
+  });
+
+  const bad: [string, unknown, unknown, (string | number)[]][] = [
+    ["messages not an array", { id: "a" }, undefined, ["messages"]],
+    ["a message that is null", [null], undefined, ["messages", 0]],
+    ["a numeric id", [{ id: 1, date: at(0) }], undefined, ["messages", 0, "id"]],
+    ["a missing date", [{ id: "a" }], undefined, ["messages", 0, "date"]],
+    ["a numeric date", [{ id: "a", date: 5 }], undefined, ["messages", 0, "date"]],
+    ["an object Message-ID", [{ id: "a", date: at(0), messageId: {} }], undefined, ["messages", 0, "messageId"]],
+    ["a numeric In-Reply-To", [{ id: "a", date: at(0), inReplyTo: 7 }], undefined, ["messages", 0, "inReplyTo"]],
+    [
+      "References as a string",
+      [{ id: "a", date: at(0), references: "<a@x>" }],
+      undefined,
+      ["messages", 0, "references"],
+    ],
+    [
+      "a null References entry",
+      [{ id: "a", date: at(0), references: ["<a@x>", null] }],
+      undefined,
+      ["messages", 0, "references", 1],
+    ],
+    ["a numeric subject", [{ id: "a", date: at(0), subject: 3 }], undefined, ["messages", 0, "subject"]],
+    ["options not an object", [], "yes", ["options"]],
+    ["subjectMerge as a string", [], { subjectMerge: "no" }, ["options", "subjectMerge"]],
+    ["prunePhantoms as a number", [], { prunePhantoms: 0 }, ["options", "prunePhantoms"]],
+    ["a numeric prefix", [], { subjectPrefixes: ["Re", 1] }, ["options", "subjectPrefixes", 1]],
+  ];
+  it.each(bad)("rejects %s with invalid_input naming the field", (_name, messages, options, path) => {
+    let caught: unknown;
+    try {
+      threadEmails(messages as never, options as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as InvalidInputError).code).toBe("invalid_input");
+    expect((caught as InvalidInputError).details[0]?.path).toEqual(path);
+  });
+
+  it("rejects non-string arguments of the Message-ID helpers", () => {
+    expect(() => normalizeMessageId(null as never)).toThrow(InvalidInputError);
+    expect(() => parseMessageIds(42 as never)).toThrow(InvalidInputError);
+    expect(() => referencedIds(null as never)).toThrow(InvalidInputError);
+    expect(() => referencedIds({ references: "<a@x>" } as never)).toThrow(/references/);
+  });
+});
+
+describe("the subject step", () => {
+  it("only adds unlinked messages to threads: header threads are never merged with each other", () => {
+    fc.assert(
+      fc.property(messagesArb, fc.boolean(), (messages, prunePhantoms) => {
+        const off = threadEmails(messages, { subjectMerge: false, prunePhantoms });
+        const on = threadEmails(messages, { subjectMerge: true, prunePhantoms });
+        const onOf = new Map(on.flatMap((t, i) => t.messages.map((id) => [id, i] as const)));
+        const headerThreadsIn = new Map<number, number>();
+        for (const thread of off) {
+          // Every thread without the step lies inside one thread with it.
+          const target = onOf.get(thread.messages[0] as string) as number;
+          for (const id of thread.messages) expect(onOf.get(id)).toBe(target);
+          if (thread.messages.length > 1) headerThreadsIn.set(target, (headerThreadsIn.get(target) ?? 0) + 1);
+        }
+        for (const count of headerThreadsIn.values()) expect(count).toBe(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("puts unlinked messages of one base subject in one thread when no header thread has it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom("Loan", "Re: Loan", "AW: loan", "Fwd: LOAN"), fc.boolean(), fc.nat(30)), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (list) => {
+          const messages = list.map(
+            ([subject, withId, minute], i): ThreadableMessage => ({
+              id: `m${i}`,
+              ...(withId ? { messageId: `<m${i}@x>` } : {}),
+              subject,
+              date: at(minute),
+            }),
+          );
+          expect(threadEmails(messages)).toHaveLength(1);
+          expect(threadEmails(messages, { subjectMerge: false })).toHaveLength(messages.length);
+        },
+      ),
+    );
   });
 });
