@@ -5,14 +5,19 @@
  */
 import { type InputIssue, type InputPathKey, InvalidInputError } from "../../errors.js";
 
-/** Describes a value's type for a message: `null`, `array`, or its `typeof`. */
+/** Describes a value for a message, as the schemas do: `null`, `an array`, `a number`, … */
 export function typeName(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+  if (value === null) return "null";
+  if (value === undefined) return "absent";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return type === "object" ? "an object" : type === "undefined" ? "absent" : `a ${type}`;
 }
 
-/** Adds an `invalid_type` issue: `must be <expected>, got <type>`. */
+/** Adds an `invalid_type` issue: `must be <expected>, not <what it is>` (`is required` when absent). */
 export function wrongType(issues: InputIssue[], path: InputPathKey[], expected: string, value: unknown): void {
-  issues.push({ path, code: "invalid_type", message: `must be ${expected}, got ${typeName(value)}` });
+  const message = value === undefined ? "is required" : `must be ${expected}, not ${typeName(value)}`;
+  issues.push({ path, code: "invalid_type", message });
 }
 
 /** True for a plain object (not null, not an array). */
