@@ -11,6 +11,7 @@ export {
 } from "./context.js";
 export * from "./conversations/index.js";
 export * from "./errors.js";
+export { type FormatContextOptions, formatContext } from "./format/formatContext.js";
 export * from "./identity/index.js";
 export * from "./journeys/index.js";
 export * from "./offers/index.js";
