@@ -136,6 +136,14 @@ describe("case reference patterns", () => {
     expect(problem(pattern)).toBeNull();
   });
 
+  it("runs the compileCaseRefPattern JSDoc example as written", () => {
+    expect(compileCaseRefPattern("case (?<ref>[a-z]+/\\d+)").flags).toBe("g");
+    expect(() => compileCaseRefPattern("(")).toThrow(/caseRefPattern: is not a valid regular expression/);
+    expect(() => compileCaseRefPattern("(a+)+$")).toThrow(
+      /caseRefPattern: must not repeat a group that itself repeats/,
+    );
+  });
+
   it("accepts the default pattern and compiles each pattern once", () => {
     expect(problem(DEFAULT_CASE_REF_PATTERN)).toBeNull();
     expect(compileCaseRefPattern("case-\\d+")).toBe(compileCaseRefPattern("case-\\d+"));
