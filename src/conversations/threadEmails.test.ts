@@ -381,6 +381,32 @@ function checkShape(input: readonly ThreadableMessage[], threads: EmailThread[])
   }
 }
 
+/** Whether the links the headers propose (References chains and each owner's own parent) hold a loop. */
+function proposesLoop(messages: readonly ThreadableMessage[], owner: ReadonlyMap<string, string>): boolean {
+  const ups = new Map<string, Set<string>>();
+  const add = (child: string, up: string) => {
+    const set = ups.get(child) ?? new Set<string>();
+    set.add(up);
+    ups.set(child, set);
+  };
+  for (const m of messages) {
+    const chain = referencedIds(m).reverse();
+    for (let i = 1; i < chain.length; i++) add(chain[i] as string, chain[i - 1] as string);
+    const own = typeof m.messageId === "string" ? (parseMessageIds(m.messageId)[0] ?? null) : null;
+    if (own !== null && owner.get(own) === m.id && chain.length > 0) add(own, chain[chain.length - 1] as string);
+  }
+  const state = new Map<string, 1 | 2>();
+  const visit = (id: string): boolean => {
+    if (state.get(id) === 2) return false;
+    if (state.get(id) === 1) return true;
+    state.set(id, 1);
+    for (const up of ups.get(id) ?? []) if (visit(up)) return true;
+    state.set(id, 2);
+    return false;
+  };
+  return [...ups.keys()].some(visit);
+}
+
 describe("threadEmails properties", () => {
   it("puts every message in exactly one thread, sorted, on random reference graphs with loops", () => {
     fc.assert(
@@ -398,6 +424,9 @@ describe("threadEmails properties", () => {
               : (normalizeMessageId(m.messageId) ?? parseMessageIds(m.messageId)[0]);
           if (own !== undefined && !owner.has(own)) owner.set(own, m.id);
         }
+        // Without any loop among the links the headers propose, JWZ refuses nothing, and every
+        // message is in its parent's thread. (With one, JWZ may refuse a message's own link.)
+        if (proposesLoop(messages, owner)) return;
         for (const m of messages) {
           const parent = referencedIds(m)[0];
           const parentOwner = parent === undefined ? undefined : owner.get(parent);
@@ -632,5 +661,121 @@ describe("the subject step", () => {
         },
       ),
     );
+  });
+});
+
+/**
+ * A literal JWZ step 1 (RFC 5256 REFERENCES linking): messages in (date, id) order, a link that
+ * would close a loop is refused, a message's own parent replaces what others' References said.
+ * Quadratic, for small inputs only.
+ */
+function naiveJwz(messages: readonly ThreadableMessage[]): { threads: EmailThread[]; refusedThenWithdrawn: boolean } {
+  let refused = false;
+  let refusedThenWithdrawn = false;
+  const order = [...messages].sort(
+    (a, b) => Date.parse(a.date as string) - Date.parse(b.date as string) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  const parent = new Map<string, string | null>();
+  const node = (id: string) => {
+    if (!parent.has(id)) parent.set(id, null);
+    return id;
+  };
+  const isAncestor = (maybe: string, of: string): boolean => {
+    for (let at: string | null = of; at !== null; at = parent.get(at) ?? null) if (at === maybe) return true;
+    return false;
+  };
+  const own = new Map<string, string>();
+  for (const m of order) own.set(normalizeMessageId(m.messageId as string) as string, m.id);
+  for (const m of order) {
+    const self = node(normalizeMessageId(m.messageId as string) as string);
+    let refs = (m.references ?? []).flatMap((r) => parseMessageIds(r));
+    if (refs.length === 0 && typeof m.inReplyTo === "string") refs = parseMessageIds(m.inReplyTo).slice(0, 1);
+    refs.forEach(node);
+    for (let i = 1; i < refs.length; i++) {
+      const [p, c] = [refs[i - 1] as string, refs[i] as string];
+      if (parent.get(c) === null) {
+        if (!isAncestor(c, p)) parent.set(c, p);
+        else refused = true;
+      }
+    }
+    const last = refs[refs.length - 1];
+    const before = parent.get(self) ?? null;
+    parent.set(self, null);
+    if (last !== undefined && !isAncestor(self, last)) parent.set(self, last);
+    else if (last !== undefined) refused = true;
+    // A link withdrawn after an earlier refusal: the refusal's loop may be gone (see the docs).
+    if (refused && before !== null && before !== (parent.get(self) ?? null)) refusedThenWithdrawn = true;
+  }
+  // Threads: trees holding a message; root: the earliest message with no message above it.
+  const top = (id: string): string => {
+    let at = id;
+    for (let up = parent.get(at) ?? null; up !== null; up = parent.get(at) ?? null) at = up;
+    return at;
+  };
+  const rank = new Map(order.map((m, i) => [m.id, i] as const));
+  const trees = new Map<string, string[]>();
+  for (const m of order) {
+    const key = top(normalizeMessageId(m.messageId as string) as string);
+    trees.set(key, [...(trees.get(key) ?? []), m.id]);
+  }
+  const threads = [...trees.values()].map((members) => {
+    const realAbove = (id: string) => {
+      const mid = normalizeMessageId(
+        (messages.find((m) => m.id === id) as ThreadableMessage).messageId as string,
+      ) as string;
+      for (let up = parent.get(mid) ?? null; up !== null; up = parent.get(up) ?? null) if (own.has(up)) return true;
+      return false;
+    };
+    const root = members
+      .filter((id) => !realAbove(id))
+      .sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number))[0] as string;
+    return { root, messages: members };
+  });
+  return { threads, refusedThenWithdrawn };
+}
+
+describe("threadEmails against a literal JWZ", () => {
+  it("links, cuts loops and chooses roots as JWZ does, on random loopy reference graphs", () => {
+    const ids = ["a@x", "b@x", "c@x", "d@x", "e@x", "f@x", "g@x"];
+    const arb = fc
+      .uniqueArray(fc.constantFrom(...ids.slice(0, 5)), { minLength: 1, maxLength: 5 })
+      .chain((own) =>
+        fc.tuple(
+          fc.constant(own),
+          fc.array(
+            fc.record({
+              refs: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 4 }),
+              useInReplyTo: fc.boolean(),
+              minute: fc.integer({ min: 0, max: 3 }),
+            }),
+            { minLength: own.length, maxLength: own.length },
+          ),
+        ),
+      )
+      .map(([own, heads]) =>
+        own.map((id, i): ThreadableMessage => {
+          const h = heads[i] as { refs: string[]; useInReplyTo: boolean; minute: number };
+          const refs = h.refs.filter((r) => r !== id).map((r) => `<${r}>`);
+          return {
+            id: `m${i}`,
+            messageId: `<${id}>`,
+            ...(h.useInReplyTo ? { inReplyTo: refs[refs.length - 1] ?? null } : { references: refs }),
+            date: at(h.minute),
+          };
+        }),
+      );
+    let compared = 0;
+    fc.assert(
+      fc.property(arb, (messages) => {
+        const { threads: theirs } = naiveJwz(messages);
+        compared++;
+        const ours = threadEmails(messages, { subjectMerge: false });
+        const norm = (threads: EmailThread[]) =>
+          threads.map((t) => `${t.root}:${[...t.messages].sort().join(",")}`).sort();
+        expect(norm(ours)).toEqual(norm(theirs));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compared).toBe(2000);
   });
 });

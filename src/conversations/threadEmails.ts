@@ -60,10 +60,11 @@ export interface EmailThread {
  *   does `null` in `messageId`, `inReplyTo`, `references` or `subject`.
  * - A message's parent is the last valid References id; In-Reply-To (its first valid id) is used
  *   only when References holds no valid id. Consecutive References ids link ancestor to child
- *   unless the child already has a parent; a message's own headers override such links.
+ *   unless the child already has a parent; a message's own headers override such links, also when
+ *   it has none (then it is a root until a later message's References give it a parent).
  * - Messages are linked in canonical order: by date, then id. Self-references are ignored. As in
- *   JWZ, a link that would close a loop is not made: in a loop, the link made last in that order
- *   is cut, and the message (or phantom) it would have given a parent becomes the top.
+ *   JWZ, a link that would close a loop is not made, and the message (or phantom) it would have
+ *   given a parent is the top of its thread: the tree is the one JWZ builds in that order.
  * - For a duplicate Message-ID the first message in input order owns it; later ones are
  *   treated as messages without that id.
  * - Missing ancestors become phantom containers that hold their known descendants together.
@@ -147,6 +148,11 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
   const stamps: number[] = new Array(n).fill(0);
   let clock = 0;
   const refCount = new Int32Array(n);
+  // Every message's path (its referenced containers, oldest first), kept for the exact replay.
+  const paths: number[] = [];
+  const pathStart = new Int32Array(n + 1);
+  // Containers whose link a message's own headers withdrew or replaced.
+  const withdrawn: number[] = [];
   const phantomIds: string[] = [];
   const containerFor = (id: string): number => {
     let k = containerOf.get(id);
@@ -196,7 +202,15 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
     }
     if (path.length > 1) dedupeKeepLast(path);
     refCount[c] = path.length;
-    if (path.length === 0) continue;
+    for (const k of path) paths.push(k);
+    pathStart[c + 1] = paths.length;
+    if (path.length === 0) {
+      // As in JWZ, a message's own (empty) headers win too: it is a root, whatever other messages'
+      // References said about it before. Later References may still give it a parent.
+      if (parentLinks[c] !== -1) withdrawn.push(c);
+      parentLinks[c] = -1;
+      continue;
+    }
     // Consecutive References ids link ancestor -> child unless the child already has a parent.
     for (let j = 1; j < path.length; j++) {
       const child = path[j] as number;
@@ -209,6 +223,7 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
     // that is already there keeps the time it was made.
     const parentOfC = path[path.length - 1] as number;
     if (parentLinks[c] !== parentOfC) {
+      if (parentLinks[c] !== -1) withdrawn.push(c);
       parentLinks[c] = parentOfC;
       stamps[c] = ++clock;
     }
@@ -216,8 +231,11 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
   const count = parentLinks.length;
   const parent = Int32Array.from(parentLinks);
 
-  // In each loop, cut the link made last: the one JWZ would have refused as closing the loop.
-  breakCycles(parent, count, (a, b) => (stamps[a] as number) > (stamps[b] as number));
+  // In each loop, cut the link made last: the one JWZ refuses as closing the loop. Where no link
+  // was refused and none withdrawn, this is exactly what JWZ builds. Where one was, a refusal can
+  // change what later links JWZ makes, so those components are replayed literally below.
+  const cuts = breakCycles(parent, count, (a, b) => (stamps[a] as number) > (stamps[b] as number));
+  if (cuts.length > 0 || withdrawn.length > 0) replayJwz(parent, count, n, paths, pathStart, [...cuts, ...withdrawn]);
   const { root: treeRoot, depth, realAbove } = describeForest(parent, count, n);
 
   // Which containers something hangs from: an unlinked message has no parent and no child.
@@ -285,6 +303,64 @@ export function threadEmails(messages: readonly ThreadableMessage[], options?: T
     root: (sorted[threadRoot[t] as number] as ThreadableMessage).id,
     messages: (members[t] as number[]).map((c) => (sorted[c] as ThreadableMessage).id),
   }));
+}
+
+/**
+ * JWZ's linking, literally, for the components (containers connected by any header) that hold a
+ * `dirty` container: messages in canonical order; a References link is made when the child has no
+ * parent and it closes no loop; a message's own link replaces its parent unless it closes a loop.
+ * The loop check walks up the tree, so this costs the depth of the trees it touches per link; it
+ * only runs for components with a loop or a withdrawn link, which well-formed mail never has.
+ */
+function replayJwz(
+  parent: Int32Array,
+  count: number,
+  n: number,
+  paths: readonly number[],
+  pathStart: Int32Array,
+  dirty: readonly number[],
+): void {
+  const set = new Int32Array(count);
+  for (let k = 0; k < count; k++) set[k] = k;
+  const find = (k: number): number => {
+    let root = k;
+    while (set[root] !== root) root = set[root] as number;
+    while (set[k] !== root) {
+      const next = set[k] as number;
+      set[k] = root;
+      k = next;
+    }
+    return root;
+  };
+  for (let c = 0; c < n; c++) {
+    for (let i = pathStart[c] as number; i < (pathStart[c + 1] as number); i++) {
+      const a = find(c);
+      const b = find(paths[i] as number);
+      if (a !== b) set[a] = b;
+    }
+  }
+  const replay = new Uint8Array(count);
+  for (const k of dirty) replay[find(k)] = 1;
+  for (let k = 0; k < count; k++) if (replay[find(k)] === 1) parent[k] = -1;
+  const closesLoop = (up: number, child: number): boolean => {
+    for (let at = up; at !== -1; at = parent[at] as number) if (at === child) return true;
+    return false;
+  };
+  for (let c = 0; c < n; c++) {
+    if (replay[find(c)] !== 1) continue;
+    const start = pathStart[c] as number;
+    const end = pathStart[c + 1] as number;
+    for (let i = start + 1; i < end; i++) {
+      const child = paths[i] as number;
+      const up = paths[i - 1] as number;
+      if (parent[child] === -1 && !closesLoop(up, child)) parent[child] = up;
+    }
+    parent[c] = -1;
+    if (end > start) {
+      const up = paths[end - 1] as number;
+      if (!closesLoop(up, c)) parent[c] = up;
+    }
+  }
 }
 
 /** Rejects anything but an array of messages and an options object, naming the field. */
