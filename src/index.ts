@@ -33,6 +33,7 @@ export type {
   UnmergeResult,
 } from "./customerContext.js";
 export * from "./errors.js";
+export { type FormatContextOptions, formatContext } from "./format/formatContext.js";
 export * from "./identity/index.js";
 export * from "./journeys/index.js";
 export * from "./offers/index.js";

@@ -232,7 +232,8 @@ Examples:
     .argument("<customer>", "type:value of an identifier (email:jan@x.pl, phone:+48601234567) or a profile id")
     .option("--svg <file>", "also write the customer's timeline as an SVG picture")
     .option("--width <columns>", "text width", "80")
-    .action(async (customer: string, options: { svg?: string; width: string }, command: Command) => {
+    .option("--time-zone <zone>", "IANA time zone for times and days (Europe/Warsaw)", "UTC")
+    .action(async (customer: string, options: { svg?: string; width: string; timeZone: string }, command: Command) => {
       const { cc, g } = await open(command, true);
       try {
         const view = await cc.context(parseCustomer(customer));
@@ -242,10 +243,17 @@ Examples:
           setStatus(EXIT.notFound);
           return;
         }
-        if (options.svg !== undefined) writeFileSync(resolve(options.svg), renderTimelineSvg(view));
+        // The customer's violations, as the demo shows them: every presentation re-checked.
+        const shown = new Set(view.offers.map((p) => p.id));
+        const violations =
+          shown.size === 0
+            ? []
+            : (await cc.offers.audit()).filter((v) => v.presentationId !== undefined && shown.has(v.presentationId));
+        const display = { timeZone: options.timeZone, violations };
+        if (options.svg !== undefined) writeFileSync(resolve(options.svg), renderTimelineSvg(view, display));
         if (g.json) printJson(view);
         else {
-          print(formatContext(view, { width: Number(options.width) || 80 }));
+          print(formatContext(view, { width: Number(options.width) || 80, ...display }));
           if (options.svg !== undefined) print(`\nTimeline picture: ${resolve(options.svg)}`);
         }
       } finally {
@@ -281,7 +289,8 @@ Examples:
     .description("re-evaluate every recorded offer presentation and list the violations")
     .option("--from <time>", "first presentation time, ISO 8601 with offset (2026-04-01T00:00:00Z)")
     .option("--to <time>", "last presentation time, ISO 8601 with offset")
-    .action(async (options: { from?: string; to?: string }, command: Command) => {
+    .option("--time-zone <zone>", "IANA time zone for the times shown (Europe/Warsaw)", "UTC")
+    .action(async (options: { from?: string; to?: string; timeZone: string }, command: Command) => {
       const { cc, g } = await open(command, true);
       try {
         const violations = await cc.offers.audit({
@@ -290,7 +299,17 @@ Examples:
         });
         if (g.json) printJson(violations);
         else {
-          print(formatViolations(violations));
+          // Name each customer and time each violation from the customer's own view.
+          const customers = new Map<string, string>();
+          const times = new Map<string, string>();
+          for (const profileId of new Set(violations.map((v) => v.profileId).filter((id) => id !== undefined))) {
+            const view = await cc.context({ profileId });
+            if (view === null) continue;
+            const name = view.profile.traits.name;
+            customers.set(profileId, typeof name === "string" && name !== "" ? `${name} (${profileId})` : profileId);
+            for (const p of view.offers) times.set(p.id, p.at);
+          }
+          print(formatViolations(violations, { timeZone: options.timeZone, customers, times }));
           if (violations.length > 0) print(`\n${violations.length} violation${violations.length === 1 ? "" : "s"}.`);
         }
       } finally {
@@ -304,17 +323,19 @@ Examples:
     .option("--from <time>", "conversations started at or after this time (ISO 8601 with offset)")
     .option("--to <time>", "conversations started before this time")
     .option("--svg <file>", "also write the journeys as an SVG picture")
-    .action(async (options: { from?: string; to?: string; svg?: string }, command: Command) => {
+    .option("--time-zone <zone>", "IANA time zone for the dates shown (Europe/Warsaw)", "UTC")
+    .action(async (options: { from?: string; to?: string; svg?: string; timeZone: string }, command: Command) => {
       const { cc, g } = await open(command, true);
       try {
         const metrics = await cc.journeys.metrics({
           ...(options.from !== undefined ? { from: options.from } : {}),
           ...(options.to !== undefined ? { to: options.to } : {}),
         });
-        if (options.svg !== undefined) writeFileSync(resolve(options.svg), renderJourneySvg(metrics));
+        const display = { timeZone: options.timeZone };
+        if (options.svg !== undefined) writeFileSync(resolve(options.svg), renderJourneySvg(metrics, display));
         if (g.json) printJson(metrics);
         else {
-          print(formatJourneyMetrics(metrics));
+          print(formatJourneyMetrics(metrics, display));
           if (options.svg !== undefined) print(`\nJourney picture: ${resolve(options.svg)}`);
         }
       } finally {

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CASE_REF_PATTERN, findCaseRef } from "./findCaseRef.js";
+import { InvalidInputError } from "../errors.js";
+import { compileCaseRefPattern } from "./compileCaseRefPattern.js";
+import { CASE_REF_SCAN_LIMIT, DEFAULT_CASE_REF_PATTERN, findCaseRef } from "./findCaseRef.js";
 
 describe("findCaseRef", () => {
   it.each([
@@ -46,7 +48,7 @@ describe("findCaseRef", () => {
 
   it("compiles a string pattern", () => {
     expect(findCaseRef("order Q-17 shipped", "Q-\\d+")).toBe("Q-17");
-    expect(() => findCaseRef("x", "(")).toThrow(SyntaxError);
+    expect(() => findCaseRef("x", "(")).toThrow(InvalidInputError);
   });
 
   it("skips empty matches", () => {
@@ -82,5 +84,98 @@ describe("findCaseRef", () => {
         if (number.length >= 4) expect(findCaseRef(`${before} #${number} ${after}`)).toBe(`#${number}`);
       }),
     );
+  });
+});
+
+describe("case reference patterns", () => {
+  const problem = (pattern: RegExp | string): unknown => {
+    try {
+      compileCaseRefPattern(pattern);
+      return null;
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it.each(["(", "[a-", "a{2,1}", "(?<ref>x"])("rejects the invalid pattern %j with invalid_input", (pattern) => {
+    const error = problem(pattern);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).details[0]).toMatchObject({ path: ["caseRefPattern"], code: "invalid_value" });
+    expect(() => findCaseRef("text", pattern)).toThrow(InvalidInputError);
+  });
+
+  it.each([
+    "(a+)+$",
+    "(\\w*)*x",
+    "(?:a|b+)*",
+    "((ab)+)+",
+    "(a{2,})+",
+    "(?<ref>\\d+)+",
+    "(x+){3}",
+    "((?:[A-Z]+-)*\\d)+",
+  ])("rejects nested quantifiers in %j (catastrophic backtracking)", (pattern) => {
+    const error = problem(pattern);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).details[0]?.message).toMatch(/repeat a group that itself repeats/);
+    expect(problem(new RegExp(pattern))).toBeInstanceOf(InvalidInputError);
+  });
+
+  it.each([
+    "(ab)+",
+    "a+b+",
+    "(a|b)+",
+    "[a+]+",
+    "\\(a+\\)+",
+    "(a+)?",
+    "(a+){1}",
+    "(?<ref>[A-Z]{2,6}-\\d{3,})",
+    "case (?<ref>[a-z]+/\\d+)",
+    "[(]a+[)]+",
+    "\\p{L}+(?:-\\d+)?",
+  ])("accepts %j", (pattern) => {
+    expect(problem(pattern)).toBeNull();
+  });
+
+  it("runs the compileCaseRefPattern JSDoc example as written", () => {
+    expect(compileCaseRefPattern("case (?<ref>[a-z]+/\\d+)").flags).toBe("g");
+    expect(() => compileCaseRefPattern("(")).toThrow(/caseRefPattern: is not a valid regular expression/);
+    expect(() => compileCaseRefPattern("(a+)+$")).toThrow(
+      /caseRefPattern: must not repeat a group that itself repeats/,
+    );
+  });
+
+  it("accepts the default pattern and compiles each pattern once", () => {
+    expect(problem(DEFAULT_CASE_REF_PATTERN)).toBeNull();
+    expect(compileCaseRefPattern("case-\\d+")).toBe(compileCaseRefPattern("case-\\d+"));
+    const regexp = /ref (\d+)/i;
+    expect(compileCaseRefPattern(regexp)).toBe(compileCaseRefPattern(regexp));
+    expect(compileCaseRefPattern(regexp).flags).toBe("gi");
+  });
+
+  it("rejects a pattern that is neither a string nor a RegExp, and a non-string text", () => {
+    expect((problem(42 as never) as InvalidInputError).details[0]?.code).toBe("invalid_type");
+    expect(() => findCaseRef(null as never)).toThrow(InvalidInputError);
+  });
+
+  it(`only searches the first ${CASE_REF_SCAN_LIMIT} characters`, () => {
+    const filler = "x".repeat(CASE_REF_SCAN_LIMIT - 10);
+    expect(findCaseRef(`${filler} LN-7781`)).toBe("LN-7781");
+    expect(findCaseRef(`${filler}${" ".repeat(20)}LN-7781`)).toBeNull();
+    // A user pattern sees no more than the bound either: its match count is bounded by it.
+    expect(findCaseRef(`${"a ".repeat(CASE_REF_SCAN_LIMIT)}case-1`, "case-\\d")).toBeNull();
+  });
+
+  it("is rejected at construction as an option, naming the field", async () => {
+    const { createCustomerContext } = await import("../context.js");
+    for (const caseRefPattern of ["(", "(a+)+"]) {
+      let caught: unknown;
+      try {
+        createCustomerContext({ conversations: { caseRefPattern } });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(InvalidInputError);
+      expect((caught as InvalidInputError).details[0]?.path).toEqual(["conversations", "caseRefPattern"]);
+    }
   });
 });

@@ -1,3 +1,8 @@
+import { InvalidInputError } from "../errors.js";
+import { CASE_REF_SCAN_LIMIT } from "./_lib/caseRefPattern.js";
+import { typeName } from "./_lib/check.js";
+import { compileCaseRefPattern } from "./compileCaseRefPattern.js";
+
 /**
  * The built-in case-reference pattern: `LN-7781`-style references (2–6 upper-case ASCII letters, a
  * dash, 3 or more digits) and `#12345`-style ticket numbers (`#` and 4 or more digits). A match must
@@ -12,41 +17,23 @@
 export const DEFAULT_CASE_REF_PATTERN: RegExp =
   /(?<![\p{L}\p{N}_])[A-Z]{2,6}-\d{3,}(?![\p{L}\p{N}_])|(?<![\p{L}\p{N}_&])#\d{4,}(?![\p{L}\p{N}_])/u;
 
-const stringPatterns = new Map<string, RegExp>();
-const regexpPatterns = new WeakMap<RegExp, RegExp>();
-const CACHE_LIMIT = 64;
-
-/** A global copy of `pattern` without the sticky flag, cached; `matchAll` never mutates it. */
-function searchable(pattern: RegExp | string): RegExp {
-  if (typeof pattern === "string") {
-    let compiled = stringPatterns.get(pattern);
-    if (compiled === undefined) {
-      if (stringPatterns.size >= CACHE_LIMIT) stringPatterns.clear();
-      compiled = new RegExp(pattern, "g");
-      stringPatterns.set(pattern, compiled);
-    }
-    return compiled;
-  }
-  let compiled = regexpPatterns.get(pattern);
-  if (compiled === undefined) {
-    compiled = new RegExp(pattern.source, `${pattern.flags.replace(/[gy]/g, "")}g`);
-    regexpPatterns.set(pattern, compiled);
-  }
-  return compiled;
-}
+const DEFAULT_SEARCH = new RegExp(DEFAULT_CASE_REF_PATTERN.source, "gu");
 
 /**
  * Finds the first case reference in a subject or a text. With the default pattern it finds
  * `LN-7781`-style references and `#12345` ticket numbers. The result is normalised: trimmed and
  * upper-cased (`#` references keep their `#`). With your own pattern, the named group `ref` is
  * returned when the pattern has one and it matched, otherwise the whole match; empty matches are
- * skipped. A string pattern is compiled with `new RegExp(pattern)` (an invalid one throws a
- * `SyntaxError`); a RegExp's `g` and `y` flags are ignored and its `lastIndex` is never read or
- * changed, so the same pattern object can be shared safely.
+ * skipped. A pattern is checked and compiled once by {@link compileCaseRefPattern}: an invalid
+ * string, or a pattern with nested quantifiers, is an `InvalidInputError`. A RegExp's `g` and `y`
+ * flags are ignored and its `lastIndex` is never read or changed, so the same pattern object can be
+ * shared safely. Only the first {@link CASE_REF_SCAN_LIMIT} (10 000) characters of `text` are
+ * searched, so the cost of a pattern is bounded whatever the length of a message.
  *
  * @param text - A subject line or message text.
  * @param pattern - The pattern to look for; default {@link DEFAULT_CASE_REF_PATTERN}.
  * @returns The normalised reference, or `null` when there is none.
+ * @throws {InvalidInputError} when `text` is not a string or `pattern` is invalid or unsafe.
  *
  * @example
  * ```ts
@@ -57,9 +44,18 @@ function searchable(pattern: RegExp | string): RegExp {
  * ```
  */
 export function findCaseRef(text: string, pattern: RegExp | string = DEFAULT_CASE_REF_PATTERN): string | null {
-  for (const match of text.matchAll(searchable(pattern))) {
+  if (typeof text !== "string") {
+    throw new InvalidInputError("findCaseRef input", [
+      { path: ["text"], code: "invalid_type", message: `must be a string, not ${typeName(text)}` },
+    ]);
+  }
+  const compiled = pattern === DEFAULT_CASE_REF_PATTERN ? DEFAULT_SEARCH : compileCaseRefPattern(pattern);
+  const bounded = text.length > CASE_REF_SCAN_LIMIT ? text.slice(0, CASE_REF_SCAN_LIMIT) : text;
+  for (const match of bounded.matchAll(compiled)) {
     const found = (match.groups?.ref ?? match[0]).trim();
     if (found.length > 0) return found.toUpperCase();
   }
   return null;
 }
+
+export { CASE_REF_SCAN_LIMIT };

@@ -1,5 +1,6 @@
 export { type BaseSubjectOptions, baseSubject, DEFAULT_SUBJECT_PREFIXES } from "./baseSubject.js";
-export { DEFAULT_CASE_REF_PATTERN, findCaseRef } from "./findCaseRef.js";
+export { compileCaseRefPattern } from "./compileCaseRefPattern.js";
+export { CASE_REF_SCAN_LIMIT, DEFAULT_CASE_REF_PATTERN, findCaseRef } from "./findCaseRef.js";
 export { type MessageHeaders, normalizeMessageId, parseMessageIds, referencedIds } from "./messageId.js";
 export {
   conversationIdFor,

@@ -1,8 +1,10 @@
+import { type InputIssue, InvalidInputError } from "../errors.js";
+import { checkOptionalString, checkOptionalStrings, isObject, throwIfIssues, wrongType } from "./_lib/check.js";
 import { firstId, normalizeId, parseIds, type ReferenceHeaders, referenceChain } from "./_lib/messageIdSyntax.js";
 
 /**
  * The header fields of an email that take part in threading. Every field is the raw header value
- * (with or without angle brackets); absent fields may be left out or `undefined`.
+ * (with or without angle brackets); absent fields may be left out, `undefined` or `null`.
  */
 export type MessageHeaders = ReferenceHeaders;
 
@@ -14,6 +16,7 @@ export type MessageHeaders = ReferenceHeaders;
  *
  * @param raw - A Message-ID as found in a `Message-ID`, `In-Reply-To` or `References` header.
  * @returns The normalised id, or `null` when `raw` is not a valid id.
+ * @throws {InvalidInputError} when `raw` is not a string.
  *
  * @example
  * ```ts
@@ -23,6 +26,7 @@ export type MessageHeaders = ReferenceHeaders;
  * ```
  */
 export function normalizeMessageId(raw: string): string | null {
+  if (typeof raw !== "string") stringExpected("normalizeMessageId input", "raw", raw);
   return normalizeId(raw);
 }
 
@@ -34,6 +38,7 @@ export function normalizeMessageId(raw: string): string | null {
  *
  * @param header - The raw header value.
  * @returns The valid ids, oldest first as they appear in the header.
+ * @throws {InvalidInputError} when `header` is not a string.
  *
  * @example
  * ```ts
@@ -42,6 +47,7 @@ export function normalizeMessageId(raw: string): string | null {
  * ```
  */
 export function parseMessageIds(header: string): string[] {
+  if (typeof header !== "string") stringExpected("parseMessageIds input", "header", header);
   return parseIds(header);
 }
 
@@ -55,6 +61,7 @@ export function parseMessageIds(header: string): string[] {
  *
  * @param message - The message's `messageId`, `inReplyTo` and `references` headers.
  * @returns Normalised ids, closest parent first; empty when the message refers to nothing.
+ * @throws {InvalidInputError} naming the field when a header is neither a string nor absent.
  *
  * @example
  * ```ts
@@ -65,6 +72,21 @@ export function parseMessageIds(header: string): string[] {
  * ```
  */
 export function referencedIds(message: MessageHeaders): string[] {
-  const own = message.messageId === undefined ? null : firstId(message.messageId);
+  const issues: InputIssue[] = [];
+  if (!isObject(message)) wrongType(issues, ["message"], "an object", message);
+  else {
+    checkOptionalString(issues, ["message", "messageId"], message.messageId);
+    checkOptionalString(issues, ["message", "inReplyTo"], message.inReplyTo);
+    checkOptionalStrings(issues, ["message", "references"], message.references, true);
+  }
+  throwIfIssues("referencedIds input", issues);
+  const own = typeof message.messageId === "string" ? firstId(message.messageId) : null;
   return referenceChain(message, own).reverse();
+}
+
+/** Throws the typed error for a non-string argument. */
+function stringExpected(what: string, field: string, value: unknown): never {
+  const issues: InputIssue[] = [];
+  wrongType(issues, [field], "a string", value);
+  throw new InvalidInputError(what, issues);
 }

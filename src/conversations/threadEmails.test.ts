@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../errors.js";
 import { normalizeMessageId, parseMessageIds, referencedIds } from "./messageId.js";
 import { type EmailThread, type ThreadableMessage, threadEmails } from "./threadEmails.js";
 
@@ -73,13 +74,25 @@ describe("threadEmails", () => {
     expect(threads).toEqual([{ root: "a", messages: ["a", "b"] }]);
   });
 
-  it("cuts a loop at its earliest message, which becomes the root", () => {
+  it("cuts a loop where JWZ refuses to close it: the link made last, in (date, id) order", () => {
+    // a (earliest) links under c, b under a; c's own link to b would close the loop, so c is the top.
     const threads = threadEmails([
       { id: "b", messageId: "<b@x>", inReplyTo: "<a@x>", date: at(1) },
       { id: "c", messageId: "<c@x>", inReplyTo: "<b@x>", date: at(2) },
       { id: "a", messageId: "<a@x>", inReplyTo: "<c@x>", date: at(0) },
     ]);
-    expect(threads).toEqual([{ root: "a", messages: ["a", "b", "c"] }]);
+    expect(threads).toEqual([{ root: "c", messages: ["a", "b", "c"] }]);
+  });
+
+  it("keeps the time of a link a message's own header repeats when choosing the loop's cut", () => {
+    // JWZ's Loop1-3 case: loop1 links loop3 under loop2 and itself under loop3; loop2's own link
+    // to loop1 closes the loop and is refused, so loop2 is the top.
+    const threads = threadEmails([
+      { id: "m1", messageId: "<loop1@x>", references: ["<loop2@x> <loop3@x>"], date: at(0) },
+      { id: "m2", messageId: "<loop2@x>", references: ["<loop3@x> <loop1@x>"], date: at(0) },
+      { id: "m3", messageId: "<loop3@x>", references: ["<loop1@x> <loop2@x>"], date: at(0) },
+    ]);
+    expect(threads).toEqual([{ root: "m2", messages: ["m1", "m2", "m3"] }]);
   });
 
   it("survives loops made by References chains of other messages", () => {
@@ -166,12 +179,58 @@ describe("threadEmails", () => {
       expect(threads).toEqual([{ root: "h1", messages: ["h1", "h2", "n1"] }]);
     });
 
-    it("never merges header threads by subject", () => {
+    it("never merges header-threaded threads with each other by subject", () => {
       const threads = threadEmails([
         { id: "a", messageId: "<a@x>", subject: "Invoice", date: at(0) },
-        { id: "b", messageId: "<b@x>", subject: "Re: Invoice", date: at(1) },
+        { id: "a2", messageId: "<a2@x>", inReplyTo: "<a@x>", subject: "Re: Invoice", date: at(1) },
+        { id: "b", messageId: "<b@x>", subject: "Invoice", date: at(2) },
+        { id: "b2", messageId: "<b2@x>", references: ["<b@x>"], subject: "Re: Invoice", date: at(3) },
       ]);
-      expect(groups(threads)).toEqual([["a"], ["b"]]);
+      expect(groups(threads)).toEqual([
+        ["a", "a2"],
+        ["b", "b2"],
+      ]);
+    });
+
+    it("groups a reply that has a Message-ID but no References or In-Reply-To with its original", () => {
+      // A web form or a client that drops the threading headers: the reply is in the root set.
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Invoice", date: at(0) },
+        { id: "b", messageId: "<b@x>", inReplyTo: null, references: null, subject: "Re: Invoice", date: at(1) },
+      ]);
+      expect(threads).toEqual([{ root: "a", messages: ["a", "b"] }]);
+    });
+
+    it("lets an unlinked reply join a header-threaded thread of the same base subject", () => {
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Loan", date: at(0) },
+        { id: "a2", messageId: "<a2@x>", inReplyTo: "<a@x>", subject: "Re: Loan", date: at(1) },
+        { id: "r", messageId: "<r@x>", subject: "RE: loan", date: at(2) },
+      ]);
+      expect(threads).toEqual([{ root: "a", messages: ["a", "a2", "r"] }]);
+    });
+
+    it("roots a subject group at its earliest non-reply, as JWZ puts a reply under its original", () => {
+      const threads = threadEmails([
+        { id: "reply", messageId: "<r@x>", subject: "Re: Delivery", date: at(0) },
+        { id: "original", messageId: "<o@x>", subject: "Delivery", date: at(5) },
+        { id: "later", subject: "Delivery", date: at(9) },
+      ]);
+      expect(threads).toEqual([{ root: "original", messages: ["reply", "original", "later"] }]);
+    });
+
+    it("leaves a message that others refer to in its header thread", () => {
+      // `a` has no headers of its own, but `b` replies to it: it is not in the subject step.
+      const threads = threadEmails([
+        { id: "a", messageId: "<a@x>", subject: "Loan", date: at(0) },
+        { id: "b", messageId: "<b@x>", inReplyTo: "<a@x>", subject: "Other", date: at(1) },
+        { id: "c", messageId: "<c@x>", subject: "Loan", date: at(2) },
+        { id: "d", messageId: "<d@x>", inReplyTo: "<c@x>", subject: "Re: Loan", date: at(3) },
+      ]);
+      expect(groups(threads)).toEqual([
+        ["a", "b"],
+        ["c", "d"],
+      ]);
     });
 
     it("groups headerless messages with the same base subject when no header thread matches", () => {
@@ -189,14 +248,16 @@ describe("threadEmails", () => {
     it("joins the latest matching thread started at or before the message, else the earliest", () => {
       const threads = threadEmails([
         { id: "early", messageId: "<e@x>", subject: "Invoice", date: at(10) },
+        { id: "early2", messageId: "<e2@x>", inReplyTo: "<e@x>", date: at(11) },
         { id: "late", messageId: "<l@x>", subject: "Invoice", date: at(30) },
+        { id: "late2", messageId: "<l2@x>", inReplyTo: "<l@x>", date: at(31) },
         { id: "n0", subject: "Re: Invoice", date: at(5) },
-        { id: "n1", subject: "Re: Invoice", date: at(20) },
+        { id: "n1", messageId: "<n1@x>", subject: "Re: Invoice", date: at(20) },
         { id: "n2", subject: "Re: Invoice", date: at(30) },
       ]);
       expect(threads).toEqual([
-        { root: "early", messages: ["n0", "early", "n1"] },
-        { root: "late", messages: ["late", "n2"] },
+        { root: "early", messages: ["n0", "early", "early2", "n1"] },
+        { root: "late", messages: ["late", "n2", "late2"] },
       ]);
     });
 
@@ -320,6 +381,32 @@ function checkShape(input: readonly ThreadableMessage[], threads: EmailThread[])
   }
 }
 
+/** Whether the links the headers propose (References chains and each owner's own parent) hold a loop. */
+function proposesLoop(messages: readonly ThreadableMessage[], owner: ReadonlyMap<string, string>): boolean {
+  const ups = new Map<string, Set<string>>();
+  const add = (child: string, up: string) => {
+    const set = ups.get(child) ?? new Set<string>();
+    set.add(up);
+    ups.set(child, set);
+  };
+  for (const m of messages) {
+    const chain = referencedIds(m).reverse();
+    for (let i = 1; i < chain.length; i++) add(chain[i] as string, chain[i - 1] as string);
+    const own = typeof m.messageId === "string" ? (parseMessageIds(m.messageId)[0] ?? null) : null;
+    if (own !== null && owner.get(own) === m.id && chain.length > 0) add(own, chain[chain.length - 1] as string);
+  }
+  const state = new Map<string, 1 | 2>();
+  const visit = (id: string): boolean => {
+    if (state.get(id) === 2) return false;
+    if (state.get(id) === 1) return true;
+    state.set(id, 1);
+    for (const up of ups.get(id) ?? []) if (visit(up)) return true;
+    state.set(id, 2);
+    return false;
+  };
+  return [...ups.keys()].some(visit);
+}
+
 describe("threadEmails properties", () => {
   it("puts every message in exactly one thread, sorted, on random reference graphs with loops", () => {
     fc.assert(
@@ -332,11 +419,14 @@ describe("threadEmails properties", () => {
         for (const m of messages) {
           // The first valid id of the Message-ID header is the message's own id.
           const own =
-            m.messageId === undefined
+            m.messageId === undefined || m.messageId === null
               ? undefined
               : (normalizeMessageId(m.messageId) ?? parseMessageIds(m.messageId)[0]);
           if (own !== undefined && !owner.has(own)) owner.set(own, m.id);
         }
+        // Without any loop among the links the headers propose, JWZ refuses nothing, and every
+        // message is in its parent's thread. (With one, JWZ may refuse a message's own link.)
+        if (proposesLoop(messages, owner)) return;
         for (const m of messages) {
           const parent = referencedIds(m)[0];
           const parentOwner = parent === undefined ? undefined : owner.get(parent);
@@ -470,5 +560,222 @@ describe("docs/email-threading.md worked example", () => {
     ];
     expect(threadEmails(messages)).toEqual(expected);
     expect(threadEmails([...messages].reverse(), { prunePhantoms: false })).toEqual(expected);
+  });
+});
+
+describe("threadEmails input", () => {
+  it("reads null headers and subjects as absent, as JSON and databases give them", () => {
+    const threads = threadEmails([
+      { id: "a", messageId: "<a@x>", inReplyTo: null, references: null, subject: "Loan", date: at(0) },
+      { id: "b", messageId: null, inReplyTo: "<a@x>", references: null, subject: null, date: at(1) },
+      { id: "c", messageId: null, inReplyTo: null, references: null, subject: null, date: at(2) },
+    ]);
+    expect(groups(threads)).toEqual([["a", "b"], ["c"]]);
+    expect(referencedIds({ messageId: null, inReplyTo: "<a@x>", references: null })).toEqual(["a@x"]);
+  });
+
+  const bad: [string, unknown, unknown, (string | number)[]][] = [
+    ["messages not an array", { id: "a" }, undefined, ["messages"]],
+    ["a message that is null", [null], undefined, ["messages", 0]],
+    ["a numeric id", [{ id: 1, date: at(0) }], undefined, ["messages", 0, "id"]],
+    ["a missing date", [{ id: "a" }], undefined, ["messages", 0, "date"]],
+    ["a numeric date", [{ id: "a", date: 5 }], undefined, ["messages", 0, "date"]],
+    ["an object Message-ID", [{ id: "a", date: at(0), messageId: {} }], undefined, ["messages", 0, "messageId"]],
+    ["a numeric In-Reply-To", [{ id: "a", date: at(0), inReplyTo: 7 }], undefined, ["messages", 0, "inReplyTo"]],
+    [
+      "References as a string",
+      [{ id: "a", date: at(0), references: "<a@x>" }],
+      undefined,
+      ["messages", 0, "references"],
+    ],
+    [
+      "a null References entry",
+      [{ id: "a", date: at(0), references: ["<a@x>", null] }],
+      undefined,
+      ["messages", 0, "references", 1],
+    ],
+    ["a numeric subject", [{ id: "a", date: at(0), subject: 3 }], undefined, ["messages", 0, "subject"]],
+    ["options not an object", [], "yes", ["options"]],
+    ["subjectMerge as a string", [], { subjectMerge: "no" }, ["options", "subjectMerge"]],
+    ["prunePhantoms as a number", [], { prunePhantoms: 0 }, ["options", "prunePhantoms"]],
+    ["a numeric prefix", [], { subjectPrefixes: ["Re", 1] }, ["options", "subjectPrefixes", 1]],
+  ];
+  it.each(bad)("rejects %s with invalid_input naming the field", (_name, messages, options, path) => {
+    let caught: unknown;
+    try {
+      threadEmails(messages as never, options as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as InvalidInputError).code).toBe("invalid_input");
+    expect((caught as InvalidInputError).details[0]?.path).toEqual(path);
+  });
+
+  it("rejects non-string arguments of the Message-ID helpers", () => {
+    expect(() => normalizeMessageId(null as never)).toThrow(InvalidInputError);
+    expect(() => parseMessageIds(42 as never)).toThrow(InvalidInputError);
+    expect(() => referencedIds(null as never)).toThrow(InvalidInputError);
+    expect(() => referencedIds({ references: "<a@x>" } as never)).toThrow(/references/);
+  });
+});
+
+describe("the subject step", () => {
+  it("only adds unlinked messages to threads: header threads are never merged with each other", () => {
+    fc.assert(
+      fc.property(messagesArb, fc.boolean(), (messages, prunePhantoms) => {
+        const off = threadEmails(messages, { subjectMerge: false, prunePhantoms });
+        const on = threadEmails(messages, { subjectMerge: true, prunePhantoms });
+        const onOf = new Map(on.flatMap((t, i) => t.messages.map((id) => [id, i] as const)));
+        const headerThreadsIn = new Map<number, number>();
+        for (const thread of off) {
+          // Every thread without the step lies inside one thread with it.
+          const target = onOf.get(thread.messages[0] as string) as number;
+          for (const id of thread.messages) expect(onOf.get(id)).toBe(target);
+          if (thread.messages.length > 1) headerThreadsIn.set(target, (headerThreadsIn.get(target) ?? 0) + 1);
+        }
+        for (const count of headerThreadsIn.values()) expect(count).toBe(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("puts unlinked messages of one base subject in one thread when no header thread has it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom("Loan", "Re: Loan", "AW: loan", "Fwd: LOAN"), fc.boolean(), fc.nat(30)), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (list) => {
+          const messages = list.map(
+            ([subject, withId, minute], i): ThreadableMessage => ({
+              id: `m${i}`,
+              ...(withId ? { messageId: `<m${i}@x>` } : {}),
+              subject,
+              date: at(minute),
+            }),
+          );
+          expect(threadEmails(messages)).toHaveLength(1);
+          expect(threadEmails(messages, { subjectMerge: false })).toHaveLength(messages.length);
+        },
+      ),
+    );
+  });
+});
+
+/**
+ * A literal JWZ step 1 (RFC 5256 REFERENCES linking): messages in (date, id) order, a link that
+ * would close a loop is refused, a message's own parent replaces what others' References said.
+ * Quadratic, for small inputs only.
+ */
+function naiveJwz(messages: readonly ThreadableMessage[]): { threads: EmailThread[]; refusedThenWithdrawn: boolean } {
+  let refused = false;
+  let refusedThenWithdrawn = false;
+  const order = [...messages].sort(
+    (a, b) => Date.parse(a.date as string) - Date.parse(b.date as string) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  const parent = new Map<string, string | null>();
+  const node = (id: string) => {
+    if (!parent.has(id)) parent.set(id, null);
+    return id;
+  };
+  const isAncestor = (maybe: string, of: string): boolean => {
+    for (let at: string | null = of; at !== null; at = parent.get(at) ?? null) if (at === maybe) return true;
+    return false;
+  };
+  const own = new Map<string, string>();
+  for (const m of order) own.set(normalizeMessageId(m.messageId as string) as string, m.id);
+  for (const m of order) {
+    const self = node(normalizeMessageId(m.messageId as string) as string);
+    let refs = (m.references ?? []).flatMap((r) => parseMessageIds(r));
+    if (refs.length === 0 && typeof m.inReplyTo === "string") refs = parseMessageIds(m.inReplyTo).slice(0, 1);
+    refs.forEach(node);
+    for (let i = 1; i < refs.length; i++) {
+      const [p, c] = [refs[i - 1] as string, refs[i] as string];
+      if (parent.get(c) === null) {
+        if (!isAncestor(c, p)) parent.set(c, p);
+        else refused = true;
+      }
+    }
+    const last = refs[refs.length - 1];
+    const before = parent.get(self) ?? null;
+    parent.set(self, null);
+    if (last !== undefined && !isAncestor(self, last)) parent.set(self, last);
+    else if (last !== undefined) refused = true;
+    // A link withdrawn after an earlier refusal: the refusal's loop may be gone (see the docs).
+    if (refused && before !== null && before !== (parent.get(self) ?? null)) refusedThenWithdrawn = true;
+  }
+  // Threads: trees holding a message; root: the earliest message with no message above it.
+  const top = (id: string): string => {
+    let at = id;
+    for (let up = parent.get(at) ?? null; up !== null; up = parent.get(at) ?? null) at = up;
+    return at;
+  };
+  const rank = new Map(order.map((m, i) => [m.id, i] as const));
+  const trees = new Map<string, string[]>();
+  for (const m of order) {
+    const key = top(normalizeMessageId(m.messageId as string) as string);
+    trees.set(key, [...(trees.get(key) ?? []), m.id]);
+  }
+  const threads = [...trees.values()].map((members) => {
+    const realAbove = (id: string) => {
+      const mid = normalizeMessageId(
+        (messages.find((m) => m.id === id) as ThreadableMessage).messageId as string,
+      ) as string;
+      for (let up = parent.get(mid) ?? null; up !== null; up = parent.get(up) ?? null) if (own.has(up)) return true;
+      return false;
+    };
+    const root = members
+      .filter((id) => !realAbove(id))
+      .sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number))[0] as string;
+    return { root, messages: members };
+  });
+  return { threads, refusedThenWithdrawn };
+}
+
+describe("threadEmails against a literal JWZ", () => {
+  it("links, cuts loops and chooses roots as JWZ does, on random loopy reference graphs", () => {
+    const ids = ["a@x", "b@x", "c@x", "d@x", "e@x", "f@x", "g@x"];
+    const arb = fc
+      .uniqueArray(fc.constantFrom(...ids.slice(0, 5)), { minLength: 1, maxLength: 5 })
+      .chain((own) =>
+        fc.tuple(
+          fc.constant(own),
+          fc.array(
+            fc.record({
+              refs: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 4 }),
+              useInReplyTo: fc.boolean(),
+              minute: fc.integer({ min: 0, max: 3 }),
+            }),
+            { minLength: own.length, maxLength: own.length },
+          ),
+        ),
+      )
+      .map(([own, heads]) =>
+        own.map((id, i): ThreadableMessage => {
+          const h = heads[i] as { refs: string[]; useInReplyTo: boolean; minute: number };
+          const refs = h.refs.filter((r) => r !== id).map((r) => `<${r}>`);
+          return {
+            id: `m${i}`,
+            messageId: `<${id}>`,
+            ...(h.useInReplyTo ? { inReplyTo: refs[refs.length - 1] ?? null } : { references: refs }),
+            date: at(h.minute),
+          };
+        }),
+      );
+    let compared = 0;
+    fc.assert(
+      fc.property(arb, (messages) => {
+        const { threads: theirs } = naiveJwz(messages);
+        compared++;
+        const ours = threadEmails(messages, { subjectMerge: false });
+        const norm = (threads: EmailThread[]) =>
+          threads.map((t) => `${t.root}:${[...t.messages].sort().join(",")}`).sort();
+        expect(norm(ours)).toEqual(norm(theirs));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compared).toBe(2000);
   });
 });

@@ -1,5 +1,6 @@
 import { InvalidInputError } from "../errors.js";
 import type { Conversation, Interaction } from "../schema/outputs.js";
+import { checkMetricsInput } from "./_lib/checkInput.js";
 import { compareStrings, compareTimed, parseTime, type Timed } from "./_lib/order.js";
 import { quantile } from "./_lib/quantile.js";
 
@@ -112,6 +113,8 @@ const DAY_MS = 86_400_000;
  *   an optional `[from, to)` range on the conversations' `startedAt`.
  * @param options - `repeatWindowDays` (default 7).
  * @returns The metrics, JSON-serialisable and deterministic.
+ * @throws {InvalidInputError} naming the field when the input is malformed (for example an interaction
+ *   without `conversationId`) or an option or range bound is invalid.
  * @throws {InvalidInputError} When `from`, `to` or an interaction's `at` is not a date, or the window is
  *   not a non-negative finite number.
  *
@@ -137,6 +140,7 @@ const DAY_MS = 86_400_000;
  * ```
  */
 export function journeyMetrics(input: JourneyMetricsInput, options: JourneyMetricsOptions = {}): JourneyMetrics {
+  checkMetricsInput(input, "journey metrics input");
   const windowDays = options.repeatWindowDays ?? 7;
   if (!Number.isFinite(windowDays) || windowDays < 0) {
     throw new InvalidInputError("journey metrics options", [

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../errors.js";
+import { formatDuration } from "../format/_lib/units.js";
 import type { Conversation, Interaction } from "../schema/outputs.js";
 import { generatedJourneys } from "./_lib/fixtures.js";
 import { byClass, parseSvg, titleOf, type XmlElement } from "./_lib/svgTestKit.js";
@@ -147,5 +149,56 @@ describe("renderJourneySvg", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("renderJourneySvg display options and input", () => {
+  it("writes the range in the given time zone", () => {
+    const metrics = journeyMetrics({
+      conversations: [],
+      interactions: [],
+      from: "2026-03-31T22:30:00.000Z",
+      to: "2026-04-30T22:00:00.000Z",
+    });
+    const utc = parseSvg(renderJourneySvg(metrics)).text;
+    const warsaw = parseSvg(renderJourneySvg(metrics, { timeZone: "Europe/Warsaw" })).text;
+    expect(utc).toContain("from 31 Mar 2026 to before 30 Apr 2026 (UTC)");
+    expect(warsaw).toContain("from 1 Apr 2026 to before 1 May 2026 (Europe/Warsaw)");
+  });
+
+  it("rejects malformed metrics and options with a typed error naming the field", () => {
+    const metrics = journeyMetrics({ conversations: [], interactions: [] });
+    const pathOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        return (error as InvalidInputError).details[0]?.path;
+      }
+      return null;
+    };
+    expect(pathOf(() => renderJourneySvg(undefined as never))).toEqual(["metrics"]);
+    expect(pathOf(() => renderJourneySvg({ ...metrics, channels: null } as never))).toEqual(["metrics", "channels"]);
+    expect(pathOf(() => renderJourneySvg(metrics, { timeZone: "Nowhere/Land" }))).toEqual(["options", "timeZone"]);
+    expect(pathOf(() => renderJourneySvg(metrics, { title: 7 } as never))).toEqual(["options", "title"]);
+    expect(pathOf(() => journeyMetrics(null as never))).toEqual(["input"]);
+    expect(pathOf(() => journeyMetrics({ conversations: [], interactions: [{ id: "i1" }] } as never))).toEqual([
+      "input",
+      "interactions",
+      0,
+      "conversationId",
+    ]);
+    expect(pathOf(() => journeyMetrics({ conversations: [], interactions: [], from: 5 } as never))).toEqual([
+      "input",
+      "from",
+    ]);
+  });
+
+  it("formats durations like the terminal views: one formatter", () => {
+    expect(formatDuration(47.7 * 3600)).toBe("48\u00A0h");
+    expect(formatDuration(25.9 * 3600)).toBe("26\u00A0h");
+    expect(formatDuration(2.5 * 86_400)).toBe("2.5\u00A0d");
+    expect(formatDuration(90)).toBe("1.5\u00A0min");
+    expect(formatDuration(null)).toBe("—");
   });
 });

@@ -1,4 +1,6 @@
-import { formatDuration, formatNumber, formatShare, formatUtcDate } from "./_lib/format.js";
+import { checkTimeZone, zoneLabel } from "../format/_lib/zone.js";
+import { checkMetrics } from "./_lib/checkInput.js";
+import { formatDuration, formatNumber, formatShare, formatZonedDate } from "./_lib/format.js";
 import { compareStrings } from "./_lib/order.js";
 import { colour, INK } from "./_lib/palette.js";
 import { svgDocument } from "./_lib/svgDocument.js";
@@ -11,6 +13,8 @@ export interface RenderJourneySvgOptions {
   width?: number;
   /** Heading of the picture. Default `"Customer journeys across channels"`. */
   title?: string;
+  /** IANA time zone for the dates of the range, such as `"Europe/Warsaw"`. Default `"UTC"`. */
+  timeZone?: string;
 }
 
 const MIN_WIDTH = 480;
@@ -35,8 +39,11 @@ interface Card {
  * Every figure has a `<title>` tooltip with its definition. All text is XML-escaped. Pure: no DOM.
  *
  * @param metrics - The result of {@link journeyMetrics}.
- * @param options - `width` in pixels (default 960) and `title`.
+ * Durations and shares use the same formatter as the terminal views (`formatJourneyMetrics`).
+ *
+ * @param options - `width` in pixels (default 960), `title` and `timeZone`.
  * @returns An SVG document as a string, with `width`, `height` and `viewBox` set.
+ * @throws {InvalidInputError} naming the field when `metrics` or an option is malformed.
  *
  * @example
  * ```ts
@@ -47,6 +54,8 @@ interface Card {
  * ```
  */
 export function renderJourneySvg(metrics: JourneyMetrics, options: RenderJourneySvgOptions = {}): string {
+  checkMetrics(metrics, options, "journey SVG input");
+  const timeZone = checkTimeZone(options.timeZone, "journey SVG input", ["options", "timeZone"]);
   const width = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, options.width ?? 960)));
   const title = oneLine(options.title ?? "Customer journeys across channels");
   const channels = [...metrics.channels].sort(compareStrings);
@@ -60,7 +69,7 @@ export function renderJourneySvg(metrics: JourneyMetrics, options: RenderJourney
   const range =
     metrics.range.from === null && metrics.range.to === null
       ? "all conversations"
-      : `conversations started ${metrics.range.from === null ? "before" : `from ${formatUtcDate(Date.parse(metrics.range.from))}`}${metrics.range.to === null ? "" : `${metrics.range.from === null ? "" : " to before"} ${formatUtcDate(Date.parse(metrics.range.to))}`}`;
+      : `conversations started ${metrics.range.from === null ? "before" : `from ${formatZonedDate(Date.parse(metrics.range.from), timeZone)}`}${metrics.range.to === null ? "" : `${metrics.range.from === null ? "" : " to before"} ${formatZonedDate(Date.parse(metrics.range.to), timeZone)}`} (${zoneLabel(timeZone)})`;
   body += element(
     "text",
     { x: 20, y: 54, "font-size": 13, fill: INK.muted, class: "subtitle" },

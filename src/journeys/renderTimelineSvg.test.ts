@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../errors.js";
 import type { Interaction } from "../schema/outputs.js";
 import { loanJourneySnapshot } from "./_lib/fixtures.js";
 import { byClass, findAll, parseSvg, titleOf, type XmlElement } from "./_lib/svgTestKit.js";
@@ -263,5 +264,108 @@ describe("renderTimelineSvg", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("renderTimelineSvg display options", () => {
+  const offer = (id: string, channel: string, at: string) => ({
+    id,
+    profileId: "p1",
+    offerId: "loan",
+    offerVersion: 1,
+    channel,
+    at,
+    terms: { apr: 5.9 },
+  });
+
+  it("labels and splits days in the given time zone, UTC by default", () => {
+    // 21:30 UTC on 1 Apr is 23:30 in Warsaw; 22:30 UTC is 00:30 on 2 Apr there.
+    const input = snapshot([
+      interaction("i1", "web", "2026-04-01T21:30:00.000Z"),
+      interaction("i2", "phone", "2026-04-01T22:30:00.000Z"),
+    ]);
+    const utc = parseSvg(renderTimelineSvg(input));
+    const warsaw = parseSvg(renderTimelineSvg(input, { timeZone: "Europe/Warsaw" }));
+    const subtitle = (root: XmlElement) => byClass(root, "subtitle")[0]?.text ?? "";
+    expect(subtitle(utc)).toContain("1 Apr 2026 (UTC)");
+    expect(subtitle(warsaw)).toContain("1 Apr 2026 – 2 Apr 2026 (Europe/Warsaw)");
+    const tip = (root: XmlElement) => titleOf(byClass(root, "mark", "interaction")[1] as XmlElement) ?? "";
+    expect(tip(utc)).toMatch(/^2026-04-01 22:30 UTC/);
+    expect(tip(warsaw)).toMatch(/^2026-04-02 00:30 Europe\/Warsaw/);
+    const tickText = (root: XmlElement) => byClass(root, "tick").map((t) => t.text);
+    expect(tickText(warsaw).some((t) => t.includes("2 Apr 2026"))).toBe(true);
+    expect(tickText(utc).some((t) => t.includes("2 Apr 2026"))).toBe(false);
+    expect(warsaw.text).toContain("time (Europe/Warsaw)");
+  });
+
+  it("rejects an unknown time zone and malformed input with a typed error naming the field", () => {
+    const input = snapshot([interaction("i1", "web", "2026-04-01T21:30:00.000Z")]);
+    const fail = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return error as InvalidInputError;
+      }
+      return null;
+    };
+    expect(fail(() => renderTimelineSvg(input, { timeZone: "Mars/Olympus" }))?.details[0]?.path).toEqual([
+      "options",
+      "timeZone",
+    ]);
+    expect(fail(() => renderTimelineSvg(null as never))?.details[0]?.path).toEqual(["snapshot"]);
+    const noAt = snapshot([{ ...interaction("i1", "web", "x"), at: undefined } as never]);
+    expect(fail(() => renderTimelineSvg(noAt))?.details[0]?.path).toEqual(["snapshot", "timeline", 0, "at"]);
+    expect(fail(() => renderTimelineSvg(input, { width: "wide" } as never))?.details[0]?.path).toEqual([
+      "options",
+      "width",
+    ]);
+    expect(fail(() => renderTimelineSvg(input, { violations: [null] } as never))).toBeInstanceOf(InvalidInputError);
+  });
+
+  it("draws an offer that broke a rule differently from a compliant one", () => {
+    const input = snapshot([interaction("i1", "web", "2026-04-01T09:00:00.000Z")], {
+      offers: [offer("o1", "web", "2026-04-01T09:05:00.000Z"), offer("o2", "web", "2026-04-01T10:05:00.000Z")],
+    });
+    const violations = [
+      {
+        rule: "parity",
+        severity: "error" as const,
+        message: "APR 6.9 differs from 5.9",
+        presentationId: "o2",
+        evidence: {},
+      },
+    ];
+    const root = checkTimeline(renderTimelineSvg(input, { violations }), input);
+    const offers = byClass(root, "mark", "offer");
+    const broken = byClass(root, "mark", "offer", "violation");
+    expect(offers).toHaveLength(2);
+    expect(broken.map((o) => o.attributes["data-presentation-id"])).toEqual(["o2"]);
+    expect(titleOf(broken[0] as XmlElement)).toContain("✖ parity (error): APR 6.9 differs from 5.9");
+    const fillOf = (g: XmlElement) => g.children.find((c) => c.name === "path")?.attributes.fill;
+    const compliant = offers.find((o) => o.attributes["data-presentation-id"] === "o1") as XmlElement;
+    expect(fillOf(compliant)).not.toBe(fillOf(broken[0] as XmlElement));
+    expect(root.text).toContain("offer that broke a rule");
+    // Without violations nothing is marked.
+    expect(byClass(parseSvg(renderTimelineSvg(input)), "violation")).toHaveLength(0);
+  });
+
+  it("does not count a lane that holds only offers as a channel", () => {
+    const input = snapshot([interaction("i1", "web", "2026-04-01T09:00:00.000Z")], {
+      offers: [offer("o1", "branch", "2026-04-01T09:05:00.000Z")],
+    });
+    const root = checkTimeline(renderTimelineSvg(input), input);
+    expect(byClass(root, "subtitle")[0]?.text).toContain("1 interaction · 1 channel ·");
+    expect(byClass(root, "lane", "offers-only").map((l) => l.attributes["data-channel"])).toEqual(["branch"]);
+  });
+
+  it("labels the first day even when the first tick falls on the next day", () => {
+    const input = snapshot([
+      interaction("i1", "web", "2026-04-01T23:40:00.000Z"),
+      interaction("i2", "web", "2026-04-03T10:00:00.000Z"),
+    ]);
+    const root = parseSvg(renderTimelineSvg(input));
+    const ticks = byClass(root, "tick");
+    expect(ticks[0]?.text).toContain("1 Apr");
+    for (const t of ticks.slice(1)) expect(t.text).not.toContain("1 Apr");
   });
 });

@@ -1,6 +1,8 @@
-import type { Alert, Conversation, CustomerSnapshot, Interaction, Presentation } from "../schema/outputs.js";
+import { checkTimeZone, zoneLabel } from "../format/_lib/zone.js";
+import type { Alert, Conversation, CustomerSnapshot, Interaction, Presentation, Violation } from "../schema/outputs.js";
+import { checkSnapshot } from "./_lib/checkInput.js";
 import { dodge } from "./_lib/dodge.js";
-import { formatUtcDate, formatUtcStamp } from "./_lib/format.js";
+import { formatZonedDate, formatZonedStamp } from "./_lib/format.js";
 import { compareStrings } from "./_lib/order.js";
 import { colour, INK } from "./_lib/palette.js";
 import { svgDocument } from "./_lib/svgDocument.js";
@@ -13,6 +15,13 @@ export interface RenderTimelineSvgOptions {
   width?: number;
   /** Heading of the picture. Default: "Customer timeline — " and the profile's `name` trait or id. */
   title?: string;
+  /** IANA time zone for the labels and day boundaries, such as `"Europe/Warsaw"`. Default `"UTC"`. */
+  timeZone?: string;
+  /**
+   * Violations to show (for example `cc.offers.audit()`): an offer whose presentation broke a rule
+   * is drawn in red with a cross, and its tooltip lists the rules. Default: none.
+   */
+  violations?: readonly Violation[];
 }
 
 /** What {@link renderTimelineSvg} draws: a snapshot from `cc.context(ref)`, or the parts it needs. */
@@ -30,6 +39,7 @@ const MINUTE = 60_000;
 
 interface Mark {
   kind: "inbound" | "outbound" | "offer";
+  broken?: boolean;
   id: string;
   ms: number;
   lane: string;
@@ -42,15 +52,20 @@ interface Mark {
 
 /**
  * Draws a customer's timeline as a standalone SVG string: one lane per channel, every interaction as a mark
- * on a UTC time axis (inbound: filled circle, outbound: hollow square), conversations told apart by colour
- * and joined by lines in time order, offers shown to the customer as diamonds in their channel's lane,
- * alerts as red triangles in a row above the lanes, and a legend. Marks that would overlap are stacked;
+ * on a time axis in `timeZone` (default UTC; inbound: filled circle, outbound: hollow square), conversations
+ * told apart by colour and joined by lines in time order, offers shown to the customer as diamonds in their
+ * channel's lane (red with a cross when `violations` says the presentation broke a rule), alerts as red
+ * triangles in a row above the lanes, and a legend. The subtitle counts the channels that carry
+ * interactions; a lane that holds only offers is drawn but not counted as a channel. The first day is
+ * always named on the axis. Marks that would overlap are stacked;
  * every mark has a `<title>` tooltip with the full subject and text. All text is XML-escaped. Pure: no
  * DOM, no browser.
  *
  * @param snapshot - The customer's snapshot (`cc.context(ref)`); `offers` and `alerts` are optional.
- * @param options - `width` in pixels (default 960) and `title`.
+ * @param options - `width` in pixels (default 960), `title`, `timeZone` and `violations`.
  * @returns An SVG document as a string, with `width`, `height` and `viewBox` set.
+ * @throws {InvalidInputError} naming the field when the snapshot or an option is malformed (for
+ *   example a timeline entry without `at`, or an unknown time zone).
  *
  * @example
  * ```ts
@@ -67,6 +82,15 @@ interface Mark {
  * ```
  */
 export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTimelineSvgOptions = {}): string {
+  checkSnapshot(snapshot, options, "timeline SVG input");
+  const timeZone = checkTimeZone(options.timeZone, "timeline SVG input", ["options", "timeZone"]);
+  const broken = new Map<string, Violation[]>();
+  for (const violation of options.violations ?? []) {
+    if (violation.presentationId === undefined) continue;
+    const list = broken.get(violation.presentationId);
+    if (list === undefined) broken.set(violation.presentationId, [violation]);
+    else list.push(violation);
+  }
   const width = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, options.width ?? 960)));
   const name = snapshot.profile.traits.name;
   const title =
@@ -93,6 +117,7 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
     if (!conversationOrder.includes(item.conversationId)) conversationOrder.push(item.conversationId);
     if (!lanes.includes(item.channel)) lanes.push(item.channel);
   }
+  const channelCount = lanes.length;
   for (const { item } of offers) if (!lanes.includes(item.channel)) lanes.push(item.channel);
   const conversationColour = new Map(conversationOrder.map((id, index) => [id, colour(index)]));
 
@@ -116,7 +141,7 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
   const subtitle =
     times.length === 0
       ? "No interactions recorded"
-      : `${count(interactions.length, "interaction")} · ${count(lanes.length, "channel")} · ${count(conversationOrder.length, "conversation")} · ${formatUtcDate(first)}${formatUtcDate(first) === formatUtcDate(last) ? "" : ` – ${formatUtcDate(last)}`} (UTC)`;
+      : `${count(interactions.length, "interaction")} · ${count(channelCount, "channel")} · ${count(conversationOrder.length, "conversation")} · ${formatZonedDate(first, timeZone)}${formatZonedDate(first, timeZone) === formatZonedDate(last, timeZone) ? "" : ` – ${formatZonedDate(last, timeZone)}`} (${zoneLabel(timeZone)})`;
   body += element("text", { x: 20, y: 54, "font-size": 13, fill: INK.muted, class: "subtitle" }, escapeXml(subtitle));
 
   // Marks per lane, stacked where they would overlap.
@@ -127,9 +152,11 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
       ...interactions
         .filter(({ item }) => item.channel === lane)
         .map(({ item, ms }) =>
-          interactionMark(item, ms, conversationColour.get(item.conversationId)!, conversationsById),
+          interactionMark(item, ms, conversationColour.get(item.conversationId)!, conversationsById, timeZone),
         ),
-      ...offers.filter(({ item }) => item.channel === lane).map(({ item, ms }) => offerMark(item, ms)),
+      ...offers
+        .filter(({ item }) => item.channel === lane)
+        .map(({ item, ms }) => offerMark(item, ms, timeZone, broken.get(item.id))),
     ].sort((a, b) => a.ms - b.ms || compareStrings(a.kind, b.kind) || compareStrings(a.id, b.id));
     for (const mark of laneMarks) mark.x = x(mark.ms);
     const placed = dodge(
@@ -153,7 +180,9 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
   const laneHeights = lanes.map((lane) => Math.max(44, (laneRows.get(lane) ?? 1) * ROW_STEP + 24));
   const lanesBottom = lanesTop + laneHeights.reduce((a, b) => a + b, 0);
   const ticks =
-    times.length === 0 ? [] : timeTicks(domainStart, domainEnd, Math.max(2, Math.floor((plotRight - plotLeft) / 110)));
+    times.length === 0
+      ? []
+      : timeTicks(domainStart, domainEnd, Math.max(2, Math.floor((plotRight - plotLeft) / 110)), timeZone);
 
   // Lane backgrounds and labels.
   let lanesMarkup = "";
@@ -165,7 +194,9 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
     const label = truncate(oneLine(lane), Math.floor((LEFT - 24) / (13 * 0.66)));
     lanesMarkup += element(
       "g",
-      { class: "lane", "data-channel": lane },
+      index < channelCount
+        ? { class: "lane", "data-channel": lane }
+        : { class: "lane offers-only", "data-channel": lane },
       element("rect", {
         x: plotLeft,
         y: laneTop + 2,
@@ -195,6 +226,7 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
 
   // Grid lines at the ticks, over the lane backgrounds.
   for (const tick of ticks) {
+    if (tick.edge) continue;
     body += element("line", {
       x1: x(tick.ms),
       x2: x(tick.ms),
@@ -223,7 +255,7 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
     for (const { item, ms } of alerts) {
       const ax = x(ms);
       const ay = y + alertRowHeight / 2;
-      const tip = `${item.severity === "error" ? "Alert" : "Warning"} (${item.kind}) since ${formatUtcStamp(ms)}${item.channel ? ` · ${item.channel}` : ""}\n${oneLine(item.message)}`;
+      const tip = `${item.severity === "error" ? "Alert" : "Warning"} (${item.kind}) since ${formatZonedStamp(ms, timeZone)}${item.channel ? ` · ${item.channel}` : ""}\n${oneLine(item.message)}`;
       body += element(
         "g",
         { class: "mark alert", "data-kind": item.kind },
@@ -284,6 +316,26 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
   body += element("line", { x1: plotLeft, x2: plotRight, y1: y + 0.5, y2: y + 0.5, stroke: INK.muted });
   for (const tick of ticks) {
     const tx = x(tick.ms);
+    if (tick.edge) {
+      // The first day's name where no tick falls on it: text at the axis start, no tick mark.
+      body += element(
+        "g",
+        { class: "tick edge" },
+        element(
+          "text",
+          { x: plotLeft + 2, y: y + 20, "text-anchor": "start", "font-size": 12 },
+          escapeXml(tick.label),
+        ) +
+          (tick.sublabel
+            ? element(
+                "text",
+                { x: plotLeft + 2, y: y + 35, "text-anchor": "start", "font-size": 11.5, fill: INK.muted },
+                escapeXml(tick.sublabel),
+              )
+            : ""),
+      );
+      continue;
+    }
     body += element(
       "g",
       { class: "tick" },
@@ -301,17 +353,18 @@ export function renderTimelineSvg(snapshot: TimelineSnapshot, options: RenderTim
   body += element(
     "text",
     { x: plotRight, y: y + 52, "text-anchor": "end", "font-size": 11.5, fill: INK.muted },
-    "time (UTC)",
+    escapeXml(`time (${zoneLabel(timeZone)})`),
   );
   y += 64;
 
   // Legend: shapes, then one entry per conversation.
   const legendItems: string[] = [];
-  const shapeKey: Array<[Mark["kind"] | "alert", string]> = [
+  const shapeKey: Array<[Mark["kind"] | "alert" | "broken", string]> = [
     ["inbound", "inbound (from customer)"],
     ["outbound", "outbound (to customer)"],
   ];
   if (offers.length > 0) shapeKey.push(["offer", "offer shown"]);
+  if (marks.some((m) => m.broken === true)) shapeKey.push(["broken", "offer that broke a rule"]);
   if (alerts.length > 0) shapeKey.push(["alert", "alert"]);
   let lx = 20;
   let legend = "";
@@ -384,10 +437,11 @@ function interactionMark(
   ms: number,
   fill: string,
   conversations: ReadonlyMap<string, Conversation>,
+  timeZone: string,
 ): Mark {
   const conversation = conversations.get(interaction.conversationId);
   const lines = [
-    `${formatUtcStamp(ms)} · ${interaction.channel} · ${interaction.direction}`,
+    `${formatZonedStamp(ms, timeZone)} · ${interaction.channel} · ${interaction.direction}`,
     interaction.subject ? oneLine(interaction.subject) : "",
     interaction.text ? truncate(oneLine(interaction.text), 400) : "",
     interaction.agent ? `agent: ${interaction.agent}` : "",
@@ -406,7 +460,7 @@ function interactionMark(
   };
 }
 
-function offerMark(offer: Presentation, ms: number): Mark {
+function offerMark(offer: Presentation, ms: number, timeZone: string, violations: Violation[] | undefined): Mark {
   const terms = Object.entries(offer.terms)
     .sort((a, b) => compareStrings(a[0], b[0]))
     .map(([key, value]) => `${key}: ${String(value)}`)
@@ -416,8 +470,9 @@ function offerMark(offer: Presentation, ms: number): Mark {
     id: offer.id,
     ms,
     lane: offer.channel,
-    colour: "#FFC107",
-    tip: `${formatUtcStamp(ms)} · ${offer.channel} · offer ${offer.offerId} (v${offer.offerVersion})\n${truncate(terms, 400)}${offer.agent ? `\nagent: ${offer.agent}` : ""}`,
+    colour: violations === undefined ? OFFER : INK.alert,
+    broken: violations !== undefined,
+    tip: `${formatZonedStamp(ms, timeZone)} · ${offer.channel} · offer ${offer.offerId} (v${offer.offerVersion})\n${truncate(terms, 400)}${offer.agent ? `\nagent: ${offer.agent}` : ""}${(violations ?? []).map((v) => `\n✖ ${v.rule} (${v.severity}): ${truncate(oneLine(v.message), 300)}`).join("")}`,
     x: 0,
     y: 0,
   };
@@ -426,16 +481,21 @@ function offerMark(offer: Presentation, ms: number): Mark {
 function drawMark(mark: Mark): string {
   const attributes =
     mark.kind === "offer"
-      ? { class: "mark offer", "data-presentation-id": mark.id }
+      ? {
+          class: mark.broken === true ? "mark offer violation" : "mark offer",
+          "data-presentation-id": mark.id,
+          ...(mark.broken === true ? { "data-violation": "true" } : {}),
+        }
       : {
           class: `mark interaction ${mark.kind}`,
           "data-interaction-id": mark.id,
           "data-conversation-id": mark.conversationId,
         };
-  return element("g", attributes, tooltip(mark.tip) + shape(mark.kind, mark.x, mark.y, mark.colour));
+  const kind = mark.broken === true ? "broken" : mark.kind;
+  return element("g", attributes, tooltip(mark.tip) + shape(kind, mark.x, mark.y, mark.colour));
 }
 
-function shape(kind: Mark["kind"] | "alert", cx: number, cy: number, fill: string): string {
+function shape(kind: Mark["kind"] | "alert" | "broken", cx: number, cy: number, fill: string): string {
   switch (kind) {
     case "inbound":
       return element("circle", { cx, cy, r: 6.5, fill, stroke: "#FFFFFF", "stroke-width": 1.5 });
@@ -461,11 +521,28 @@ function shape(kind: Mark["kind"] | "alert", cx: number, cy: number, fill: strin
         d: `M${num(cx)},${num(cy - 7)} L${num(cx + 7)},${num(cy + 6)} L${num(cx - 7)},${num(cy + 6)} Z`,
         fill: INK.alert,
       });
+    case "broken":
+      // A red diamond with a white cross: told apart by shape as well as colour.
+      return (
+        element("path", {
+          d: `M${num(cx)},${num(cy - 8)} L${num(cx + 8)},${num(cy)} L${num(cx)},${num(cy + 8)} L${num(cx - 8)},${num(cy)} Z`,
+          fill: INK.alert,
+          stroke: INK.text,
+          "stroke-width": 1.2,
+        }) +
+        element("path", {
+          d: `M${num(cx - 3)},${num(cy - 3)} L${num(cx + 3)},${num(cy + 3)} M${num(cx + 3)},${num(cy - 3)} L${num(cx - 3)},${num(cy + 3)}`,
+          stroke: "#FFFFFF",
+          "stroke-width": 1.8,
+        })
+      );
   }
 }
 
-function legendShape(kind: Mark["kind"] | "alert", cx: number, cy: number): string {
-  return shape(kind, cx, cy, kind === "offer" ? "#FFC107" : INK.muted);
+const OFFER = "#FFC107";
+
+function legendShape(kind: Mark["kind"] | "alert" | "broken", cx: number, cy: number): string {
+  return shape(kind, cx, cy, kind === "offer" ? OFFER : INK.muted);
 }
 
 function count(n: number, noun: string): string {

@@ -1,5 +1,6 @@
 import { type CountryCode, isSupportedCountry } from "libphonenumber-js/max";
 import * as z from "zod";
+import { caseRefPatternProblem } from "../conversations/_lib/caseRefPattern.js";
 import { Duration, IdentifierType, LIMITS, Name } from "./primitives.js";
 
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
@@ -109,7 +110,13 @@ export const ConversationOptions = z.strictObject({
   /** An inbound interaction without an outbound reply within this time raises an alert. Default 24 hours. */
   sla: z.union([Duration, z.record(z.string(), Duration)]).optional(),
   /** Pattern that finds a case reference in subject or text. Default: `LN-7781`-style refs and `#12345`. */
-  caseRefPattern: z.union([z.instanceof(RegExp), z.string().min(1).max(LIMITS.short)]).optional(),
+  caseRefPattern: z
+    .union([z.instanceof(RegExp), z.string().min(1).max(LIMITS.short)])
+    .optional()
+    .superRefine((p, ctx) => {
+      const problem = p === undefined ? null : caseRefPatternProblem(p);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** Reply/forward prefixes for base subjects; replaces the built-in list. */
   subjectPrefixes: z.array(z.string().min(1).max(LIMITS.name)).max(LIMITS.list).optional(),
 });

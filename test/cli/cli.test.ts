@@ -237,6 +237,16 @@ describe("customer-context CLI", () => {
     expect(text.stdout).toMatch(/email jan@kowalski\.pl ─ phone \+48601234567/);
   });
 
+  it("audit and context text name the customer and the time of each violation, in a time zone", async () => {
+    const text = await cli("audit", "--time-zone", "Europe/Warsaw");
+    expect(text.stdout).toMatch(/✖ honour \(error\) · \S+ on phone/);
+    expect(text.stdout).toMatch(/· \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Warsaw · Jan Kowalski \(/);
+    const context = await cli("context", "email:jan@kowalski.pl", "--time-zone", "Europe/Warsaw");
+    expect(context.stdout).toMatch(/Offer violations \(\d+\)/);
+    expect(context.stdout).toContain("APR 6.9 on phone differs from 5.9 shown on web on 1 Apr");
+    expect((await cli("audit", "--time-zone", "Mars/Base")).status).toBe(2);
+  });
+
   it("audit --json finds the honour violation, within the range only", async () => {
     const all = json(await cli("audit", "--json")) as Array<{ rule: string; message: string }>;
     expect(all.map((v) => v.rule)).toEqual(["parity", "honour"]);

@@ -6,9 +6,11 @@
 /**
  * Removes every cycle from a functional graph given as a parent array, in place: in each cycle the
  * parent link of the node that sorts first by `before` is cut, so that node becomes the top.
- * Afterwards `parent` describes a forest. Self-links are cut too.
+ * Afterwards `parent` describes a forest. Self-links are cut too. Returns the nodes whose link
+ * was cut.
  */
-export function breakCycles(parent: Int32Array, count: number, before: (a: number, b: number) => boolean): void {
+export function breakCycles(parent: Int32Array, count: number, before: (a: number, b: number) => boolean): number[] {
+  const cuts: number[] = [];
   // 0 = unvisited, otherwise the walk number (1-based) that first reached the node.
   const walk = new Int32Array(count);
   for (let start = 0; start < count; start++) {
@@ -26,7 +28,9 @@ export function breakCycles(parent: Int32Array, count: number, before: (a: numbe
       if (before(other, cut)) cut = other;
     }
     parent[cut] = -1;
+    cuts.push(cut);
   }
+  return cuts;
 }
 
 /** Per-container facts about a forest, computed in one linear pass. */

@@ -105,12 +105,12 @@ export function firstId(raw: string): string | null {
 
 /** Header fields a message refers to others with. */
 export interface ReferenceHeaders {
-  /** The Message-ID header; its first valid id is the message's own id. */
-  messageId?: string | undefined;
-  /** The In-Reply-To header; its first valid id is used when References has none. */
-  inReplyTo?: string | undefined;
-  /** References entries: single ids or whole header values, oldest first. */
-  references?: readonly string[] | undefined;
+  /** The Message-ID header; its first valid id is the message's own id. `null` means absent. */
+  messageId?: string | null | undefined;
+  /** The In-Reply-To header; its first valid id is used when References has none. `null` means absent. */
+  inReplyTo?: string | null | undefined;
+  /** References entries: single ids or whole header values, oldest first. `null` means absent. */
+  references?: readonly string[] | null | undefined;
 }
 
 /**
@@ -122,7 +122,7 @@ export interface ReferenceHeaders {
 export function referenceChain(headers: ReferenceHeaders, ownId: string | null): string[] {
   const ids: string[] = [];
   const references = headers.references;
-  if (references !== undefined) {
+  if (references !== undefined && references !== null) {
     for (const entry of references) {
       const single = normalizeId(entry);
       if (single !== null) {
@@ -133,7 +133,7 @@ export function referenceChain(headers: ReferenceHeaders, ownId: string | null):
     }
   }
   if (ids.length === 0) {
-    if (headers.inReplyTo === undefined) return ids;
+    if (typeof headers.inReplyTo !== "string") return ids;
     const parent = firstId(headers.inReplyTo);
     if (parent !== null && parent !== ownId) ids.push(parent);
     return ids;

@@ -6,11 +6,13 @@
 /** The expressions `baseSubject` uses for one list of reply/forward prefixes. */
 export interface SubjectPatterns {
   /**
-   * RFC 5256 `subj-leader` with localised prefixes: optional `[blob]`s, a prefix, an optional
-   * count (`[2]`, `^3`, `(4)` or any `[blob]`), and a colon (ASCII or full-width).
+   * The part of an RFC 5256 `subj-leader` after its `[blob]`s, with localised prefixes: a prefix,
+   * an optional count (`[2]`, `^3`, `(4)` or any `[blob]`), and a colon (ASCII or full-width).
+   * Sticky: set `lastIndex` to where it must match. Its match is bounded by the prefix, one blob
+   * and the whitespace around them, so an attempt never rescans the rest of the subject.
    */
-  leader: RegExp | null;
-  /** `[fwd: ` (or `[<prefix>: `) at the start of a `[fwd: …]` wrapper. */
+  prefix: RegExp | null;
+  /** Sticky `[fwd: ` (or `[<prefix>: `) at the start of a `[fwd: …]` wrapper. */
   forwardWrapper: RegExp;
 }
 
@@ -37,12 +39,10 @@ function alternation(prefixes: readonly string[]): string {
 
 function compile(prefixes: readonly string[]): SubjectPatterns {
   const alt = alternation(prefixes);
-  const leader =
-    alt.length === 0
-      ? null
-      : new RegExp(String.raw`^(?:${BLOB}\s*)*(?:${alt})\s*(?:${BLOB}|\^\d+|\(\d+\))?\s*${COLON}\s*`, "iu");
-  const forwardWrapper = new RegExp(String.raw`^\[\s*(?:fwd${alt.length > 0 ? `|${alt}` : ""})\s*${COLON}\s*`, "iu");
-  return { leader, forwardWrapper };
+  const prefix =
+    alt.length === 0 ? null : new RegExp(String.raw`(?:${alt})\s*(?:${BLOB}|\^\d+|\(\d+\))?\s*${COLON}\s*`, "iuy");
+  const forwardWrapper = new RegExp(String.raw`\[\s*(?:fwd${alt.length > 0 ? `|${alt}` : ""})\s*${COLON}\s*`, "iuy");
+  return { prefix, forwardWrapper };
 }
 
 const byList = new WeakMap<readonly string[], SubjectPatterns>();

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createBlockList } from "./createBlockList.js";
 import { isBlocked } from "./isBlocked.js";
 import { normalizeIdentifier } from "./normalizeIdentifier.js";
+import { RESERVED_DOMAIN_BLOCKED_VALUES } from "./RESERVED_DOMAIN_BLOCKED_VALUES.js";
 
 const id = (type: string, value: string) => ({ type, value });
 
@@ -16,9 +17,6 @@ describe("createBlockList / isBlocked", () => {
     ["crmId", "ANONYMOUS"],
     ["crmId", "n/a"],
     ["email", "test@test.com"],
-    ["email", "test@example.com"],
-    ["email", "jan@example.org"],
-    ["email", "jan@shop.test"],
     ["email", "noreply@shop.pl"],
     ["email", "no-reply@shop.pl"],
     ["email", "do-not-reply@shop.pl"],
@@ -40,6 +38,9 @@ describe("createBlockList / isBlocked", () => {
     ["email", "test@gmail.com"],
     ["email", "reply@shop.pl"],
     ["email", "nora@example.pl"],
+    ["email", "jan@example.com"],
+    ["email", "test@example.com"],
+    ["email", "jan@shop.test"],
     ["email", "anna.none@shop.pl"],
     ["phone", "+48601234567"],
     ["phone", "+12125550123"],
@@ -50,6 +51,22 @@ describe("createBlockList / isBlocked", () => {
     ["userId", "nullable-user"],
   ])("does not block the real value %s %j", (type, value) => {
     expect(isBlocked(defaults, id(type, value))).toBe(false);
+  });
+
+  it.each([
+    ["jan@example.com", true],
+    ["jan@example.org", true],
+    ["jan@mail.example.net", true],
+    ["jan@shop.test", true],
+    ["jan@shop.example", true],
+    ["jan@shop.invalid", true],
+    ["jan@localhost", true],
+    ["jan@example.pl", false],
+    ["jan@examples.com", false],
+    ["jan@test.com", false],
+  ])("blocks reserved domains only with the opt-in preset: %j -> %s", (value, blocked) => {
+    expect(isBlocked(createBlockList(RESERVED_DOMAIN_BLOCKED_VALUES), id("email", value))).toBe(blocked);
+    expect(isBlocked(createBlockList(), id("email", value))).toBe(false);
   });
 
   it("matches string entries case-insensitively against the value or the type:value key", () => {

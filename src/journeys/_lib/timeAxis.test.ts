@@ -29,7 +29,7 @@ describe("timeTicks", () => {
         fc.integer({ min: 0, max: 20 * 365 * 86_400_000 }),
         fc.integer({ min: 3, max: 12 }),
         (start, span, maxTicks) => {
-          const ticks = timeTicks(start, start + span, maxTicks);
+          const ticks = timeTicks(start, start + span, maxTicks).filter((t) => t.edge !== true);
           expect(ticks.length).toBeGreaterThanOrEqual(1);
           expect(ticks.length).toBeLessThanOrEqual(maxTicks);
           ticks.forEach((tick, i) => {
@@ -40,5 +40,25 @@ describe("timeTicks", () => {
         },
       ),
     );
+  });
+
+  it("names the first day when no tick falls on it", () => {
+    const start = Date.UTC(2026, 3, 2, 23, 50);
+    const ticks = timeTicks(start, start + 3 * 3600_000, 4);
+    expect(ticks[0]).toMatchObject({ edge: true, label: "2 Apr", ms: start });
+    expect(ticks[1]?.sublabel).toBe("3 Apr 2026");
+  });
+
+  it("puts day boundaries and labels in the given time zone", () => {
+    // 22:30 UTC on 1 Apr is 00:30 on 2 Apr in Warsaw (UTC+2 in summer time).
+    const start = Date.UTC(2026, 3, 1, 21, 0);
+    const utc = timeTicks(start, start + 4 * 3600_000, 5);
+    const warsaw = timeTicks(start, start + 4 * 3600_000, 5, "Europe/Warsaw");
+    expect(utc.filter((t) => !t.edge).map((t) => t.label)).toEqual(["21:00", "22:00", "23:00", "00:00", "01:00"]);
+    expect(warsaw.filter((t) => !t.edge).map((t) => t.label)).toEqual(["23:00", "00:00", "01:00", "02:00", "03:00"]);
+    // The zone's midnight is 22:00 UTC, and that tick names the new day.
+    const midnight = warsaw.find((t) => t.label === "00:00");
+    expect(midnight?.ms).toBe(Date.UTC(2026, 3, 1, 22, 0));
+    expect(midnight?.sublabel).toBe("2 Apr 2026");
   });
 });

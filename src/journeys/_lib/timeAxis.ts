@@ -1,9 +1,11 @@
 /**
- * Time-axis ticks in UTC at "nice" steps (seconds to years), labelled so that a reader can tell the date.
+ * Time-axis ticks in a time zone (default UTC) at "nice" steps (seconds to years), labelled so that a
+ * reader can tell the date. Day boundaries are the zone's midnights.
  *
  * @module
  */
-import { formatUtcDay, formatUtcMonth, formatUtcTime } from "./format.js";
+import { fromWall, toWall } from "../../format/_lib/zone.js";
+import { formatWallDay, formatWallMonth, formatWallTime } from "./format.js";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -43,6 +45,11 @@ export interface Tick {
   ms: number;
   label: string;
   sublabel?: string;
+  /**
+   * Set on a label at the start of the axis that names the first day when no tick falls on it: it
+   * is drawn as text only, with no tick mark or grid line.
+   */
+  edge?: true;
 }
 
 /**
@@ -51,7 +58,10 @@ export interface Tick {
  * each day), the day for day steps (with the year under the first tick of each year), and the month for
  * month steps.
  */
-export function timeTicks(start: number, end: number, maxTicks: number): Tick[] {
+export function timeTicks(startMs: number, endMs: number, maxTicks: number, timeZone = "UTC"): Tick[] {
+  // Work on wall-clock times, so that steps, midnights and labels are the zone's.
+  const start = toWall(startMs, timeZone);
+  const end = toWall(endMs, timeZone);
   const limit = Math.max(1, maxTicks);
   const span = Math.max(end - start, 1);
   // The smallest step giving at most `limit` ticks. When that step leaves no tick inside the range (it is
@@ -82,22 +92,30 @@ export function timeTicks(start: number, end: number, maxTicks: number): Tick[] 
   const ticks: Tick[] = [];
   let previousDay = "";
   let previousYear = -1;
-  for (const ms of times) {
-    const date = new Date(ms);
+  for (const wall of times) {
+    const date = new Date(wall);
+    const ms = fromWall(wall, timeZone);
     if ("ms" in step && step.ms < DAY) {
-      const day = formatUtcDay(ms);
-      const tick: Tick = { ms, label: formatUtcTime(ms, step.ms < MINUTE) };
+      const day = formatWallDay(wall);
+      const tick: Tick = { ms, label: formatWallTime(wall, step.ms < MINUTE) };
       if (day !== previousDay) tick.sublabel = `${day} ${date.getUTCFullYear()}`;
       previousDay = day;
       ticks.push(tick);
     } else if ("ms" in step) {
-      const tick: Tick = { ms, label: formatUtcDay(ms) };
+      const tick: Tick = { ms, label: formatWallDay(wall) };
       if (date.getUTCFullYear() !== previousYear) tick.sublabel = String(date.getUTCFullYear());
       previousYear = date.getUTCFullYear();
       ticks.push(tick);
     } else {
-      ticks.push({ ms, label: step.months >= 12 ? String(date.getUTCFullYear()) : formatUtcMonth(ms) });
+      ticks.push({ ms, label: step.months >= 12 ? String(date.getUTCFullYear()) : formatWallMonth(wall) });
     }
+  }
+  // The first day must be named: when the first tick is on a later day (ticks at midnights, or a
+  // time tick after the first midnight), the axis starts with the first day's date.
+  const firstTick = times[0];
+  if (firstTick !== undefined && Math.floor(firstTick / DAY) !== Math.floor(start / DAY) && "ms" in step) {
+    const first = new Date(start);
+    ticks.unshift({ ms: startMs, label: formatWallDay(start), sublabel: String(first.getUTCFullYear()), edge: true });
   }
   return ticks;
 }
