@@ -34,6 +34,8 @@ export type {
 } from "./customerContext.js";
 export * from "./errors.js";
 export { type FormatContextOptions, formatContext } from "./format/formatContext.js";
+export { formatExplanation, type ProfileExplanation } from "./format/formatExplanation.js";
+export { type FormatViolationsOptions, formatViolations } from "./format/formatViolations.js";
 export * from "./identity/index.js";
 export * from "./journeys/index.js";
 export * from "./offers/index.js";

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StorageAdapter } from "customer-context";
+import { formatContext, formatExplanation, formatViolations, type StorageAdapter } from "customer-context";
 import { sqliteAdapter } from "customer-context/sqlite";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatContext, formatExplanation, formatViolations } from "../../src/cli/format.js";
 import { CASE_REF, runBankJourney } from "./scenario.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bank-journey-test-"));

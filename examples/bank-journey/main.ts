@@ -9,7 +9,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { formatContext, formatExplanation, formatViolations } from "../../src/cli/format.js";
+import { formatContext, formatExplanation, formatViolations } from "customer-context";
 import { BANK_JOURNEY_NOW, CASE_REF, runBankJourney } from "./scenario.js";
 
 const svgFlag = process.argv.indexOf("--svg");
