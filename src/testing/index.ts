@@ -5,3 +5,11 @@
  * @module
  */
 export { type AdapterConformanceOptions, type ConformanceGroup, runAdapterConformance } from "./conformance.js";
+export {
+  FaultInjectedError,
+  type FaultLocation,
+  type FaultyAdapter,
+  type FaultyAdapterOptions,
+  faultyAdapter,
+  type StorageDump,
+} from "./faultyAdapter.js";
