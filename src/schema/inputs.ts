@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  boundedNesting,
   Channel,
   Customer,
   Duration,
@@ -110,7 +111,7 @@ export const OfferInput = z
     channelTerms: z.record(Channel, Terms).optional(),
     validFrom: When.optional(),
     validTo: When.optional(),
-    eligibility: Condition.optional(),
+    eligibility: boundedNesting(Condition).optional(),
     exclusiveGroup: Name.optional(),
   })
   .superRefine((offer, ctx) => {
