@@ -127,7 +127,9 @@ describe("keys named like Object.prototype members", () => {
     const view = await cc.context({ identifier: email("jan@shop.pl") });
     const metadata = view?.timeline[0]?.metadata as Record<string, unknown>;
     expect(Object.keys(metadata).sort()).toEqual(["__proto__", "toString"]);
-    expect(Object.keys(metadata.__proto__ as object)).toEqual(["constructor"]);
+    expect(Object.keys(Object.getOwnPropertyDescriptor(metadata, "__proto__")?.value as object)).toEqual([
+      "constructor",
+    ]);
   });
 
   it("an eligibility condition on trait `constructor` fails for a profile without it and passes with it", async () => {
