@@ -3,7 +3,7 @@
  * and line breaks inside quotes); this module feeds it one record at a time, so that one bad row
  * is rejected by its line number and every other row is kept.
  *
- * Careful-user choices, documented in docs/cli.md and docs/security.md:
+ * Careful-user choices, documented in docs/security.md ("The command line"):
  * - quotes are relaxed (csv-parse `relax_quotes`): a quote inside an unquoted field is an
  *   ordinary character, so `Lena "Lenchen" Mueller` reads as written, and so does text after a
  *   closing quote (`"a"b` reads as `"a"b`);
