@@ -155,11 +155,11 @@ export const Id = z
   .max(256)
   .regex(/^[^\s\u0000-\u001f]+$/, "must not contain whitespace or control characters");
 
-/** A short free text (no U+0000, which no database text column can hold). */
-export const ShortText = z
-  .string()
-  .max(LIMITS.short)
-  .regex(/^[^\u0000]*$/, "must not contain U+0000 (NUL)");
+/** Text without U+0000, which no database text column can hold. */
+export const NO_NUL = /^[^\u0000]*$/;
+
+/** A short free text (no U+0000). */
+export const ShortText = z.string().max(LIMITS.short).regex(NO_NUL, "must not contain U+0000 (NUL)");
 
 export { identifierValueProblem };
 
@@ -351,6 +351,7 @@ function copyJson(value: unknown, ctx: z.core.$RefinementCtx<unknown>): unknown 
     } else if (typeof from === "string") {
       budget -= from.length;
       if (budget < 0) return fail(`must serialise to at most ${LIMITS.json} characters`, []);
+      if (from.includes("\u0000")) return fail("must not contain U+0000 (NUL)", path);
       copy = from;
     } else if (Array.isArray(from)) {
       if (from.length > budget) return fail(`must serialise to at most ${LIMITS.json} characters`, []);
@@ -366,6 +367,7 @@ function copyJson(value: unknown, ctx: z.core.$RefinementCtx<unknown>): unknown 
         if (!Object.hasOwn(from as object, k)) continue;
         budget -= k.length;
         if (budget < 0) return fail(`must serialise to at most ${LIMITS.json} characters`, []);
+        if (k.includes("\u0000")) return fail("key must not contain U+0000 (NUL)", [...path, k]);
         stack.push({ from: (from as Record<string, unknown>)[k], into: object, key: k, path: [...path, k] });
       }
       copy = object;

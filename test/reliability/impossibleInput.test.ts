@@ -247,6 +247,37 @@ describe("identifier characters", () => {
   });
 });
 
+describe("NUL everywhere", () => {
+  const base = {
+    channel: "web",
+    direction: "inbound",
+    at: "2026-04-02T10:00:00Z",
+    customer: [email("jan@shop.pl")],
+  } as const;
+  it.each([
+    [{ ...base, text: "a\u0000b" }, ["text"]],
+    [{ ...base, subject: "a\u0000b" }, ["subject"]],
+    [{ ...base, metadata: { note: "a\u0000b" } }, ["metadata", "note"]],
+    [{ ...base, metadata: { "a\u0000b": 1 } }, ["metadata", "a\u0000b"]],
+    [{ ...base, email: { messageId: "<a\u0000b@x>" } }, ["email", "messageId"]],
+  ])("record with %j is invalid_input at the field, nothing written", async (input, path) => {
+    const { cc, storage } = setup();
+    const details = await rejected(cc.record(input as never));
+    expect(details[0]?.path).toEqual(path);
+    expect((await storage.dump()).collections).toEqual({});
+  });
+
+  it("in traits, terms and operator reasons", async () => {
+    const { cc } = setup();
+    expect(
+      (await rejected(cc.identify({ identifiers: [email("jan@shop.pl")], traits: { name: "a\u0000" } })))[0]?.path,
+    ).toEqual(["traits", "name"]);
+    const { profileId: a } = await cc.identify({ identifiers: [email("jan@shop.pl")] });
+    const { profileId: b } = await cc.identify({ identifiers: [email("ola@shop.pl")] });
+    expect((await rejected(cc.profiles.merge(a, b, { reason: "x\u0000" })))[0]?.path).toEqual(["reason"]);
+  });
+});
+
 describe("sizes and nesting", () => {
   const nested = (depth: number, leaf: unknown, wrap: (inner: unknown) => unknown) => {
     let v = leaf;
