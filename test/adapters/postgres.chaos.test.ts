@@ -156,5 +156,5 @@ describe("postgres chaos: lost connections and a restarting server", () => {
     } finally {
       await cc.close();
     }
-  }, 50_000);
+  }, 90_000);
 });
