@@ -6,6 +6,7 @@
  */
 import * as z from "zod";
 import type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
+import { neverThrows } from "./_lib/neverThrows.js";
 import {
   AdapterInvalidError,
   ClosedError,
@@ -38,7 +39,7 @@ import type {
   Violation,
 } from "./schema/outputs.js";
 import { parseInput } from "./schema/parse.js";
-import { CustomerRef, Id, Identifier, toIso } from "./schema/primitives.js";
+import { CustomerRef, Id, Identifier, isoNow, toIso } from "./schema/primitives.js";
 import * as conversations from "./shell/conversations.js";
 import { type ConversationEnv, compileConversationOptions } from "./shell/conversations.js";
 import * as identity from "./shell/identity.js";
@@ -109,16 +110,17 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
   const conversationOptions = compileConversationOptions(parsed.conversations);
   const offerOptions = compileOfferOptions(parsed.offers);
   const clock = parsed.clock ?? (() => new Date());
-  const onListenerError =
+  const onListenerError = neverThrows(
     parsed.onListenerError ??
-    ((error: unknown, source: CustomerContextEvent | { type: "observe"; ref: CustomerRef }) =>
-      console.error(`customer-context: a listener of ${source.type} threw`, error));
+      ((error: unknown, source: CustomerContextEvent | { type: "observe"; ref: CustomerRef }) =>
+        console.error(`customer-context: a listener of ${source.type} threw`, error)),
+  );
   const listeners = new Set<CustomerContextListener>();
   let closed = false;
   let transactionChecked = false;
 
   type Env = ConversationEnv & OfferEnv;
-  const now = () => clock().toISOString();
+  const now = () => isoNow(clock);
 
   function deliver(events: readonly CustomerContextEvent[]): void {
     for (const event of events) {

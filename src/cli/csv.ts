@@ -1,9 +1,21 @@
 /**
- * A streaming CSV reader (RFC 4180): quoted fields with `""` escapes, separators and line breaks
- * inside quotes, CRLF or LF line ends, a leading byte-order mark.
+ * The CLI's CSV reader: csv-parse does the parsing (RFC 4180 quoting, `""` escapes, separators
+ * and line breaks inside quotes); this module feeds it one record at a time, so that one bad row
+ * is rejected by its line number and every other row is kept.
+ *
+ * Careful-user choices, documented in docs/security.md ("The command line"):
+ * - quotes are relaxed (csv-parse `relax_quotes`): a quote inside an unquoted field is an
+ *   ordinary character, so `Lena "Lenchen" Mueller` reads as written, and so does text after a
+ *   closing quote (`"a"b` reads as `"a"b`);
+ * - a quote that is never closed spans at most `maxRecordLines` lines (default 100) or the end
+ *   of the file; then only the line where it opened is rejected and reading goes on from the
+ *   next line;
+ * - a line that is not valid UTF-8, or longer than `maxLineBytes`, is a rejected row.
  *
  * @module
  */
+import { parse } from "csv-parse/sync";
+import { type LineResult, readLines } from "./readers/readLines.js";
 
 /** One CSV record with the line it starts on (1-based) and its raw text. */
 export interface CsvRecord {
@@ -14,10 +26,22 @@ export interface CsvRecord {
   raw: string;
 }
 
+/** A row that could not be read, with the line it starts on. */
+export interface CsvRowError {
+  line: number;
+  /** The row's text (its start, for very long or undecodable lines). */
+  raw: string;
+  error: { code: "parse" | "encoding" | "too_long"; message: string };
+}
+
 /** Options of {@link readCsv}. */
 export interface ReadCsvOptions {
   /** Field separator, one character. Default `","`. */
   delimiter?: string;
+  /** Most lines one quoted record may span before its opening quote counts as unclosed. Default 100. */
+  maxRecordLines?: number;
+  /** Longest line accepted, in bytes. Default 1 MiB. */
+  maxLineBytes?: number;
 }
 
 /** A CSV syntax error, with the line of the record it was found in. */
@@ -31,129 +55,102 @@ export class CsvSyntaxError extends Error {
 }
 
 /**
- * Reads CSV records from text chunks, as they arrive. Empty lines are skipped. A record with an
- * unterminated quote at the end of the input is a {@link CsvSyntaxError}; so is text after a closing
- * quote (`"a"b`).
+ * Reads CSV records from byte (or text) chunks, as they arrive. Empty lines are skipped. A row
+ * that cannot be read is yielded as a {@link CsvRowError} (never thrown), and reading goes on.
  *
- * @param chunks - the file's text, in chunks of any size (a `Readable` with an encoding works)
- * @param options - `delimiter` (default `,`)
- * @returns an async iterator of records
+ * @param chunks - the file's bytes, in chunks of any size (`createReadStream(path)`)
+ * @param options - `delimiter` (default `,`), record and line bounds
+ * @returns an async iterator of records and row errors
  *
  * @example
  * ```ts
- * for await (const record of readCsv(createReadStream("contacts.csv", "utf8"))) {
- *   record.line;   // 1 for the header
- *   record.fields; // ["E-mail", "Phone", "Name"]
+ * for await (const record of readCsv(createReadStream("contacts.csv"))) {
+ *   if ("error" in record) console.error(`line ${record.line}: ${record.error.message}`);
+ *   else record.fields; // ["E-mail", "Phone", "Name"] on line 1
  * }
  * ```
  */
 export async function* readCsv(
   chunks: AsyncIterable<string | Uint8Array>,
   options: ReadCsvOptions = {},
-): AsyncGenerator<CsvRecord> {
+): AsyncGenerator<CsvRecord | CsvRowError> {
   const delimiter = options.delimiter ?? ",";
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
     throw new TypeError(
       `delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`,
     );
   }
-  const decoder = new TextDecoder("utf-8");
-  let fields: string[] = [];
-  let field = "";
-  let raw = "";
-  let quoted = false;
-  let afterQuote = false;
-  let fieldStarted = false;
-  let line = 1;
-  let startLine = 1;
-  let carry = "";
-  let first = true;
+  const maxRecordLines = Math.max(1, options.maxRecordLines ?? 100);
+  const source = readLines(chunks, options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {});
+  /** Lines to read again: the rest of a record whose opening quote never closed. */
+  const again: LineResult[] = [];
+  /** The lines of the record being put together. */
+  let pending: { line: number; text: string }[] = [];
+  let ended = false;
 
-  const finish = (): CsvRecord | undefined => {
-    fields.push(field);
-    const record = { line: startLine, fields, raw };
-    const empty = fields.length === 1 && field === "" && !fieldStarted;
-    fields = [];
-    field = "";
-    raw = "";
-    afterQuote = false;
-    fieldStarted = false;
-    return empty ? undefined : record;
+  const next = async (): Promise<LineResult | undefined> => {
+    const queued = again.shift();
+    if (queued !== undefined) return queued;
+    if (ended) return undefined;
+    const result = await source.next();
+    if (result.done) {
+      ended = true;
+      return undefined;
+    }
+    return result.value;
+  };
+  /** The opening quote of the pending record never closed: reject its first line, re-read the others. */
+  const unclosed = (): CsvRowError => {
+    const [head, ...rest] = pending;
+    pending = [];
+    again.unshift(...rest);
+    return {
+      line: head?.line ?? 0,
+      raw: head?.text ?? "",
+      error: {
+        code: "parse",
+        message: `a quoted field opened on this line is not closed within ${maxRecordLines} line${maxRecordLines === 1 ? "" : "s"} or by the end of the file`,
+      },
+    };
   };
 
-  /** Parses `text`; without `final`, a quote or CR at its very end waits for the next chunk. */
-  const parse = (text: string, final: boolean): CsvRecord[] => {
-    const out: CsvRecord[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i] as string;
-      const last = i + 1 === text.length;
-      if (!final && last && (ch === "\r" || (ch === '"' && quoted))) {
-        carry = ch;
-        break;
-      }
-      if (quoted) {
-        if (ch === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            raw += '""';
-            i++;
-          } else {
-            quoted = false;
-            afterQuote = true;
-            raw += ch;
-          }
-          continue;
-        }
-        if (ch === "\n" || (ch === "\r" && text[i + 1] !== "\n")) line++;
-        field += ch;
-        raw += ch;
-        continue;
-      }
-      if (ch === '"') {
-        if (fieldStarted) throw new CsvSyntaxError(startLine, "a quote inside an unquoted field");
-        quoted = true;
-        fieldStarted = true;
-        raw += ch;
-        continue;
-      }
-      if (ch === delimiter) {
-        fields.push(field);
-        field = "";
-        fieldStarted = false;
-        afterQuote = false;
-        raw += ch;
-        continue;
-      }
-      if (ch === "\n" || ch === "\r") {
-        if (ch === "\r" && text[i + 1] === "\n") i++;
-        const record = finish();
-        if (record) out.push(record);
-        line++;
-        startLine = line;
-        continue;
-      }
-      if (afterQuote) throw new CsvSyntaxError(startLine, "text after a closing quote");
-      field += ch;
-      fieldStarted = true;
-      raw += ch;
+  while (true) {
+    const item = await next();
+    if (item === undefined) {
+      if (pending.length === 0) return;
+      yield unclosed();
+      continue;
     }
-    return out;
-  };
-
-  for await (const chunk of chunks) {
-    let text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
+    if ("error" in item) {
+      if (pending.length > 0) {
+        again.unshift(item);
+        yield unclosed();
+      } else {
+        yield { line: item.line, raw: item.raw, error: item.error };
+      }
+      continue;
     }
-    const pending = carry;
-    carry = "";
-    yield* parse(pending + text, false);
+    if (pending.length === 0 && item.text.trim() === "") continue;
+    pending.push(item);
+    const raw = pending.map((p) => p.text).join("\n");
+    let rows: string[][];
+    try {
+      rows = parse(raw, { delimiter, relax_quotes: true, relax_column_count: true, bom: false }) as string[][];
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === "CSV_QUOTE_NOT_CLOSED") {
+        if (pending.length < maxRecordLines) continue;
+        yield unclosed();
+        continue;
+      }
+      const line = pending[0]?.line ?? item.line;
+      pending = [];
+      yield { line, raw, error: { code: "parse", message: (error as Error).message.replace(/ at line \d+.*$/, "") } };
+      continue;
+    }
+    const line = pending[0]?.line ?? item.line;
+    pending = [];
+    const [fields] = rows;
+    if (fields !== undefined) yield { line, fields, raw };
   }
-  const rest = carry + decoder.decode();
-  carry = "";
-  yield* parse(rest, true);
-  if (quoted) throw new CsvSyntaxError(startLine, "a quoted field is not closed");
-  const record = finish();
-  if (record) yield record;
 }

@@ -6,7 +6,8 @@
  */
 import type { CustomerContext } from "../context.js";
 import { isCustomerContextError } from "../errors.js";
-import { type CsvRecord, CsvSyntaxError, readCsv } from "./csv.js";
+import { type CsvRecord, readCsv } from "./csv.js";
+import { readLines } from "./readers/readLines.js";
 
 /** The row kinds of an NDJSON file, and the method each one calls. */
 export const NDJSON_KINDS = ["identify", "record", "consent", "offer", "present"] as const;
@@ -183,9 +184,15 @@ export async function ingest(
         },
       });
     } else {
-      let line = 0;
-      for await (const text of lines(input)) {
-        line++;
+      for await (const row of readLines(input)) {
+        const line = row.line;
+        if ("error" in row) {
+          summary.read++;
+          reject(line, row.raw, row.error);
+          progress();
+          continue;
+        }
+        const text = row.text;
         if (text.trim() === "") continue;
         summary.read++;
         try {
@@ -291,24 +298,15 @@ async function ingestCsv(
     throw new TypeError("A CSV needs at least one identifier column: --map <type>=<column>, e.g. --map email=E-mail");
   }
   let columns: Array<{ mapping: CsvMapping; index: number }> | undefined;
-  const records = readCsv(input, options.delimiter !== undefined ? { delimiter: options.delimiter } : {});
-  while (true) {
-    let next: IteratorResult<CsvRecord>;
-    try {
-      next = await records.next();
-    } catch (error) {
-      if (error instanceof CsvSyntaxError) {
-        hooks.rejected(
-          { line: error.line, fields: [], raw: "" },
-          { code: "parse", message: error.message.replace(/^line \d+: /, "") },
-        );
-        // The rest of the file cannot be split into records reliably after a broken quote.
-        return;
-      }
-      throw error;
+  for await (const record of readCsv(input, options.delimiter !== undefined ? { delimiter: options.delimiter } : {})) {
+    if ("error" in record) {
+      // One unreadable row (a broken quote, invalid UTF-8, an endless line): rejected, the rest read on.
+      if (columns === undefined)
+        throw new TypeError(`The CSV header (line ${record.line}) cannot be read: ${record.error.message}`);
+      hooks.row({ line: record.line, fields: [], raw: record.raw });
+      hooks.rejected({ line: record.line, fields: [], raw: record.raw }, record.error);
+      continue;
     }
-    if (next.done) return;
-    const record = next.value;
     if (columns === undefined) {
       const header = record.fields.map((f) => f.trim());
       const missing = map.filter((m) => !header.includes(m.column)).map((m) => m.column);
@@ -370,27 +368,4 @@ function describeError(error: unknown): RejectedRow["error"] {
     };
   }
   throw error;
-}
-
-/** Splits text chunks into lines (LF or CRLF), without the line breaks. */
-async function* lines(input: AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder("utf-8");
-  let rest = "";
-  let first = true;
-  for await (const chunk of input) {
-    let text = rest + (typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    let start = 0;
-    for (let nl = text.indexOf("\n", start); nl >= 0; nl = text.indexOf("\n", start)) {
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield text.slice(start, end);
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-  }
-  rest += decoder.decode();
-  if (rest !== "") yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
 }

@@ -52,13 +52,16 @@ export function compileIdentityOptions(options: IdentityOptions = {}): CompiledI
   const types = options.types ?? {};
   const listed = Object.keys(types);
   const priority = (type: string): number => {
-    const explicit = types[type]?.priority;
+    const explicit = Object.hasOwn(types, type) ? types[type]?.priority : undefined;
     if (explicit !== undefined) return explicit;
     const i = listed.indexOf(type);
     if (i >= 0) return 1000 + (listed.length - i);
-    return DEFAULT_PRIORITY[type] ?? 0;
+    return Object.hasOwn(DEFAULT_PRIORITY, type) ? (DEFAULT_PRIORITY[type] ?? 0) : 0;
   };
-  const limit = (type: string): number => types[type]?.limit ?? (SINGLE_VALUE_TYPES.has(type) ? 1 : DEFAULT_TYPE_LIMIT);
+  // Own keys only: a type or trait named `constructor` must not pick up Object.prototype members.
+  const limit = (type: string): number =>
+    (Object.hasOwn(types, type) ? types[type]?.limit : undefined) ??
+    (SINGLE_VALUE_TYPES.has(type) ? 1 : DEFAULT_TYPE_LIMIT);
   const autoBlock = options.autoBlock;
   const normalizers: NonNullable<NormalizeOptions["normalizers"]> = {};
   for (const [type, t] of Object.entries(types)) if (t.normalize) normalizers[type] = t.normalize;
@@ -76,7 +79,7 @@ export function compileIdentityOptions(options: IdentityOptions = {}): CompiledI
     },
     normalize,
     blockList: createBlockList(options.blocked ?? [], { defaults: options.blockedDefaults !== false }),
-    traitRule: (name) => traits[name] ?? "latest",
+    traitRule: (name) => (Object.hasOwn(traits, name) ? (traits[name] ?? "latest") : "latest"),
     fuzzy: options.fuzzy ? (options.fuzzy as FuzzyMatchOptions & { autoMergeAbove?: number }) : null,
   };
 }

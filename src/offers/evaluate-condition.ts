@@ -76,7 +76,8 @@ function check(condition: Condition, subject: ConditionSubject, failed: string[]
     failed.push(want ? `tag ${condition.tag} present (it is not)` : `tag ${condition.tag} absent (it is present)`);
     return false;
   }
-  const actual = subject.traits[condition.trait];
+  // Own traits only: a trait named `constructor` is missing unless the profile has it.
+  const actual = Object.hasOwn(subject.traits, condition.trait) ? subject.traits[condition.trait] : undefined;
   if (leaf(condition.op, actual ?? undefined, condition.value)) return true;
   failed.push(`${describe(condition)} (${actual === undefined || actual === null ? "missing" : `is ${show(actual)}`})`);
   return false;

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import {
+  boundedNesting,
   Channel,
   Customer,
   Duration,
@@ -8,6 +9,7 @@ import {
   JsonObject,
   LIMITS,
   Name,
+  NO_NUL,
   Scalar,
   ShortText,
   Terms,
@@ -29,7 +31,7 @@ export const ObservationInput = z.strictObject({
 export type ObservationInput = z.input<typeof ObservationInput>;
 
 /** An RFC 5322 message id as given in a header, with or without angle brackets. */
-const MessageIdText = z.string().min(1).max(998);
+const MessageIdText = z.string().min(1).max(998).regex(NO_NUL, "must not contain U+0000 (NUL)");
 
 /** Email headers used for threading. */
 export const EmailHeaders = z.strictObject({
@@ -50,7 +52,11 @@ export const InteractionInput = z.strictObject({
   caseRef: ShortText.min(1).optional(),
   continues: Id.optional(),
   subject: ShortText.optional(),
-  text: z.string().max(LIMITS.text, `must be at most ${LIMITS.text} characters`).optional(),
+  text: z
+    .string()
+    .max(LIMITS.text, `must be at most ${LIMITS.text} characters`)
+    .regex(NO_NUL, "must not contain U+0000 (NUL)")
+    .optional(),
   agent: ShortText.optional(),
   email: EmailHeaders.optional(),
   tags: z.array(Name).max(LIMITS.tags).optional(),
@@ -87,7 +93,7 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
       z.strictObject({ any: z.array(Condition).min(1).max(64) }),
       z.strictObject({ not: Condition }),
       z.strictObject({
-        trait: z.string().min(1).max(LIMITS.name),
+        trait: z.string().min(1).max(LIMITS.name).regex(NO_NUL, "must not contain U+0000 (NUL)"),
         op: ConditionOp,
         value: z.union([Scalar, z.array(Scalar).max(LIMITS.list)]).optional(),
       }),
@@ -110,7 +116,7 @@ export const OfferInput = z
     channelTerms: z.record(Channel, Terms).optional(),
     validFrom: When.optional(),
     validTo: When.optional(),
-    eligibility: Condition.optional(),
+    eligibility: boundedNesting(Condition).optional(),
     exclusiveGroup: Name.optional(),
   })
   .superRefine((offer, ctx) => {
@@ -146,7 +152,11 @@ export type AuditRange = z.input<typeof AuditRange>;
 
 /** `{ reason }` for operator decisions. */
 export const OperatorReason = z.strictObject({
-  reason: z.string().min(1, "must explain the decision").max(LIMITS.short),
+  reason: z
+    .string()
+    .min(1, "must explain the decision")
+    .max(LIMITS.short)
+    .regex(NO_NUL, "must not contain U+0000 (NUL)"),
   by: ShortText.optional(),
 });
 export type OperatorReason = z.input<typeof OperatorReason>;

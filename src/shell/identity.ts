@@ -273,7 +273,7 @@ function foldLink(existing: LinkEvidence | null, id: string, keys: string[], inp
   const meta: { channel?: string; source?: string } = {};
   if (input.channel !== undefined) meta.channel = input.channel;
   if (input.source !== undefined) meta.source = input.source;
-  const traits = { ...existing?.traits };
+  const traits: LinkEvidence["traits"] = Object.assign(Object.create(null), existing?.traits);
   for (const [name, value] of Object.entries(input.traits ?? {})) {
     const observation: TraitObservation = { value, at: input.at, ...meta };
     traits[name] = foldTrait(traits[name], observation);
@@ -474,7 +474,7 @@ async function applyResolution(
       maxOrder = old.reduce((m, p) => maxString(m, p.maxOrder), "");
       separations = Object.assign({}, ...old.map((p) => p.separations));
       if (observation && resolution.profileOf.get(observation.anchor) === component.id) {
-        const fresh: Record<string, TraitObservation> = {};
+        const fresh: Record<string, TraitObservation> = Object.create(null);
         for (const [name, value] of Object.entries(observation.input.traits ?? {})) {
           fresh[name] = { value, at: observation.input.at };
           if (observation.input.source !== undefined)

@@ -364,7 +364,10 @@ function jsonCopy(value: unknown): unknown {
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
     if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-    out[key] = jsonCopy(item);
+    // As JSON.parse does: a key named __proto__ is an own property, not the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(out, key, { value: jsonCopy(item), enumerable: true, writable: true, configurable: true });
+    else out[key] = jsonCopy(item);
   }
   return Object.freeze(out);
 }

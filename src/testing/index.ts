@@ -16,6 +16,14 @@ export {
 } from "./arbitraries.js";
 export { type AdapterConformanceOptions, type ConformanceGroup, runAdapterConformance } from "./conformance.js";
 export {
+  FaultInjectedError,
+  type FaultLocation,
+  type FaultyAdapter,
+  type FaultyAdapterOptions,
+  faultyAdapter,
+  type StorageDump,
+} from "./faultyAdapter.js";
+export {
   type CustomerContextMatchers,
   type MatcherCustomerRef,
   type MatcherIdentifier,

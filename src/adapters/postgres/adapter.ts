@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
+import { InvalidInputError } from "../../errors.js";
 import type {
   JsonValue,
   PutOptions,
@@ -36,8 +37,18 @@ export type PostgresAdapterOptions =
 
 /** Further settings of {@link postgresAdapter}. */
 export interface PostgresAdapterExtra {
-  /** Schema holding the tables, so several apps can share one database. Default `"customer_context"`. */
+  /**
+   * Schema holding the tables, so several apps can share one database. Default
+   * `"customer_context"`. 1-63 of a-z, 0-9 and _, not starting with a digit. System schemas
+   * (`information_schema`, `pg_catalog`, `pg_toast`, `pg_temp*`, anything starting with `pg_`)
+   * are refused, and so is `public` unless {@link PostgresAdapterExtra.allowPublicSchema} is set.
+   * The adapter only uses tables it created itself (it keeps a marker table,
+   * `customer_context_owner`); a schema that already holds a `documents`, `index_entries`,
+   * `events` or `migrations` table of someone else is refused on first use.
+   */
   schema?: string;
+  /** Allow `schema: "public"`, the schema every role can create tables in by default. Default false. */
+  allowPublicSchema?: boolean;
   /** How many times a transaction is re-run after a serialization failure or deadlock. Default 5. */
   maxRetries?: number;
   /** Size of the pool the adapter creates from a connection string. Default 10. */
@@ -90,6 +101,40 @@ export function postgresAdapter(options: PostgresAdapterOptions, extra: Postgres
   return new PostgresStorage(options, extra);
 }
 
+/** Tables the library creates in its schema; any of them already there must be its own. */
+const OWN_TABLES = ["documents", "index_entries", "events", "migrations"] as const;
+/** The marker table: one row saying customer-context created (and so owns) the schema's tables. */
+const OWNER_TABLE = "customer_context_owner";
+const OWNER_LIBRARY = "customer-context";
+
+/**
+ * Checks the `schema` option: a plain lower-case identifier, not a system schema, and not
+ * `public` unless allowed.
+ *
+ * @param schema The schema name.
+ * @param allowPublic Whether `public` is acceptable.
+ * @throws {InvalidInputError} naming `schema` when the name is refused.
+ * @example
+ * ```ts
+ * checkSchemaName("crm", false); // fine
+ * checkSchemaName("pg_catalog", false); // throws invalid_input
+ * ```
+ */
+export function checkSchemaName(schema: string, allowPublic: boolean): void {
+  const refuse = (message: string) => {
+    throw new InvalidInputError("PostgreSQL adapter options", [{ path: ["schema"], code: "invalid_value", message }]);
+  };
+  if (typeof schema !== "string" || !SCHEMA_NAME.test(schema)) {
+    refuse("must be a plain schema name: 1-63 of a-z, 0-9 and _, not starting with a digit");
+  }
+  if (schema === "information_schema" || schema.startsWith("pg_")) {
+    refuse(`must not be the system schema ${schema} (names starting with pg_ belong to PostgreSQL)`);
+  }
+  if (schema === "public" && !allowPublic) {
+    refuse('must not be "public" unless allowPublicSchema is set: every role may create tables there');
+  }
+}
+
 /** Quoted identifier of a schema name, after checking it is a plain lower-case identifier. */
 export function quoteSchema(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) {
@@ -125,6 +170,7 @@ class PostgresStorage implements PostgresAdapter {
   constructor(options: PostgresAdapterOptions, extra: PostgresAdapterExtra) {
     this.name = extra.name ?? "postgres";
     this.schema = extra.schema ?? "customer_context";
+    checkSchemaName(this.schema, extra.allowPublicSchema === true);
     this.sql = new Statements(this.schema);
     this.#maxRetries = Math.max(0, Math.floor(extra.maxRetries ?? 5));
     if ("pool" in options) {
@@ -140,6 +186,14 @@ class PostgresStorage implements PostgresAdapter {
       this.pool.on("error", () => undefined);
       this.#owned = true;
     }
+    // Every client the pool connects gets a listener for its whole life, so that no moment
+    // between check-out and release (or a client pg-pool is still handing over) leaves an
+    // 'error' event without one. What it records is read by #checkOut.
+    this.pool.on("connect", (client) => {
+      client.on("error", (error: Error) => {
+        if (!LOST.has(client)) LOST.set(client, error);
+      });
+    });
   }
 
   #track<T>(work: Promise<T>): Promise<T> {
@@ -194,7 +248,7 @@ class PostgresStorage implements PostgresAdapter {
   }
 
   async #runOnce<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean, learnt: Set<bigint>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, lost, release } = await this.#checkOut();
     let broken: Error | undefined;
     const tx = new PostgresTransaction(this, client, learnt);
     try {
@@ -204,18 +258,52 @@ class PostgresStorage implements PostgresAdapter {
       if (tx.restart) throw tx.restart;
       tx.end();
       await client.query("COMMIT");
+      // The connection may have died while fn ran between queries: then COMMIT above already
+      // failed, so reaching here means the transaction committed.
       return result;
     } catch (error) {
       tx.end();
-      try {
-        await client.query("ROLLBACK");
-      } catch (rollbackError) {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      if (lost.error === undefined) {
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
       }
-      throw tx.restart ?? error;
+      throw tx.restart ?? connectionError(this.name, lost.error, error);
     } finally {
-      client.release(broken);
+      release(broken);
     }
+  }
+
+  /**
+   * A pooled client with an 'error' listener for as long as it is checked out. `pg.Pool` listens
+   * for errors on idle clients only; a checked-out client whose connection is lost (backend
+   * terminated, server restarted, network cut) emits 'error', and an 'error' event without a
+   * listener ends the process. The listener records the error instead: the query in flight
+   * rejects on its own, and `release` hands the client back as broken, so the pool discards it
+   * and the next call gets a fresh connection.
+   */
+  async #checkOut(): Promise<{ client: pg.PoolClient; lost: { error?: Error }; release: (broken?: Error) => void }> {
+    const client = await this.pool.connect();
+    const lost: { error?: Error } = {};
+    const earlier = LOST.get(client);
+    if (earlier !== undefined) lost.error = earlier;
+    const onError = (error: Error) => {
+      lost.error ??= error;
+    };
+    client.on("error", onError);
+    let released = false;
+    const release = (broken?: Error) => {
+      if (released) return;
+      released = true;
+      const error = lost.error ?? LOST.get(client) ?? broken;
+      // Keep a listener on a broken client until the pool has closed it: a second 'error' from
+      // the same socket must not crash the process either.
+      if (error === undefined) client.removeListener("error", onError);
+      client.release(error);
+    };
+    return { client, lost, release };
   }
 
   migrate(): Promise<void> {
@@ -225,7 +313,7 @@ class PostgresStorage implements PostgresAdapter {
 
   async #migrate(): Promise<void> {
     const s = quoteSchema(this.schema);
-    const client = await this.pool.connect();
+    const { client, lost, release } = await this.#checkOut();
     let broken: Error | undefined;
     try {
       const info = await client.query<{ version: string; encoding: string }>(
@@ -244,6 +332,13 @@ class PostgresStorage implements PostgresAdapter {
       ]);
       const exists = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [this.schema]);
       if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`);
+      else await this.#assertOwnTables(client);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${s}.${OWNER_TABLE} (library text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      await client.query(`INSERT INTO ${s}.${OWNER_TABLE} (library) VALUES ($1) ON CONFLICT DO NOTHING`, [
+        OWNER_LIBRARY,
+      ]);
       await client.query(postgresMigrationsTable(s));
       const applied = new Set(
         (await client.query<{ version: number }>(`SELECT version FROM ${s}.migrations`)).rows.map((r) => r.version),
@@ -264,15 +359,64 @@ class PostgresStorage implements PostgresAdapter {
       }
       await client.query("COMMIT");
     } catch (error) {
-      try {
-        await client.query("ROLLBACK");
-      } catch (rollbackError) {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      if (lost.error === undefined) {
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
       }
-      throw error;
+      throw connectionError(this.name, lost.error, error);
     } finally {
-      client.release(broken);
+      release(broken);
     }
+  }
+
+  /**
+   * Refuses a schema whose tables customer-context did not create: they belong to another
+   * application, and reading or writing them would corrupt its data. The marker table proves
+   * ownership; a schema from before the marker existed is recognised by a migrations table that
+   * holds exactly this library's migrations.
+   */
+  async #assertOwnTables(client: pg.PoolClient): Promise<void> {
+    const columns = await client.query<{ table_name: string; column_name: string }>(
+      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = ANY($2::text[])",
+      [this.schema, [...OWN_TABLES, OWNER_TABLE]],
+    );
+    const tables = new Map<string, Set<string>>();
+    for (const row of columns.rows) {
+      const set = tables.get(row.table_name) ?? new Set<string>();
+      set.add(row.column_name);
+      tables.set(row.table_name, set);
+    }
+    const s = quoteSchema(this.schema);
+    const refuse = (why: string): never => {
+      throw new InvalidInputError("PostgreSQL schema", [{ path: ["schema"], code: "invalid_value", message: why }]);
+    };
+    const owner = tables.get(OWNER_TABLE);
+    if (owner !== undefined) {
+      const marked =
+        owner.has("library") &&
+        ((await client.query(`SELECT 1 FROM ${s}.${OWNER_TABLE} WHERE library = $1`, [OWNER_LIBRARY])).rowCount ?? 0) >
+          0;
+      if (!marked) refuse(`${this.schema}.${OWNER_TABLE} exists but was not made by customer-context`);
+      return;
+    }
+    const present = OWN_TABLES.filter((t) => tables.has(t));
+    if (present.length === 0) return;
+    const migrations = tables.get("migrations");
+    if (migrations?.has("version") && migrations.has("name")) {
+      const rows = (await client.query<{ version: number; name: string }>(`SELECT version, name FROM ${s}.migrations`))
+        .rows;
+      const ours = new Map(POSTGRES_MIGRATIONS.map((m) => [m.version, m.name]));
+      // A newer library's migrations are unknown here; the version check after this one says so.
+      if (rows.length > 0 && rows.every((r) => ours.get(r.version) === r.name || r.version > POSTGRES_SCHEMA_VERSION)) {
+        return;
+      }
+    }
+    refuse(
+      `schema ${this.schema} already holds table(s) ${present.join(", ")} that customer-context did not create; use another schema`,
+    );
   }
 
   async schemaVersion(): Promise<number> {
@@ -520,6 +664,19 @@ class PostgresTransaction implements StorageTransaction {
   }
 }
 
+/**
+ * The error a transaction rejects with when its connection was lost: the query error when there
+ * is one (it usually says "Connection terminated unexpectedly" or names the terminating server),
+ * else the connection's own error. The shell wraps it in a typed `storage_failure`.
+ */
+function connectionError(name: string, lost: Error | undefined, error: unknown): unknown {
+  if (lost === undefined) return error;
+  if (error instanceof Error && error !== lost && !/terminat|connection/i.test(error.message)) {
+    return new Error(`${name}: the connection was lost (${lost.message})`, { cause: error });
+  }
+  return error;
+}
+
 /** The stored form of a key or index value; PostgreSQL text cannot hold U+0000. */
 function pgText(key: string): string {
   if (key.includes("\u0000")) throw new TypeError(NUL_MESSAGE);
@@ -529,6 +686,9 @@ function pgText(key: string): string {
 function toDocument<T>(row: DocumentRow): StoredDocument<T> {
   return { key: decodeKey(row.key), value: JSON.parse(row.value) as T };
 }
+
+/** The first connection error of each pooled client (set by the listener added on 'connect'). */
+const LOST = new WeakMap<pg.PoolClient | pg.Client, Error>();
 
 /** How many times one transaction may restart because a lock was taken (each restart learns a lock). */
 const MAX_LOCK_RESTARTS = 1000;

@@ -48,7 +48,7 @@ export function foldTrait(evidence: TraitEvidence | undefined, observation: Trai
     last: prefers("latest", observation, evidence.last) ? observation : evidence.last,
   };
   if (evidence.bySource || observation.source !== undefined) {
-    const bySource = { ...evidence.bySource };
+    const bySource: Record<string, TraitObservation> = Object.assign(Object.create(null), evidence.bySource);
     if (observation.source !== undefined && prefers("latest", observation, bySource[observation.source])) {
       bySource[observation.source] = observation;
     }
@@ -79,7 +79,8 @@ export function mergeTraits(
   sources: ReadonlyArray<Record<string, TraitEvidence | TraitObservation>>,
   ruleFor: (trait: string) => TraitRule,
 ): MergedTraits {
-  const provenance: Record<string, TraitObservation> = {};
+  // Null-prototype maps: a trait named `constructor` or `__proto__` is a trait like any other.
+  const provenance: Record<string, TraitObservation> = Object.create(null);
   for (const source of sources) {
     for (const [name, item] of Object.entries(source)) {
       const rule = ruleFor(name);
@@ -90,8 +91,8 @@ export function mergeTraits(
       }
     }
   }
-  const traits: Record<string, Scalar> = {};
-  const kept: Record<string, TraitObservation> = {};
+  const traits: Record<string, Scalar> = Object.create(null);
+  const kept: Record<string, TraitObservation> = Object.create(null);
   for (const name of Object.keys(provenance).sort(compareStrings)) {
     const chosen = provenance[name] as TraitObservation;
     kept[name] = chosen;

@@ -1,5 +1,6 @@
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { InvalidInputError } from "../../errors.js";
+import { identifierValueProblem, MAX_IDENTIFIER_VALUE_LENGTH } from "../../schema/identifierValueProblem.js";
 import type { IdentifierNormalizer } from "../../schema/options.js";
 import type { Identifier } from "../../schema/primitives.js";
 import { identifierKey } from "./identifierKey.js";
@@ -102,13 +103,31 @@ export function normalizeIdentifier(identifier: Identifier, options?: NormalizeO
   // Own properties only: a type named `toString` must not pick up Object.prototype.toString.
   const custom =
     normalizers !== undefined && Object.hasOwn(normalizers, identifier.type) ? normalizers[identifier.type] : undefined;
+  const refused = identifierValueProblem(identifier.value);
+  if (refused !== null) return { ok: false, identifier, reason: `the value ${refused}` };
   let value: string | null;
   if (custom === undefined) {
     value = builtIn(identifier, options);
   } else {
     try {
       const out = custom(identifier.value);
+      // Checked before anything walks it: a normaliser may return megabytes or invisible characters.
+      if (typeof out === "string" && out.length > MAX_IDENTIFIER_VALUE_LENGTH) {
+        return {
+          ok: false,
+          identifier,
+          reason: `the custom normaliser for "${identifier.type}" returned ${out.length} characters, more than ${MAX_IDENTIFIER_VALUE_LENGTH}`,
+        };
+      }
       value = typeof out === "string" && out.trim() !== "" ? out.trim() : null;
+      const problem = value === null ? null : identifierValueProblem(value);
+      if (problem !== null) {
+        return {
+          ok: false,
+          identifier,
+          reason: `the custom normaliser for "${identifier.type}" returned a value that ${problem}`,
+        };
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, identifier, reason: `the custom normaliser for "${identifier.type}" threw: ${message}` };

@@ -39,10 +39,13 @@ export function diffTerms(
   override?: Readonly<Record<string, Scalar>>,
 ): TermDifference[] {
   const out: TermDifference[] = [];
-  for (const term in presented) {
+  // Own keys only, everywhere: a term named `constructor` or `toString` is a term like any other.
+  const own = (terms: Readonly<Record<string, Scalar>> | undefined, term: string): Scalar | undefined =>
+    terms !== undefined && Object.hasOwn(terms, term) ? terms[term] : undefined;
+  for (const term of Object.keys(presented)) {
     if (options.ignore.length > 0 && options.ignore.includes(term)) continue;
     const p = presented[term] as Scalar;
-    const e = override?.[term] ?? expected[term];
+    const e = own(override, term) ?? own(expected, term);
     if (e === undefined) {
       if (options.extra) out.push({ term, presented: p });
     } else if (!sameValue(p, e, options.tolerance)) {
@@ -52,8 +55,8 @@ export function diffTerms(
   if (options.missing) {
     const seen = new Set<string>();
     for (const source of override === undefined ? [expected] : [override, expected]) {
-      for (const term in source) {
-        if (seen.has(term) || options.ignore.includes(term) || presented[term] !== undefined) continue;
+      for (const term of Object.keys(source)) {
+        if (seen.has(term) || options.ignore.includes(term) || own(presented, term) !== undefined) continue;
         seen.add(term);
         out.push({ term, expected: source[term] as Scalar });
       }
