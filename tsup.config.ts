@@ -18,6 +18,9 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     external,
+    // ESM-only; inlined so that require() of the CJS build works on every Node 20 (require(esm)
+    // arrived only in 20.19).
+    noExternal: ["double-metaphone"],
   },
   {
     // The `customer-context` command. A separate build so the shebang lands only here.

@@ -16,8 +16,12 @@ import { suggestMatches } from "./suggestMatches.js";
 import type { FuzzyMatchOptions } from "./types.js";
 
 // Labelled data lives beside the repository (../shared/data from the repo root), never inside it.
+// A git worktree sits one level deeper (wt/<name>), so the next level up is tried too.
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const data = (file: string) => path.join(root, "..", "shared", "data", file);
+const data = (file: string) =>
+  [path.join(root, "..", "shared", "data", file), path.join(root, "..", "..", "shared", "data", file)].find((f) =>
+    existsSync(f),
+  ) ?? path.join(root, "..", "shared", "data", file);
 const SPLINK = data("splink-fake-1000/fake_1000.csv");
 const FEBRL = data("febrl/dataset3.csv");
 
