@@ -13,10 +13,15 @@ import type { ComparisonLevel, FieldKind } from "../types.js";
  */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return 1;
-  const ca = [...a];
-  const cb = [...b];
   let prefix = 0;
-  while (prefix < 4 && ca[prefix] !== undefined && ca[prefix] === cb[prefix]) prefix++;
+  while (prefix < 4 && prefix < a.length && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  if (/[\uD800-\uDFFF]/.test(a.slice(0, 8) + b.slice(0, 8))) {
+    // Astral characters: @skyra/jaro-winkler counts code points, so count the prefix in them too.
+    const ca = [...a];
+    const cb = [...b];
+    prefix = 0;
+    while (prefix < 4 && ca[prefix] !== undefined && ca[prefix] === cb[prefix]) prefix++;
+  }
   const skyraPrefix = prefix === 4 ? 5 : prefix;
   const boosted = skyraJaroWinkler(a, b);
   const jaro = (boosted - 0.1 * skyraPrefix) / (1 - 0.1 * skyraPrefix);
