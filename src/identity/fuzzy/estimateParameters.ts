@@ -152,11 +152,21 @@ function levelCodes(
  *
  * @example
  * ```ts
- * // records: FuzzyRecord[] with first, last and dob traits, e.g. a customer export
  * const fields = { first: "name", last: "name", dob: "date" } as const;
- * const parameters = estimateParameters(records, { fields });
+ * // 200 records of 100 people: each twice, the second time with a typo in the surname.
+ * const records = Array.from({ length: 200 }, (_, i) => {
+ *   const p = i % 100;
+ *   const last = ["Nowak", "Kowalski", "Wojcik", "Lewandowski", "Zielinski"][p % 5]!;
+ *   return {
+ *     id: String(i),
+ *     traits: { first: `Anna${p}`, last: i < 100 ? last : `${last}a`, dob: `19${50 + (p % 50)}-0${1 + (p % 9)}-1${p % 10}` },
+ *   };
+ * });
+ * let report: EstimationReport | undefined;
+ * const parameters = estimateParameters(records, { fields, onReport: (r) => (report = r) });
  * const suggestions = suggestMatches(records, { fields, parameters });
- * parameters.prior; // the estimated share of matching pairs, e.g. 0.002
+ * parameters.prior;       // ≈ 100 / 19,900 pairs, the share of matching pairs
+ * report!.fields.last!.m; // "trained"
  * ```
  */
 export function estimateParameters(
