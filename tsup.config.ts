@@ -43,6 +43,9 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     external,
+    // ESM-only; inlined so that require() of the CJS build works on every Node 20 (require(esm)
+    // arrived only in 20.19).
+    noExternal: ["double-metaphone"],
   },
   {
     // Type declarations for the ESM entries, and for `customer-context/testing/vitest`, whose import

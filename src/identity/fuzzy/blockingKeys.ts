@@ -1,6 +1,6 @@
 import { keysOf } from "./_lib/keys.js";
 import { prepareRecord } from "./_lib/prepare.js";
-import { resolveOptions } from "./_lib/resolve.js";
+import { checkRecord, resolveOptions } from "./_lib/resolve.js";
 import type { FuzzyMatchOptions, FuzzyRecord } from "./types.js";
 
 /**
@@ -11,7 +11,8 @@ import type { FuzzyMatchOptions, FuzzyRecord } from "./types.js";
  * Without `options.blocking`, the rules are derived from `options.fields`: for every two name
  * fields their Double Metaphone keys; for every date field the full date, and each name's
  * Double Metaphone key with the year, and each name's initial with the month and day; every text or
- * exact field on its own. A key is `rule-index:part|part`; a rule with a missing part gives no key.
+ * exact field on its own, and with each name's Double Metaphone key. A key is
+ * `rule-index:part|part`; a rule with a missing part gives no key.
  *
  * @param record - The record.
  * @param options - {@link FuzzyMatchOptions}: `fields` and `blocking`.
@@ -27,6 +28,7 @@ import type { FuzzyMatchOptions, FuzzyRecord } from "./types.js";
  * ```
  */
 export function blockingKeys(record: FuzzyRecord, options?: FuzzyMatchOptions): string[] {
-  const resolved = resolveOptions(options);
+  checkRecord("blockingKeys input", record, "record");
+  const resolved = resolveOptions(options, "blockingKeys options");
   return keysOf(prepareRecord(record, Object.fromEntries(resolved.fields)), resolved.rules);
 }

@@ -1,6 +1,11 @@
 export { blockingKeys } from "./blockingKeys.js";
+export { type Cluster, type ClusterMatchesOptions, clusterMatches } from "./clusterMatches.js";
 export { DEFAULT_LEVEL_PROBABILITIES } from "./DEFAULT_LEVEL_PROBABILITIES.js";
-export { type EstimateParametersOptions, estimateParameters } from "./estimateParameters.js";
+export {
+  type EstimateParametersOptions,
+  type EstimationReport,
+  estimateParameters,
+} from "./estimateParameters.js";
 export { matchPair } from "./matchPair.js";
 export { suggestMatches } from "./suggestMatches.js";
 export type {

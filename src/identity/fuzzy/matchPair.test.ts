@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../../errors.js";
 import { matchPair } from "./matchPair.js";
 import type { FuzzyMatchOptions, FuzzyRecord } from "./types.js";
 
@@ -83,12 +84,20 @@ describe("matchPair", () => {
     expect(matchPair(a, b, { fields, parameters: { prior: 0.5 } }).score).toBeCloseTo(90 / 91, 6);
   });
 
-  it("rejects bad options", () => {
+  it("rejects bad options and records with a typed error naming the field", () => {
     const a = rec("1", {});
-    expect(() => matchPair(a, a, { fields, parameters: { prior: 0 } })).toThrow(RangeError);
-    expect(() => matchPair(a, a, { fields, blocking: [["nope"]] })).toThrow(/unknown field/);
+    const at = (path: string) =>
+      expect.objectContaining({ code: "invalid_input", details: [expect.objectContaining({ path })] });
+    expect(() => matchPair(a, a, { fields, parameters: { prior: 0 } })).toThrow(at("parameters.prior"));
+    expect(() => matchPair(a, a, { fields, blocking: [["nope"]] })).toThrow(at("blocking.0.0"));
     expect(() => matchPair(a, a, { fields, blocking: [["first:soundex"]] })).toThrow(/unknown transform/);
-    expect(() => matchPair(a, a, { fields, swapFields: [["first", "dob"]] })).toThrow(/swapFields/);
+    expect(() => matchPair(a, a, { fields, swapFields: [["first", "dob"]] })).toThrow(at("swapFields.0"));
+    expect(() => matchPair(a, a, { fields: { first: "fuzzy" as never } })).toThrow(at("fields.first"));
+    expect(() =>
+      matchPair(a, a, { fields, parameters: { fields: { ssn: { m: { exact: 2 }, u: { exact: 0.1 } } } } }),
+    ).toThrow(at("parameters.fields.ssn.m.exact"));
+    expect(() => matchPair(a, { id: "2" } as never, options)).toThrow(at("b.traits"));
+    expect(() => matchPair(a, a, { ...options, threshold: -1 })).toThrow(InvalidInputError);
   });
 
   const traits = fc.record({

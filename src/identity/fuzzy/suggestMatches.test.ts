@@ -19,7 +19,46 @@ const people: FuzzyRecord[] = [
 describe("suggestMatches", () => {
   it("finds the duplicates and nothing else", () => {
     const pairs = suggestMatches(people, { fields }).map((s) => `${s.a}-${s.b}`);
-    expect(pairs.sort()).toEqual(["g1-g2", "i1-i2", "r1-r2", "r1-r3"]);
+    expect(pairs.sort()).toEqual(["g1-g2", "i1-i2", "r1-r2", "r1-r3", "r2-r3"]);
+  });
+
+  it("estimates the prior from the records: the same pair scores lower among more people", () => {
+    const strangers: FuzzyRecord[] = Array.from({ length: 400 }, (_, i) => ({
+      id: `z${String(i).padStart(3, "0")}`,
+      traits: {
+        first: ["Anna", "Jan", "Ewa", "Piotr", "Maria", "Adam", "Zofia", "Tomasz"][i % 8]!,
+        last: `Nowak${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`,
+        dob: `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,
+      },
+    }));
+    const score = (records: FuzzyRecord[]) =>
+      suggestMatches(records, { fields, threshold: 0 }).find((s) => s.a === "r1" && s.b === "r3")!.score;
+    expect(score([...people, ...strangers])).toBeLessThan(score(people));
+    // A given prior is used as it is.
+    const fixed = (records: FuzzyRecord[]) =>
+      suggestMatches(records, { fields, threshold: 0, parameters: { prior: 1e-3 }, termFrequency: false }).find(
+        (s) => s.a === "r1" && s.b === "r3",
+      )!.score;
+    expect(fixed([...people, ...strangers])).toBeCloseTo(fixed(people), 12);
+  });
+
+  it("weights an exact match on a common value less than on a rare one", () => {
+    const town = (city: string, i: number): FuzzyRecord => ({ id: `t${i}`, traits: { first: `N${i}`, city } });
+    const records = [...Array.from({ length: 30 }, (_, i) => town("London", i)), town("Hull", 30), town("Hull", 31)];
+    const out = suggestMatches(records, { fields, threshold: 0, blocking: [["city"]] });
+    const london = out.find((s) => s.a === "t0" && s.b === "t1")!;
+    const hull = out.find((s) => s.a === "t30" && s.b === "t31")!;
+    expect(hull.weights.city).toBeGreaterThan(london.weights.city!);
+  });
+
+  it("rejects bad records with an error that names the field", () => {
+    expect(() => suggestMatches([{ id: 1 } as never], { fields })).toThrow(
+      expect.objectContaining({ code: "invalid_input", details: [expect.objectContaining({ path: "records.0.id" })] }),
+    );
+    expect(() => suggestMatches([people[0]!, people[0]!], { fields })).toThrow(/duplicate id/);
+    expect(() => suggestMatches(people, { fields, threshold: 2 })).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ path: "threshold" })] }),
+    );
   });
 
   it("sorts by score, then a, then b, with a < b", () => {

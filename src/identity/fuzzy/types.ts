@@ -39,7 +39,10 @@ export interface FuzzyMatchOptions {
   fields?: Record<string, FieldKind>;
   /** Suggestions below this match probability are dropped. Default 0.8. */
   threshold?: number;
-  /** Model parameters; missing parts use the defaults (see `DEFAULT_LEVEL_PROBABILITIES`, prior 1e-3). */
+  /**
+   * Model parameters; fields without an entry use the built-in tables (`DEFAULT_LEVEL_PROBABILITIES`),
+   * and without a `prior` it is estimated from the records at match time (`suggestMatches`).
+   */
   parameters?: { prior?: number; fields?: Record<string, LevelProbabilities> };
   /**
    * Blocking rules. Transforms: `value` (the cleaned value, the default), `metaphone` (Double Metaphone
@@ -47,8 +50,13 @@ export interface FuzzyMatchOptions {
    * `fields` (see `blockingKeys`).
    */
   blocking?: readonly BlockingRule[];
-  /** Blocks with more records than this are skipped by `suggestMatches` (their keys are too common). Default 500. */
+  /** Blocks with more records than this are skipped by `suggestMatches` (their keys are too common). Default 100. */
   maxBlockSize?: number;
+  /**
+   * Weight an exact agreement by how common the value is among the records (`suggestMatches`,
+   * `estimateParameters`): log2(m_exact / share of records with that value). Default true.
+   */
+  termFrequency?: boolean;
   /**
    * Pairs of fields whose values are often entered swapped (given name / surname): the pair is also
    * compared crosswise and the better orientation counts. Default: the first two `name` fields;

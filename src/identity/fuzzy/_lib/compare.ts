@@ -1,11 +1,36 @@
-import jaroWinkler from "talisman/metrics/jaro-winkler.js";
-import levenshtein from "talisman/metrics/levenshtein.js";
-import doubleMetaphone from "talisman/phonetics/double-metaphone.js";
+import { jaroWinkler as skyraJaroWinkler } from "@skyra/jaro-winkler";
+import { doubleMetaphone } from "double-metaphone";
+import { distance as levenshtein } from "fastest-levenshtein";
 import type { ComparisonLevel, FieldKind } from "../types.js";
 
-/** Double Metaphone primary key of a cleaned name ('' when it has none). */
+/**
+ * Jaro–Winkler similarity with Winkler's usual boost: a common prefix of up to 4 characters raises
+ * the Jaro similarity, but only when it is at least 0.7 (the definition splink and talisman use).
+ * `@skyra/jaro-winkler` always boosts and counts a 4-character prefix as 5, so its Jaro similarity
+ * is recovered from its result and boosted here. Its Jaro part uses a match window of
+ * ⌊max length / 2⌋ rather than the textbook ⌊max length / 2⌋ − 1; the test beside the comparators
+ * pins values so that an upgrade that changes either is noticed.
+ */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  let prefix = 0;
+  while (prefix < 4 && prefix < a.length && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  if (/[\uD800-\uDFFF]/.test(a.slice(0, 8) + b.slice(0, 8))) {
+    // Astral characters: @skyra/jaro-winkler counts code points, so count the prefix in them too.
+    const ca = [...a];
+    const cb = [...b];
+    prefix = 0;
+    while (prefix < 4 && ca[prefix] !== undefined && ca[prefix] === cb[prefix]) prefix++;
+  }
+  const skyraPrefix = prefix === 4 ? 5 : prefix;
+  const boosted = skyraJaroWinkler(a, b);
+  const jaro = (boosted - 0.1 * skyraPrefix) / (1 - 0.1 * skyraPrefix);
+  return jaro < 0.7 ? jaro : jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** Double Metaphone primary key of a cleaned name, at most 4 characters ('' when it has none). */
 export function metaphone(name: string): string {
-  return /^[a-z]+$/.test(name) ? doubleMetaphone(name)[0] : name;
+  return /^[a-z]+$/.test(name) ? doubleMetaphone(name)[0].slice(0, 4) : name;
 }
 
 function compareNames(a: string, b: string, ka: string, kb: string): ComparisonLevel {

@@ -2,7 +2,11 @@
  * Quality measurement for the fuzzy matcher (used by the benchmark and the regression test; not
  * part of the public API): CSV parsing, clustering by connected components, pairwise metrics.
  */
-import type { FieldKind, FuzzyRecord } from "../types.js";
+import { DEFAULT_MIN_COHESION } from "../clusterMatches.js";
+import { estimateParameters } from "../estimateParameters.js";
+import { suggestMatches } from "../suggestMatches.js";
+import type { FieldKind, FuzzyParameters, FuzzyRecord } from "../types.js";
+import { clusterLinks } from "./cluster.js";
 
 /** Parses CSV text (RFC 4180 quotes; cells trimmed) into rows of named cells. */
 export function parseCsv(text: string): Array<Record<string, string>> {
@@ -164,4 +168,94 @@ export function exactLinks(exact: ReadonlyMap<string, string>): Array<[string, s
     else links.push([seen, id]);
   }
   return links;
+}
+
+/**
+ * Cluster-level quality: the share of predicted groups (two or more records) that are exactly one
+ * true person, and the share of true people with two or more records recovered exactly.
+ */
+export function clusterQuality(
+  predicted: ReadonlyMap<string, string>,
+  truth: ReadonlyMap<string, string>,
+): { exactPredicted: number; exactTrue: number; predictedGroups: number; trueGroups: number } {
+  const groups = (key: (id: string) => string) => {
+    const g = new Map<string, string[]>();
+    for (const id of truth.keys()) {
+      const k = key(id);
+      const list = g.get(k);
+      if (list === undefined) g.set(k, [id]);
+      else list.push(id);
+    }
+    return new Set([...g.values()].filter((l) => l.length > 1).map((l) => l.sort().join("\u0000")));
+  };
+  const p = groups((id) => predicted.get(id) ?? id);
+  const t = groups((id) => truth.get(id)!);
+  let both = 0;
+  for (const g of p) if (t.has(g)) both++;
+  return {
+    exactPredicted: p.size === 0 ? 1 : both / p.size,
+    exactTrue: t.size === 0 ? 1 : both / t.size,
+    predictedGroups: p.size,
+    trueGroups: t.size,
+  };
+}
+
+/** One row of the quality table: pairwise and cluster-level quality of one run, and its time. */
+export interface QualityRow {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Share of predicted groups that are exactly one person. */
+  exactClusters: number;
+  /** Share of people with two or more records found exactly. */
+  foundClusters: number;
+  /** Milliseconds: estimation (if any), matching and clustering. */
+  ms: number;
+  /** The prior used (estimated at match time, or by `estimateParameters`). */
+  prior: number;
+}
+
+/**
+ * Matches a labelled set with the built-in tables ("default") or with parameters from
+ * `estimateParameters` over the same unlabelled records ("estimated"), clusters the suggestions
+ * plus the exact links with `clusterMatches`' rule, and measures the result against the truth.
+ */
+export function measureQuality(
+  d: LabelledData,
+  fields: Readonly<Record<string, FieldKind>>,
+  source: "default" | "estimated",
+  minCohesion = DEFAULT_MIN_COHESION,
+): QualityRow {
+  const start = performance.now();
+  let parameters: FuzzyParameters | undefined;
+  if (source === "estimated") parameters = estimateParameters(d.records, { fields: { ...fields } });
+  let prior = parameters?.prior ?? 0;
+  const suggestions = suggestMatches(d.records, {
+    fields: { ...fields },
+    ...(parameters === undefined ? {} : { parameters }),
+  });
+  if (parameters === undefined) {
+    // The prior suggestMatches estimated, recovered from one suggestion's score and weights.
+    const s = suggestions[suggestions.length - 1];
+    if (s !== undefined) {
+      const total = Object.values(s.weights).reduce((a, w) => a + w, 0);
+      const logOdds = Math.log2(s.score / (1 - s.score)) - total;
+      prior = 1 / (1 + 2 ** -logOdds);
+    }
+  }
+  const links = [...exactLinks(d.exact).map(([a, b]) => ({ a, b, score: 1 })), ...suggestions];
+  const ids = d.records.map((r) => r.id);
+  const { clusterOf } = clusterLinks(ids, links, minCohesion);
+  const ms = performance.now() - start;
+  const q = pairwiseQuality(clusterOf, d.truth);
+  const c = clusterQuality(clusterOf, d.truth);
+  return {
+    precision: q.precision,
+    recall: q.recall,
+    f1: q.f1,
+    exactClusters: c.exactPredicted,
+    foundClusters: c.exactTrue,
+    ms,
+    prior,
+  };
 }

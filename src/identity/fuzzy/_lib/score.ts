@@ -3,6 +3,50 @@ import { compareValues } from "./compare.js";
 import type { PreparedRecord } from "./prepare.js";
 import type { ResolvedOptions } from "./resolve.js";
 
+const MIN_P = 1e-6;
+
+/**
+ * How often each cleaned value occurs per field among the records being matched, for
+ * term-frequency adjusted weights: an exact match on a value that a share `tf` of the records
+ * carry weighs log2(m_exact / tf) instead of log2(m_exact / u_exact) (Splink's adjustment), so
+ * "john" or "london" count for less than a rare name.
+ */
+export interface TermFrequencies {
+  counts: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  present: ReadonlyMap<string, number>;
+}
+
+/** Counts the values of every field of the prepared records. */
+export function termFrequencies(records: readonly PreparedRecord[], r: ResolvedOptions): TermFrequencies {
+  const counts = new Map<string, Map<string, number>>();
+  const present = new Map<string, number>();
+  for (const [field] of r.fields) {
+    const c = new Map<string, number>();
+    let n = 0;
+    for (const record of records) {
+      const v = record.values[field];
+      if (v === undefined) continue;
+      n++;
+      c.set(v, (c.get(v) ?? 0) + 1);
+    }
+    counts.set(field, c);
+    present.set(field, n);
+  }
+  return { counts, present };
+}
+
+/**
+ * The share of the other records that carry `value`, leaving out the pair that agrees on it, with
+ * one pseudo-occurrence spread over 1/u pseudo-records: on a few records it stays near the table's
+ * u_exact; on many it is the value's own frequency.
+ */
+export function valueShare(tf: TermFrequencies, field: string, value: string, uExact: number): number {
+  const present = tf.present.get(field) ?? 0;
+  const count = tf.counts.get(field)?.get(value) ?? 0;
+  const u = Math.max(uExact, MIN_P);
+  return Math.max((Math.max(count - 2, 0) + 1) / (Math.max(present - 2, 0) + 1 / u), MIN_P);
+}
+
 function outcome(r: ResolvedOptions, a: PreparedRecord, fa: string, b: PreparedRecord, fb: string): FieldOutcome {
   const va = a.values[fa];
   const vb = b.values[fb];
@@ -10,8 +54,20 @@ function outcome(r: ResolvedOptions, a: PreparedRecord, fa: string, b: PreparedR
   return compareValues(r.kinds[fa]!, va, vb, a.phonetic[fa], b.phonetic[fb]);
 }
 
-function weightOf(r: ResolvedOptions, field: string, level: FieldOutcome): number {
-  return level === "missing" ? 0 : (r.weights[field]?.[level] ?? 0);
+function weightOf(
+  r: ResolvedOptions,
+  tf: TermFrequencies | undefined,
+  field: string,
+  level: FieldOutcome,
+  value: string | undefined,
+): number {
+  if (level === "missing") return 0;
+  if (level === "exact" && tf !== undefined && value !== undefined) {
+    const m = r.probabilities[field]?.m.exact;
+    const u = r.probabilities[field]?.u.exact;
+    if (m !== undefined && u !== undefined) return Math.log2(Math.max(m, MIN_P) / valueShare(tf, field, value, u));
+  }
+  return r.weights[field]?.[level] ?? 0;
 }
 
 /** Log2 prior odds plus the sum of weights, turned into a probability. */
@@ -20,22 +76,33 @@ export function probability(prior: number, totalWeight: number): number {
   return 1 / (1 + 2 ** -logOdds);
 }
 
-/** Compares two prepared records field by field and scores the pair. */
-export function scorePrepared(a: PreparedRecord, b: PreparedRecord, r: ResolvedOptions): MatchSuggestion {
+/** A compared pair before the prior is applied: levels, weights and their sum (the match weight). */
+export interface Comparison {
+  levels: Record<string, FieldOutcome>;
+  weights: Record<string, number>;
+  total: number;
+  swapped: boolean;
+}
+
+/** Compares two prepared records field by field: levels, log2 Bayes factors, their sum. */
+export function comparePrepared(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  r: ResolvedOptions,
+  tf?: TermFrequencies,
+): Comparison {
   const levels: Record<string, FieldOutcome> = {};
   for (const [field] of r.fields) levels[field] = outcome(r, a, field, b, field);
   let swapped = false;
   for (const [x, y] of r.swaps) {
-    const direct = weightOf(r, x, levels[x]!) + weightOf(r, y, levels[y]!);
+    const direct = weightOf(r, tf, x, levels[x]!, a.values[x]) + weightOf(r, tf, y, levels[y]!, a.values[y]);
     const crossX = outcome(r, a, x, b, y);
     const crossY = outcome(r, a, y, b, x);
     // Crosswise only if it compares at least as many values: escaping a disagreement into
     // "missing" is not evidence of a swap.
     const missing = (p: FieldOutcome, q: FieldOutcome) => Number(p === "missing") + Number(q === "missing");
-    if (
-      missing(crossX, crossY) <= missing(levels[x]!, levels[y]!) &&
-      weightOf(r, x, crossX) + weightOf(r, y, crossY) > direct
-    ) {
+    const cross = weightOf(r, tf, x, crossX, a.values[x]) + weightOf(r, tf, y, crossY, a.values[y]);
+    if (missing(crossX, crossY) <= missing(levels[x]!, levels[y]!) && cross > direct) {
       levels[x] = crossX;
       levels[y] = crossY;
       swapped = true;
@@ -44,9 +111,28 @@ export function scorePrepared(a: PreparedRecord, b: PreparedRecord, r: ResolvedO
   const weights: Record<string, number> = {};
   let total = 0;
   for (const [field] of r.fields) {
-    const w = weightOf(r, field, levels[field]!);
+    const w = weightOf(r, tf, field, levels[field]!, a.values[field]);
     weights[field] = w;
     total += w;
   }
-  return { a: a.id, b: b.id, score: probability(r.prior, total), weights, levels, swapped };
+  return { levels, weights, total, swapped };
+}
+
+/** Compares two prepared records and scores the pair with the given prior. */
+export function scorePrepared(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  r: ResolvedOptions,
+  prior: number,
+  tf?: TermFrequencies,
+): MatchSuggestion {
+  const c = comparePrepared(a, b, r, tf);
+  return {
+    a: a.id,
+    b: b.id,
+    score: probability(prior, c.total),
+    weights: c.weights,
+    levels: c.levels,
+    swapped: c.swapped,
+  };
 }
