@@ -68,7 +68,10 @@ describe("clusterMatches", () => {
 
   it("rejects bad input with a typed error naming the field", () => {
     const at = (path: string) =>
-      expect.objectContaining({ code: "invalid_input", details: [expect.objectContaining({ path })] });
+      expect.objectContaining({
+        code: "invalid_input",
+        details: [expect.objectContaining({ path: path.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)) })],
+      });
     expect(() => clusterMatches(ids, [{ a: "r00", b: 1 as never, score: 1 }])).toThrow(at("links.0.b"));
     expect(() => clusterMatches(ids, [], { minCohesion: 2 })).toThrow(at("minCohesion"));
     expect(() => clusterMatches("x" as never, [])).toThrow(at("ids"));

@@ -53,11 +53,14 @@ describe("suggestMatches", () => {
 
   it("rejects bad records with an error that names the field", () => {
     expect(() => suggestMatches([{ id: 1 } as never], { fields })).toThrow(
-      expect.objectContaining({ code: "invalid_input", details: [expect.objectContaining({ path: "records.0.id" })] }),
+      expect.objectContaining({
+        code: "invalid_input",
+        details: [expect.objectContaining({ path: ["records", 0, "id"], code: "invalid_type" })],
+      }),
     );
     expect(() => suggestMatches([people[0]!, people[0]!], { fields })).toThrow(/duplicate id/);
     expect(() => suggestMatches(people, { fields, threshold: 2 })).toThrow(
-      expect.objectContaining({ details: [expect.objectContaining({ path: "threshold" })] }),
+      expect.objectContaining({ details: [expect.objectContaining({ path: ["threshold"] })] }),
     );
   });
 

@@ -1,4 +1,4 @@
-import { InvalidInputError } from "../../../errors.js";
+import { type InputIssueCode, type InputPathKey, InvalidInputError } from "../../../errors.js";
 import { DEFAULT_LEVEL_PROBABILITIES } from "../DEFAULT_LEVEL_PROBABILITIES.js";
 import type { ComparisonLevel, FieldKind, FuzzyMatchOptions, FuzzyRecord, LevelProbabilities } from "../types.js";
 
@@ -18,9 +18,14 @@ export const DEFAULT_FIELDS: Readonly<Record<string, FieldKind>> = Object.freeze
  */
 export const SINGLE_PAIR_PRIOR = 1e-3;
 
-/** Throws the typed bad-input error for one option or argument. */
-export function invalid(what: string, path: string, message: string): never {
-  throw new InvalidInputError(what, [{ path, message }]);
+/**
+ * Throws the typed bad-input error for one option or argument. `path` is dotted
+ * (`"records.3.id"`, numbers are array indexes) or already an array of keys.
+ */
+export function invalid(what: string, path: string | readonly InputPathKey[], message: string): never {
+  const keys = typeof path === "string" ? path.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [...path];
+  const code: InputIssueCode = /^must be (a|an) /.test(message) ? "invalid_type" : "invalid_value";
+  throw new InvalidInputError(what, [{ path: keys, code, message }]);
 }
 
 /** Checks one record: `{ id: string, traits: object }`. */
