@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { memoryAdapter } from "./adapters/memory/index.js";
 import {
   AdapterInvalidError,
   ClosedError,
@@ -43,7 +44,6 @@ import { type ConversationEnv, compileConversationOptions } from "./shell/conver
 import * as identity from "./shell/identity.js";
 import * as offers from "./shell/offers.js";
 import { compileOfferOptions, type OfferEnv } from "./shell/offers.js";
-import { memoryAdapter } from "./storage/memory.js";
 import {
   type JsonValue,
   REQUIRED_ADAPTER_MEMBERS,

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+export { type MemoryAdapterOptions, memoryAdapter } from "./adapters/memory/index.js";
 export {
   type CustomerContext,
   type CustomerContextListener,
