@@ -194,7 +194,10 @@ class MemoryTransaction implements StorageTransaction {
     // Convert everything first, so a value that cannot be stored leaves nothing half-written.
     const stored = entries.map((e) => toStored(e.value));
     const c = this.#collection(collection);
-    entries.forEach((e, i) => this.#put(c, e.key, stored[i], e.index));
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as PutEntry<T>;
+      this.#put(c, e.key, stored[i], e.index);
+    }
   }
 
   #put(c: CollectionState, key: string, stored: unknown, entries: IndexEntries | undefined): void {
