@@ -24,7 +24,7 @@ import { parseIdentifierKey } from "../identity/normalize/parseIdentifierKey.js"
 import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { CustomerContextEvent, Profile, ProfileIdentifier, Refusal } from "../schema/outputs.js";
 import type { Identifier, Scalar } from "../schema/primitives.js";
-import type { PutOptions, StorageTransaction } from "../storage/port.js";
+import { batchOf, type PutEntry, type PutOptions, type StorageTransaction } from "../storage/port.js";
 import { followAliases, maxString, minString, unique } from "./_lib.js";
 
 export const C = {
@@ -199,7 +199,8 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
     oldIds = locked ? ids : unique([...oldIds, ...ids]);
     if (locked) break;
   }
-  const oldProfiles = await tx.getMany<ProfileDoc>(C.profiles, oldIds);
+  const oldProfiles =
+    oldIds.length > 0 ? await tx.getMany<ProfileDoc>(C.profiles, oldIds) : new Map<string, ProfileDoc>();
 
   const link = foldLink(existingLink, linkId, keys, input);
   await tx.put(C.links, linkId, link, { index: { ident: keys } });
@@ -459,6 +460,9 @@ async function applyResolution(
   }
 
   const newIds = new Set(resolution.components.map((c) => c.id));
+  const aliasDeletes: string[] = [];
+  const identPuts: PutEntry<IdentifierDoc>[] = [];
+  const profilePuts: PutEntry<ProfileDoc>[] = [];
   for (const component of resolution.components) {
     const previous = unique(component.keys.map(oldOf).filter((id) => id !== ""));
     const old = previous.map((id) => before.get(id)).filter((p): p is ProfileDoc => p !== undefined);
@@ -501,9 +505,13 @@ async function applyResolution(
       provenance: traits.provenance,
     };
     const prior = before.get(component.id);
-    if (!prior || !sameProfile(prior, doc)) await tx.put(C.profiles, doc.id, doc, profileIndex(doc, options));
-    // A profile id that comes back (after an unmerge) stops being an alias.
-    if (!prior) await tx.delete(C.aliases, doc.id);
+    if (!prior || !sameProfile(prior, doc)) {
+      const index = profileIndex(doc, options)?.index;
+      profilePuts.push(index ? { key: doc.id, value: doc, index } : { key: doc.id, value: doc });
+    }
+    // A profile id that comes back (after an unmerge) stops being an alias. Only a profile whose
+    // anchor was seen before can have been absorbed, so a brand-new anchor needs no delete.
+    if (!prior && oldOf(component.anchor) !== "") aliasDeletes.push(doc.id);
     const absorbed = previous.filter((id) => id !== component.id && !newIds.has(id));
     if (absorbed.length > 0) {
       change.absorbed.set(component.id, absorbed);
@@ -521,19 +529,33 @@ async function applyResolution(
     for (const key of moved) {
       const current = touchedIdents.get(key) ?? cluster.idents.get(key) ?? loaded.get(key);
       if (current) {
-        await tx.put(C.identifiers, key, { ...current, profileId: component.id }, { index: { profile: component.id } });
+        identPuts.push({
+          key,
+          value: { ...current, profileId: component.id },
+          index: { profile: component.id },
+        });
       }
     }
   }
+  if (profilePuts.length > 0) await batchOf(tx).putMany(C.profiles, profilePuts);
+  if (aliasDeletes.length > 0) await batchOf(tx).deleteMany(C.aliases, aliasDeletes);
+  if (identPuts.length > 0) await batchOf(tx).putMany(C.identifiers, identPuts);
   // Old profiles: removed ones get an alias to where their anchor went; split ones are reported.
+  const aliasPuts: PutEntry<AliasDoc>[] = [];
+  /** Where each removed or split profile's own anchor went: the fallback target of its aliases. */
+  const successorOf = new Map<string, string>();
+  const profileDeletes: string[] = [];
   for (const [id, old] of before) {
     const destinations = unique(old.keys.map((k) => resolution.profileOf.get(k)).filter((d): d is string => !!d));
     if (destinations.length === 0) continue;
     if (!newIds.has(id)) {
       change.removed.add(id);
-      await tx.delete(C.profiles, id);
+      profileDeletes.push(id);
       const target = resolution.profileOf.get(old.anchor) ?? (destinations[0] as string);
-      await tx.put(C.aliases, id, { target }, { index: { target } });
+      successorOf.set(id, target);
+      aliasPuts.push({ key: id, value: { target, anchor: old.anchor }, index: { target } });
+    } else if (destinations.length > 1) {
+      successorOf.set(id, id);
     }
     if (destinations.length > 1) {
       const others = destinations.filter((d) => d !== id).sort(compareStrings);
@@ -543,7 +565,31 @@ async function applyResolution(
       events.push({ type: "profile.split", profileId: id, split: others, at });
     }
   }
+  // Collapse aliases: every alias that pointed at a removed or split profile now points straight
+  // at the live profile holding its anchor, so an absorbed id resolves in one hop whatever the
+  // length of the chain of merges behind it.
+  if (successorOf.size > 0) {
+    const existing = await batchOf(tx).findMany<AliasDoc>(C.aliases, "target", [...successorOf.keys()]);
+    for (const { key, value } of existing) {
+      if (successorOf.has(key)) continue;
+      const target =
+        (value.anchor !== undefined ? resolution.profileOf.get(value.anchor) : undefined) ??
+        successorOf.get(value.target) ??
+        value.target;
+      if (target !== value.target && target !== key) {
+        aliasPuts.push({ key, value: { ...value, target }, index: { target } });
+      }
+    }
+  }
+  if (profileDeletes.length > 0) await batchOf(tx).deleteMany(C.profiles, profileDeletes);
+  if (aliasPuts.length > 0) await batchOf(tx).putMany(C.aliases, aliasPuts);
   return change;
+}
+
+/** Stored per absorbed profile id: where it went, and the anchor it had (to re-point it later). */
+interface AliasDoc {
+  target: string;
+  anchor?: string;
 }
 
 /** With fuzzy matching on, profiles are indexed by their blocking keys, so candidates are cheap to find. */
