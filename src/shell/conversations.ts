@@ -15,7 +15,7 @@ import {
   type StitchInteraction,
   stitchConversations,
 } from "../conversations/stitchConversations.js";
-import { NotFoundError, RefusedError } from "../errors.js";
+import { ConflictError, NotFoundError, RefusedError } from "../errors.js";
 import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { InteractionInput } from "../schema/inputs.js";
 import type { ConversationOptions } from "../schema/options.js";
@@ -29,6 +29,7 @@ import type {
 } from "../schema/outputs.js";
 import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
 import { followAliases, maxString } from "./_lib.js";
+import { contentDigest } from "./digest.js";
 import {
   assertUsable,
   C as IC,
@@ -107,6 +108,8 @@ export interface InteractionEvidence {
   caseRef?: string;
   subject?: string;
   tags: string[];
+  /** Digest of the recorded content (without the customer); absent in stores written before it. */
+  digest?: string;
 }
 
 /**
@@ -143,6 +146,8 @@ export interface PreparedInteraction {
   refs: string[];
   caseRef?: string;
   subject?: string;
+  /** Digest of the content without the customer, for conflicts on externalId / Message-ID. */
+  digest: string;
 }
 
 /** Validates and normalises an interaction outside the transaction. */
@@ -193,7 +198,14 @@ export function prepareInteraction(
             input.text ?? "",
             input.threadKey ?? "",
           );
-  const prepared: PreparedInteraction = { input, at, id, customer, refused, refs };
+  // The keys themselves (externalId, Message-ID) and the customer are compared apart.
+  const { customer: _customer, externalId: _externalId, ...content } = input;
+  const digest = contentDigest("record", {
+    ...content,
+    at,
+    ...(input.email ? { email: { ...input.email, messageId } } : {}),
+  });
+  const prepared: PreparedInteraction = { input, at, id, customer, refused, refs, digest };
   if (messageId !== undefined) prepared.messageId = messageId;
   if (found) prepared.caseRef = found;
   if (subject !== undefined) prepared.subject = subject;
@@ -223,6 +235,25 @@ export async function resolveCustomerInTx(
   return { profileId: result.profileId, ownerKey: result.anchor };
 }
 
+/**
+ * The current profiles a `customer` field names, without observing anything: the profiles of its
+ * known identifiers, or the profile an id resolves to. Empty for a customer never seen.
+ */
+export async function profilesOfCustomer(
+  env: ConversationEnv,
+  customer: PreparedInteraction["customer"],
+): Promise<Set<string>> {
+  if ("profileId" in customer) {
+    const id = await resolveProfileId(env.tx, customer.profileId);
+    return new Set(id ? [id] : []);
+  }
+  const docs = await env.tx.getMany<IdentifierDoc>(
+    IC.identifiers,
+    customer.identifiers.map((i) => i.key),
+  );
+  return new Set([...docs.values()].map((d) => d.profileId).filter((id) => id !== ""));
+}
+
 /** Records an interaction (idempotently) and stitches it into its customer's conversations. */
 export async function recordInteraction(
   env: ConversationEnv,
@@ -235,12 +266,31 @@ export async function recordInteraction(
     if (same) existing = await tx.get<Interaction>(CC.interactions, same.key);
   }
   if (existing) {
-    return {
-      interactionId: existing.id,
-      conversationId: existing.conversationId,
-      profileId: (await resolveProfileId(tx, existing.profileId)) ?? existing.profileId,
-      duplicate: true,
-    };
+    const profileId = (await resolveProfileId(tx, existing.profileId)) ?? existing.profileId;
+    // A key the caller chose (externalId, Message-ID) names one interaction: the same key with
+    // other content, or for another customer, is a conflict, never a silent duplicate.
+    if (p.input.externalId !== undefined || p.messageId !== undefined) {
+      const stored = await tx.get<InteractionEvidence>(CC.evidence, existing.id);
+      const sameContent = stored?.digest === undefined || stored.digest === p.digest;
+      const sameCustomer = (await profilesOfCustomer(env, p.customer)).has(profileId);
+      if (!sameContent || !sameCustomer) {
+        const key =
+          p.input.externalId !== undefined
+            ? `externalId "${p.input.externalId}" in channel ${p.input.channel}`
+            : `Message-ID <${p.messageId}>`;
+        throw new ConflictError(
+          `Interaction ${existing.id} already has ${key}${sameCustomer ? " with other content" : " and belongs to another customer"}`,
+          {
+            existing: { interactionId: existing.id, profileId },
+            reason: sameCustomer ? "content" : "customer",
+            ...(p.input.externalId !== undefined
+              ? { channel: p.input.channel, externalId: p.input.externalId }
+              : { messageId: p.messageId }),
+          },
+        );
+      }
+    }
+    return { interactionId: existing.id, conversationId: existing.conversationId, profileId, duplicate: true };
   }
 
   let profileId: string;
@@ -273,6 +323,7 @@ export async function recordInteraction(
     at: p.at,
     ownerKey,
     tags: [...new Set(input.tags ?? [])].sort(compareStrings),
+    digest: p.digest,
   };
   if (continuesVia !== undefined) evidence.continuesVia = continuesVia;
   if (p.messageId !== undefined) evidence.messageId = p.messageId;
