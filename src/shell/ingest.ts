@@ -406,6 +406,10 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Cancels the ingest between items; it rejects with `aborted` and `details.committed`. */
   signal?: AbortSignal;
+  /** Called for every kept item once its batch committed, with what applying it returned. */
+  onResult?: (index: number, outcome: Applied) => void;
+  /** Called for every rejected item once it is known to be rejected (its batch committed). */
+  onReject?: (rejection: IngestRejection) => void;
 }
 
 /** Counts reported by `onProgress`. */
@@ -474,10 +478,12 @@ export async function ingest(
       { path: ["batchSize"], code: "invalid_value", message: "must be an integer from 1 to 100000" },
     ]);
   }
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new InvalidInputError("ingest options", [
-      { path: ["onProgress"], code: "invalid_type", message: "must be a function" },
-    ]);
+  for (const name of ["onProgress", "onResult", "onReject"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new InvalidInputError("ingest options", [
+        { path: [name], code: "invalid_type", message: "must be a function" },
+      ]);
+    }
   }
   const summary: IngestSummary = {
     read: 0,
@@ -500,6 +506,11 @@ export async function ingest(
       rejected: summary.rejected.length,
     });
 
+  function report(rejected: IngestRejection[]): void {
+    summary.rejected.push(...rejected);
+    if (options.onReject) for (const r of rejected) options.onReject(r);
+  }
+
   async function flush(upTo: number): Promise<void> {
     if (pending.length > 0) {
       const batch = pending.splice(0, pending.length);
@@ -517,9 +528,10 @@ export async function ingest(
       summary.merges += outcome.merges;
       summary.conversations += outcome.conversations;
       const rejected = [...earlyRejects.splice(0, earlyRejects.length), ...outcome.rejected];
-      summary.rejected.push(...rejected.sort((a, b) => a.index - b.index));
+      report(rejected.sort((a, b) => a.index - b.index));
+      if (options.onResult) for (const { index, applied } of outcome.applied) options.onResult(index, applied);
     } else {
-      summary.rejected.push(...earlyRejects.splice(0, earlyRejects.length));
+      report(earlyRejects.splice(0, earlyRejects.length));
     }
     committed = upTo;
     options.onProgress?.({
@@ -554,6 +566,7 @@ interface BatchOutcome {
   merges: number;
   conversations: number;
   rejected: IngestRejection[];
+  applied: Array<{ index: number; applied: Applied }>;
 }
 
 /** Applies a batch in one transaction; each item has a savepoint, so a refused item leaves nothing. */
@@ -563,7 +576,15 @@ async function applyBatch(
   signal: AbortSignal | undefined,
 ): Promise<BatchOutcome> {
   // The adapter may run this function again (a lock restart): start from zero every time.
-  const out: BatchOutcome = { kept: 0, duplicates: 0, profilesCreated: 0, merges: 0, conversations: 0, rejected: [] };
+  const out: BatchOutcome = {
+    kept: 0,
+    duplicates: 0,
+    profilesCreated: 0,
+    merges: 0,
+    conversations: 0,
+    rejected: [],
+    applied: [],
+  };
   for (const { index, prepared } of batch) {
     if (signal?.aborted) throw new CustomerContextError("aborted", "Ingest aborted", {});
     const mark = env.buffer.mark();
@@ -571,6 +592,7 @@ async function applyBatch(
     try {
       const applied = await apply(env, prepared);
       out.kept++;
+      out.applied.push({ index, applied });
       if (applied.duplicate) out.duplicates++;
       for (const e of env.events.slice(events)) countEvent(out, e);
     } catch (error) {
