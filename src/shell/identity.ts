@@ -357,26 +357,38 @@ async function loadCluster(
   const idents = new Map<string, IdentifierDoc>();
   const links = new Map<string, LinkEvidence>();
   const decisions = new Map<string, OperatorDecision>();
-  let frontier = [...keys];
+  let frontier = [...new Set(keys)];
+  /** Every key that was in a frontier: a key without an identifier doc is not looked up again. */
+  const visited = new Set<string>();
   while (frontier.length > 0) {
     await tx.lock(frontier.map(lockKey));
+    // One read per collection for the whole frontier, whatever its size.
     const docs = await tx.getMany<IdentifierDoc>(C.identifiers, frontier);
-    const next: string[] = [];
+    const present: string[] = [];
+    const linking: string[] = [];
     for (const key of frontier) {
       const doc = fresh.get(key) ?? docs.get(key);
       if (!doc) continue;
       idents.set(key, doc);
-      for (const d of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
+      present.push(key);
+      if (!doc.autoBlocked || expand.has(key)) linking.push(key);
+    }
+    const next = new Set<string>();
+    if (present.length > 0) {
+      for (const d of await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", present)) {
         decisions.set(d.key, d.value);
-        for (const k of decisionKeys(d.value)) if (!idents.has(k) && !next.includes(k)) next.push(k);
-      }
-      if (doc.autoBlocked && !expand.has(key)) continue;
-      for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
-        links.set(link.id, link);
-        for (const k of link.keys) if (!idents.has(k) && !frontier.includes(k) && !next.includes(k)) next.push(k);
+        for (const k of decisionKeys(d.value)) next.add(k);
       }
     }
-    frontier = next.filter((k) => !idents.has(k));
+    if (linking.length > 0) {
+      // Links are followed through identifiers that still link: an auto-blocked one links nothing.
+      for (const { value: link } of await batchOf(tx).findMany<LinkEvidence>(C.links, "ident", linking)) {
+        links.set(link.id, link);
+        for (const k of link.keys) next.add(k);
+      }
+    }
+    for (const key of frontier) visited.add(key);
+    frontier = [...next].filter((k) => !visited.has(k));
   }
   const nodes = new Map<string, NodeInfo>();
   const autoBlocked = new Set<string>();
@@ -396,8 +408,9 @@ async function loadCluster(
   }
   const profiles = await tx.getMany<ProfileDoc>(C.profiles, profileIds);
   const linkList = [...links.values()].sort(compareEvidence);
+  const decisionList = [...decisions.values()].sort((a, b) => compareStrings(a.id, b.id));
   return {
-    evidence: { links: linkList, nodes, decisions: [...decisions.values()], autoBlocked },
+    evidence: { links: linkList, nodes, decisions: decisionList, autoBlocked },
     profiles,
     idents,
     links: linkList,
@@ -751,15 +764,18 @@ export async function mergeProfiles(
   // Lift separations between the two profiles: the operator joined them again.
   const inA = new Set(pa.keys);
   const inB = new Set(pb.keys);
-  for (const key of [...pa.keys, ...pb.keys]) {
-    for (const { value: d } of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
-      if (d.kind !== "split" || d.liftedBy !== undefined) continue;
-      const all = [...d.detached, ...d.kept];
-      if (all.some((k) => inA.has(k)) && all.some((k) => inB.has(k))) {
-        await tx.put(C.decisions, d.id, { ...d, liftedBy: id }, { index: { ident: all } });
-      }
+  const lifted: PutEntry<OperatorDecision>[] = [];
+  for (const { value: d } of await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", [
+    ...pa.keys,
+    ...pb.keys,
+  ])) {
+    if (d.kind !== "split" || d.liftedBy !== undefined) continue;
+    const all = [...d.detached, ...d.kept];
+    if (all.some((k) => inA.has(k)) && all.some((k) => inB.has(k))) {
+      lifted.push({ key: d.id, value: { ...d, liftedBy: id }, index: { ident: all } });
     }
   }
+  if (lifted.length > 0) await batchOf(tx).putMany(C.decisions, lifted);
   const cluster = await loadCluster(tx, [pa.anchor, pb.anchor]);
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
   const rejected = resolution.rejectedMerges.find((r) => r.decisionId === id);
