@@ -7,13 +7,13 @@
  *   (target: at 10k <= 2x the cost at 10);
  * - `context()` latency for a customer with 1k interactions (target p99 <= 1 ms).
  *
- * `BENCH_RECORD_N` sets N (default 100,000); `CC_BENCH_QUICK=1` runs everything small.
+ * `BENCH_RECORD_N` sets N (default 50,000); `CC_BENCH_QUICK=1` runs everything small.
  */
 import { createCustomerContext } from "../src/index.js";
 import { type BenchReport, QUICK, quantile, rng, round, time } from "./lib.js";
 
-const N = Number(process.env.BENCH_RECORD_N ?? (QUICK ? 5_000 : 100_000));
-const SINGLE_N = Math.min(N, Number(process.env.BENCH_RECORD_SINGLE_N ?? (QUICK ? 1_000 : 20_000)));
+const N = Number(process.env.BENCH_RECORD_N ?? (QUICK ? 5_000 : 50_000));
+const SINGLE_N = Math.min(N, Number(process.env.BENCH_RECORD_SINGLE_N ?? (QUICK ? 1_000 : 10_000)));
 const FLAT_LARGE = QUICK ? 1_000 : 10_000;
 const FLAT_CALLS = QUICK ? 50 : 300;
 const CONTEXT_SAMPLES = QUICK ? 200 : 1000;

@@ -9,13 +9,16 @@
  * - flat cost: one `identify` that adds an identifier to a profile of 10 and of 10k identifiers
  *   (target: at 10k <= 2x the cost at 10).
  *
- * `BENCH_IDENTITY_N` sets N (default 1,000,000); `CC_BENCH_QUICK=1` runs everything small.
+ * `BENCH_IDENTITY_N` sets N (default 200,000; the target is stated at 1,000,000);
+ * `CC_BENCH_QUICK=1` runs everything small.
  */
 import { createCustomerContext, type Identifier } from "../src/index.js";
 import { type BenchReport, heapUsed, QUICK, rng, round, time } from "./lib.js";
 
-const N = Number(process.env.BENCH_IDENTITY_N ?? (QUICK ? 20_000 : 1_000_000));
-const SINGLE_N = Math.min(N, Number(process.env.BENCH_IDENTIFY_SINGLE_N ?? (QUICK ? 2_000 : 50_000)));
+// DESIGN.md §5 states the targets at 1M observations; the default keeps the full `npm run bench`
+// within about 15 minutes on a shared 2-core machine (set BENCH_IDENTITY_N=1000000 for the full size).
+const N = Number(process.env.BENCH_IDENTITY_N ?? (QUICK ? 20_000 : 200_000));
+const SINGLE_N = Math.min(N, Number(process.env.BENCH_IDENTIFY_SINGLE_N ?? (QUICK ? 2_000 : 20_000)));
 const FLAT_LARGE = QUICK ? 1_000 : 9_500;
 const FLAT_CALLS = QUICK ? 50 : 300;
 
