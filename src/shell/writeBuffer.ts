@@ -32,6 +32,56 @@ interface Undo {
   before: Slot | undefined;
 }
 
+/** The buffered documents of one collection, with an index of their index entries. */
+interface Layer {
+  slots: Map<string, Slot>;
+  /** index name -> value -> keys of buffered documents (not deletions) with that entry. */
+  byIndex: Map<string, Map<string, Set<string>>>;
+}
+
+function eachEntry(entries: IndexEntries | undefined, fn: (name: string, value: string) => void): void {
+  if (!entries) return;
+  for (const name of Object.keys(entries)) {
+    const values = entries[name] as string | readonly string[];
+    if (typeof values === "string") fn(name, values);
+    else for (const v of values) fn(name, v);
+  }
+}
+
+/** Sets (or, with `undefined`, removes) a key's slot and keeps the layer's index in step. */
+function setSlot(layer: Layer, key: string, slot: Slot | undefined): void {
+  const old = layer.slots.get(key);
+  if (old) {
+    eachEntry(old.index, (name, value) => {
+      const byValue = layer.byIndex.get(name);
+      const keys = byValue?.get(value);
+      if (!keys) return;
+      keys.delete(key);
+      if (keys.size === 0) byValue?.delete(value);
+    });
+  }
+  if (slot === undefined) {
+    layer.slots.delete(key);
+    return;
+  }
+  layer.slots.set(key, slot);
+  if (slot) {
+    eachEntry(slot.index, (name, value) => {
+      let byValue = layer.byIndex.get(name);
+      if (!byValue) {
+        byValue = new Map();
+        layer.byIndex.set(name, byValue);
+      }
+      let keys = byValue.get(value);
+      if (!keys) {
+        keys = new Set();
+        byValue.set(value, keys);
+      }
+      keys.add(key);
+    });
+  }
+}
+
 /** A position in the buffer's history, see {@link WriteBuffer.mark}. */
 export interface BufferMark {
   writes: number;
@@ -41,7 +91,7 @@ export interface BufferMark {
 /** A {@link StorageTransaction} that buffers writes until {@link WriteBuffer.flush}. */
 export class WriteBuffer implements StorageTransaction {
   readonly #base: StorageTransaction;
-  readonly #overlay = new Map<string, Map<string, Slot>>();
+  readonly #overlay = new Map<string, Layer>();
   #undo: Undo[] = [];
   readonly #events: NewEvent[] = [];
   #flushed = false;
@@ -59,9 +109,7 @@ export class WriteBuffer implements StorageTransaction {
   rollbackTo(mark: BufferMark): void {
     for (let i = this.#undo.length - 1; i >= mark.writes; i--) {
       const u = this.#undo[i] as Undo;
-      const slots = this.#overlay.get(u.collection) as Map<string, Slot>;
-      if (u.before === undefined) slots.delete(u.key);
-      else slots.set(u.key, u.before);
+      setSlot(this.#overlay.get(u.collection) as Layer, u.key, u.before);
     }
     this.#undo.length = mark.writes;
     this.#events.length = mark.events;
@@ -76,7 +124,7 @@ export class WriteBuffer implements StorageTransaction {
   /** How many documents are buffered (puts and deletions). */
   get size(): number {
     let n = 0;
-    for (const slots of this.#overlay.values()) n += slots.size;
+    for (const layer of this.#overlay.values()) n += layer.slots.size;
     return n;
   }
 
@@ -88,10 +136,10 @@ export class WriteBuffer implements StorageTransaction {
     this.#check();
     this.#flushed = true;
     const tx = batchOf(this.#base);
-    for (const [collection, slots] of this.#overlay) {
+    for (const [collection, layer] of this.#overlay) {
       const puts: PutEntry[] = [];
       const deletes: string[] = [];
-      for (const [key, slot] of slots) {
+      for (const [key, slot] of layer.slots) {
         if (slot === null) deletes.push(key);
         else puts.push(slot.index ? { key, value: slot.value, index: slot.index } : { key, value: slot.value });
       }
@@ -110,33 +158,49 @@ export class WriteBuffer implements StorageTransaction {
     if (this.#flushed) throw new Error("write buffer already flushed");
   }
 
-  #slots(collection: string): Map<string, Slot> | undefined {
-    const slots = this.#overlay.get(collection);
-    return slots && slots.size > 0 ? slots : undefined;
+  #layer(collection: string): Layer | undefined {
+    const layer = this.#overlay.get(collection);
+    return layer && layer.slots.size > 0 ? layer : undefined;
   }
 
   #write(collection: string, key: string, slot: Slot): void {
     this.#check();
-    let slots = this.#overlay.get(collection);
-    if (!slots) {
-      slots = new Map();
-      this.#overlay.set(collection, slots);
+    let layer = this.#overlay.get(collection);
+    if (!layer) {
+      layer = { slots: new Map(), byIndex: new Map() };
+      this.#overlay.set(collection, layer);
     }
-    this.#undo.push({ collection, key, before: slots.get(key) });
-    // Re-inserting moves the key to the end; order inside a collection does not matter.
-    slots.set(key, slot);
+    this.#undo.push({ collection, key, before: layer.slots.get(key) });
+    setSlot(layer, key, slot);
+  }
+
+  /** Stored documents overlaid with the buffered ones that have one of `values` in `index`. */
+  #indexed<T>(
+    layer: Layer,
+    base: readonly StoredDocument<T>[],
+    index: string,
+    values: readonly string[],
+  ): StoredDocument<T>[] {
+    const out = base.filter((d) => !layer.slots.has(d.key));
+    const byValue = layer.byIndex.get(index);
+    if (byValue) {
+      const keys = new Set<string>();
+      for (const v of values) for (const key of byValue.get(v) ?? []) keys.add(key);
+      for (const key of keys) out.push({ key, value: (layer.slots.get(key) as { value: unknown }).value as T });
+    }
+    return out.sort((a, b) => compareStrings(a.key, b.key));
   }
 
   async get<T = unknown>(collection: string, key: string): Promise<T | null> {
     this.#check();
-    const slot = this.#overlay.get(collection)?.get(key);
+    const slot = this.#overlay.get(collection)?.slots.get(key);
     if (slot !== undefined) return slot === null ? null : (slot.value as T);
     return this.#base.get<T>(collection, key);
   }
 
   async getMany<T = unknown>(collection: string, keys: readonly string[]): Promise<Map<string, T>> {
     this.#check();
-    const slots = this.#slots(collection);
+    const slots = this.#layer(collection)?.slots;
     if (!slots) return this.#base.getMany<T>(collection, keys);
     const rest = keys.filter((k) => !slots.has(k));
     const found = rest.length > 0 ? await this.#base.getMany<T>(collection, rest) : new Map<string, T>();
@@ -162,7 +226,7 @@ export class WriteBuffer implements StorageTransaction {
 
   async delete(collection: string, key: string): Promise<boolean> {
     this.#check();
-    const slot = this.#overlay.get(collection)?.get(key);
+    const slot = this.#overlay.get(collection)?.slots.get(key);
     const existed = slot === undefined ? (await this.#base.get(collection, key)) !== null : slot !== null;
     if (existed || slot !== undefined) this.#write(collection, key, null);
     return existed;
@@ -170,7 +234,7 @@ export class WriteBuffer implements StorageTransaction {
 
   async deleteMany(collection: string, keys: readonly string[]): Promise<number> {
     this.#check();
-    const slots = this.#overlay.get(collection);
+    const slots = this.#overlay.get(collection)?.slots;
     const unknown = [...new Set(keys)].filter((k) => slots?.get(k) === undefined);
     const stored = unknown.length > 0 ? await this.#base.getMany(collection, unknown) : new Map();
     let n = 0;
@@ -190,13 +254,10 @@ export class WriteBuffer implements StorageTransaction {
     options: RangeOptions = {},
   ): Promise<StoredDocument<T>[]> {
     this.#check();
-    const slots = this.#slots(collection);
-    if (!slots) return this.#base.find<T>(collection, index, value, options);
+    const layer = this.#layer(collection);
+    if (!layer) return this.#base.find<T>(collection, index, value, options);
     const base = await this.#base.find<T>(collection, index, value);
-    return select(
-      merge(base, slots, (entries) => hasValue(entries, index, [value])),
-      options,
-    );
+    return select(this.#indexed(layer, base, index, [value]), options);
   }
 
   async findMany<T = unknown>(
@@ -206,19 +267,23 @@ export class WriteBuffer implements StorageTransaction {
   ): Promise<StoredDocument<T>[]> {
     this.#check();
     const base = await batchOf(this.#base).findMany<T>(collection, index, values);
-    const slots = this.#slots(collection);
-    if (!slots) return base;
-    return merge(base, slots, (entries) => hasValue(entries, index, values));
+    const layer = this.#layer(collection);
+    if (!layer) return base;
+    return this.#indexed(layer, base, index, values);
   }
 
   async scan<T = unknown>(collection: string, options: RangeOptions = {}): Promise<StoredDocument<T>[]> {
     this.#check();
-    const slots = this.#slots(collection);
+    const slots = this.#layer(collection)?.slots;
     if (!slots) return this.#base.scan<T>(collection, options);
     const prefix = options.prefix;
     const base = await this.#base.scan<T>(collection, prefix === undefined ? {} : { prefix });
+    const out = base.filter((d) => !slots.has(d.key));
+    for (const [key, slot] of slots) {
+      if (slot !== null && (prefix === undefined || key.startsWith(prefix))) out.push({ key, value: slot.value as T });
+    }
     return select(
-      merge(base, slots, (_entries, key) => prefix === undefined || key.startsWith(prefix)),
+      out.sort((a, b) => compareStrings(a.key, b.key)),
       options,
     );
   }
@@ -233,25 +298,6 @@ export class WriteBuffer implements StorageTransaction {
     // The sequence number is assigned by the adapter at flush time.
     return 0;
   }
-}
-
-function hasValue(entries: IndexEntries | undefined, index: string, values: readonly string[]): boolean {
-  const own = entries?.[index];
-  if (own === undefined) return false;
-  return typeof own === "string" ? values.includes(own) : own.some((v) => values.includes(v));
-}
-
-/** Stored documents overlaid with buffered ones, in ascending key order. */
-function merge<T>(
-  base: readonly StoredDocument<T>[],
-  slots: ReadonlyMap<string, Slot>,
-  matches: (entries: IndexEntries | undefined, key: string) => boolean,
-): StoredDocument<T>[] {
-  const out: StoredDocument<T>[] = base.filter((d) => !slots.has(d.key));
-  for (const [key, slot] of slots) {
-    if (slot !== null && matches(slot.index, key)) out.push({ key, value: slot.value as T });
-  }
-  return out.sort((a, b) => compareStrings(a.key, b.key));
 }
 
 /** `after`, `limit` and `reverse` over documents in ascending key order. */

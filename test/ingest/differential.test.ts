@@ -30,7 +30,7 @@ const item: fc.Arbitrary<IngestItem> = fc.oneof(
       h: hour,
       channel: fc.constantFrom("email", "phone", "chat"),
       ext: fc.integer({ min: 0, max: 60 }),
-      tags: fc.constantFrom([], ["complaint"]),
+      tags: fc.constantFrom<string[][]>([], ["complaint"]),
     })
     .map(
       (r): IngestItem => ({
