@@ -15,6 +15,7 @@ import {
   type StitchInteraction,
   stitchConversations,
 } from "../conversations/stitchConversations.js";
+import { type StitchState as CoreStitchState, type StitchCandidate, stitchStep } from "../conversations/stitchStep.js";
 import { ConflictError, NotFoundError, RefusedError } from "../errors.js";
 import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { InteractionInput } from "../schema/inputs.js";
@@ -398,67 +399,57 @@ async function stitchIncrementally(
     return doc && doc.profileId === profileId ? doc.conversationId : undefined;
   };
 
-  // Rules 1-4: explicit links.
-  let targetId: string | undefined;
-  if (x.continuesVia !== undefined) targetId = await convOf(x.continuesVia);
-  if (targetId === undefined) {
-    for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
-      const owners = (await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref)).filter(
-        (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-      );
-      const referrers =
-        owners.length > 0
-          ? owners
-          : (await tx.find<InteractionEvidence>(CC.evidence, "ref", ref)).filter(
-              (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-            );
-      const earliest = referrers.sort(
-        (a, b) => compareStrings(a.value.at, b.value.at) || compareStrings(a.key, b.key),
-      )[0];
-      if (earliest) targetId = await convOf(earliest.key);
-      if (targetId !== undefined) break;
+  // Rules 1-6 live in the core (stitchStep): load the conversations the links point at, and decide.
+  const candidate = async (id: string | undefined): Promise<ConversationDoc | undefined> =>
+    id === undefined ? undefined : ((await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+  const stitchState: CoreStitchState = { open: state.open.map((o) => ({ ...o, status: "open" as const })) };
+  if (x.continuesVia !== undefined) {
+    const c = await candidate(await convOf(x.continuesVia));
+    if (c) stitchState.continues = toCandidate(c);
+  }
+  for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
+    const owners = (await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref)).filter(
+      (d) => d.key !== x.id && mine.has(d.value.ownerKey),
+    );
+    const referrers =
+      owners.length > 0
+        ? owners
+        : (await tx.find<InteractionEvidence>(CC.evidence, "ref", ref)).filter(
+            (d) => d.key !== x.id && mine.has(d.value.ownerKey),
+          );
+    const earliest = referrers.sort(
+      (a, b) => compareStrings(a.value.at, b.value.at) || compareStrings(a.key, b.key),
+    )[0];
+    const c = earliest ? await candidate(await convOf(earliest.key)) : undefined;
+    if (c) {
+      stitchState.emailThread = toCandidate(c);
+      break;
     }
   }
   const threadKey = x.threadKey === undefined ? undefined : `${x.channel}\u0000${x.threadKey}`;
-  if (targetId === undefined && threadKey !== undefined) targetId = state.threads[threadKey];
-  if (targetId === undefined && x.caseRef !== undefined) targetId = state.cases[x.caseRef];
-
-  let target = targetId === undefined ? null : await tx.get<ConversationDoc>(CC.conversations, targetId);
+  const byThread = await candidate(threadKey === undefined ? undefined : state.threads[threadKey]);
+  if (byThread) stitchState.threadKey = toCandidate(byThread);
+  const byCase = await candidate(x.caseRef === undefined ? undefined : state.cases[x.caseRef]);
+  if (byCase) stitchState.caseRef = toCandidate(byCase);
+  const subjectKey = x.subject === undefined ? undefined : baseSubject(x.subject).toLowerCase();
+  const decision = stitchStep(
+    stitchState,
+    { ...toStitchInput(x) },
+    {
+      window: env.conversations.window,
+      reopenWindow: env.conversations.reopenWindow,
+    },
+  );
+  let target: ConversationDoc | null = null;
   let previousId: string | undefined;
-  if (target && target.status === "resolved") {
-    const reopenBy = add(new Date(target.resolvedAt as string), env.conversations.reopenWindow as DateFnsDuration);
-    if (compareStrings(x.at, reopenBy.toISOString()) <= 0) {
+  if (decision.join === null) {
+    previousId = decision.previousId;
+  } else {
+    target = (await candidate(decision.join)) ?? null;
+    if (target && decision.reopen) {
       const { resolvedAt: _r, ...reopened } = target;
       target = { ...reopened, status: "open" };
-    } else {
-      previousId = target.id;
-      target = null;
     }
-  }
-  // Rule 5: the most recent open conversation within the window, with a compatible topic.
-  const subjectKey = x.subject === undefined ? undefined : baseSubject(x.subject).toLowerCase();
-  if (!target && previousId === undefined) {
-    let best: StitchState["open"][number] | undefined;
-    for (const open of state.open) {
-      const until = add(new Date(open.lastAt), env.conversations.window as DateFnsDuration).toISOString();
-      if (compareStrings(x.at, until) > 0) continue;
-      if (
-        subjectKey !== undefined &&
-        subjectKey !== "" &&
-        open.subjectKey !== undefined &&
-        open.subjectKey !== subjectKey
-      ) {
-        continue;
-      }
-      if (
-        !best ||
-        compareStrings(open.lastAt, best.lastAt) > 0 ||
-        (open.lastAt === best.lastAt && compareStrings(open.id, best.id) > 0)
-      ) {
-        best = open;
-      }
-    }
-    if (best) target = await tx.get<ConversationDoc>(CC.conversations, best.id);
   }
   // Rule 6: a new conversation.
   const created = !target;
@@ -623,6 +614,13 @@ function stitchState(
       .map((c) => ({ id: c.id, lastAt: c.lastAt, ...(c.subjectKey !== undefined ? { subjectKey: c.subjectKey } : {}) }))
       .sort((a, b) => compareStrings(a.id, b.id)),
   };
+}
+
+function toCandidate(c: ConversationDoc): StitchCandidate {
+  const out: StitchCandidate = { id: c.id, status: c.status, lastAt: c.lastAt };
+  if (c.resolvedAt !== undefined) out.resolvedAt = c.resolvedAt;
+  if (c.subjectKey !== undefined) out.subjectKey = c.subjectKey;
+  return out;
 }
 
 function toStitchInput(i: InteractionEvidence): StitchInteraction {
