@@ -196,7 +196,7 @@ describe("customer-context CLI", () => {
     const a = json(first) as { kept: number };
     expect(json(second)).toMatchObject({ kept: a.kept, duplicates: a.kept, merges: 0 });
     expect(json(after)).toEqual(json(before));
-  });
+  }, 120_000);
 
   it("context --json shows one conversation across web, phone and email, the duplicate counted once", async () => {
     const run = await cli("context", "phone:+48 601 234 567", "--json");
