@@ -8,11 +8,13 @@ import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
 import { matchPair } from "../identity/fuzzy/matchPair.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
 import type { MatchSuggestion } from "../identity/fuzzy/types.js";
+import { deriveProfileFacts, evidenceOrder as order } from "../identity/graph/deriveProfileFacts.js";
+import { describeRefusal } from "../identity/graph/describeRefusal.js";
 import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
+import { splitProfile } from "../identity/graph/splitProfile.js";
 import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
 import type {
   LinkEvidence,
-  LinkRefusal,
   NodeInfo,
   OperatorDecision,
   Resolution,
@@ -91,7 +93,6 @@ export interface IdentityEnv {
   concurrent: boolean;
 }
 
-const order = (at: string, id: string) => `${at}|${id}`;
 const lockKey = (key: string) => `identifier:${key}`;
 const lockProfile = (id: string) => `profile:${id}`;
 
@@ -263,7 +264,9 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   const change = await applyResolution(env, resolution, cluster, before, nextIdents, { link, anchor, input });
 
   const profileId = resolution.profileOf.get(anchor) as string;
-  const refused = resolution.refusals.filter((r) => r.linkId === linkId).map((r) => toRefusal(r, resolution, options));
+  const refused = resolution.refusals
+    .filter((r) => r.linkId === linkId)
+    .map((r) => describeRefusal(r, resolution, options.rules));
   if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
   const merged = change.absorbed.get(profileId) ?? [];
   const created = oldIds.length === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
@@ -439,38 +442,9 @@ async function applyResolution(
   const at = observation?.input.at ?? new Date(0).toISOString();
 
   // Slow path: traits, orders and separations come from all the cluster's evidence.
-  const linkTraits = new Map<string, Array<LinkEvidence["traits"]>>();
-  const maxOrderOf = new Map<string, string>();
-  if (cluster.links) {
-    for (const link of cluster.links) {
-      const owner = resolution.profileOf.get(
-        linkAnchor(
-          link.keys.filter((k) => resolution.profileOf.has(k)),
-          resolution.autoBlocked,
-          options.rules,
-        ),
-      );
-      if (owner) linkTraits.set(owner, [...(linkTraits.get(owner) ?? []), link.traits]);
-      const o = order(link.firstSeen, link.id);
-      for (const key of link.keys) {
-        const pid = resolution.profileOf.get(key);
-        if (pid && compareStrings(o, maxOrderOf.get(pid) ?? "") > 0) maxOrderOf.set(pid, o);
-      }
-    }
-  }
-  const separationsOf = new Map<string, Record<string, number>>();
-  for (const d of cluster.evidence.decisions) {
-    if (d.kind !== "split" || d.liftedBy !== undefined || d.id === "") continue;
-    [d.detached, d.kept].forEach((keys, side) => {
-      for (const key of keys) {
-        const pid = resolution.profileOf.get(key);
-        if (!pid) continue;
-        const seps = separationsOf.get(pid) ?? {};
-        seps[d.id] = side;
-        separationsOf.set(pid, seps);
-      }
-    });
-  }
+  const facts = cluster.links
+    ? deriveProfileFacts(cluster.links, cluster.evidence.decisions, resolution, options.rules)
+    : null;
 
   const newIds = new Set(resolution.components.map((c) => c.id));
   const aliasDeletes: string[] = [];
@@ -482,10 +456,11 @@ async function applyResolution(
     let traits: ReturnType<typeof mergeTraits>;
     let maxOrder: string;
     let separations: Record<string, number>;
-    if (cluster.links) {
-      traits = mergeTraits(linkTraits.get(component.id) ?? [], options.traitRule);
-      maxOrder = maxOrderOf.get(component.id) ?? "";
-      separations = separationsOf.get(component.id) ?? {};
+    if (facts) {
+      const f = facts.get(component.id);
+      traits = mergeTraits(f?.traitSources ?? [], options.traitRule);
+      maxOrder = f?.maxOrder ?? "";
+      separations = f?.separations ?? {};
     } else {
       const sources: Array<Record<string, TraitObservation>> = old.map((p) => p.provenance);
       maxOrder = old.reduce((m, p) => maxString(m, p.maxOrder), "");
@@ -678,34 +653,6 @@ function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function toRefusal(r: LinkRefusal, resolution: Resolution, options: CompiledIdentityOptions): Refusal {
-  const identifier = parseIdentifierKey(r.key);
-  const against = parseIdentifierKey(r.against);
-  const profileId = resolution.profileOf.get(r.against);
-  const base = { identifier, reason: r.reason } as const;
-  const where = profileId ? { profileId } : {};
-  switch (r.reason) {
-    case "limit":
-      return {
-        ...base,
-        ...where,
-        message: `${identifier.type} "${identifier.value}" was not linked to ${against.type} "${against.value}": the profile would hold more than ${options.rules.limit(r.type ?? "")} ${r.type} value(s)`,
-      };
-    case "unmerged":
-      return {
-        ...base,
-        ...where,
-        message: `${identifier.type} "${identifier.value}" was not linked to ${against.type} "${against.value}": an operator separated them`,
-      };
-    default:
-      return {
-        ...base,
-        ...where,
-        message: `${identifier.type} "${identifier.value}" was seen with too many other customers' identifiers and no longer links anything`,
-      };
-  }
-}
-
 /** Reads a profile in its public shape; `null` when unknown. */
 export async function readProfile(tx: StorageTransaction, id: string): Promise<Profile | null> {
   const current = await resolveProfileId(tx, id);
@@ -814,45 +761,19 @@ export async function unmergeIdentifier(
   // The parts: remove the identifier from the profile's evidence graph; the part holding the
   // earliest remaining identifier stays, everything else goes with the identifier.
   const cluster = await loadCluster(tx, profile.keys);
-  const inProfile = new Set(profile.keys);
-  const adjacency = new Map<string, Set<string>>();
-  const connect = (x: string, y: string) => {
-    if (x === key || y === key || !inProfile.has(x) || !inProfile.has(y)) return;
-    adjacency.set(x, (adjacency.get(x) ?? new Set()).add(y));
-    adjacency.set(y, (adjacency.get(y) ?? new Set()).add(x));
-  };
-  for (const link of cluster.evidence.links) {
-    const ks = link.keys.filter((k) => inProfile.has(k) && !cluster.evidence.autoBlocked?.has(k));
-    for (let i = 1; i < ks.length; i++) connect(ks[0] as string, ks[i] as string);
-  }
-  for (const d of cluster.evidence.decisions) if (d.kind === "merge") connect(d.keys[0], d.keys[1]);
-  const rest = profile.keys.filter((k) => k !== key);
-  const firstSeen = (k: string) => cluster.idents.get(k)?.firstSeen ?? "";
-  const start = rest.reduce((best, k) =>
-    compareStrings(firstSeen(k), firstSeen(best)) < 0 ||
-    (firstSeen(k) === firstSeen(best) && compareStrings(k, best) < 0)
-      ? k
-      : best,
+  const { start, kept, detached } = splitProfile(
+    profile.keys,
+    key,
+    cluster.evidence,
+    (k) => cluster.idents.get(k)?.firstSeen ?? "",
   );
-  const kept = new Set<string>([start]);
-  const queue = [start];
-  while (queue.length > 0) {
-    const x = queue.pop() as string;
-    for (const y of adjacency.get(x) ?? []) {
-      if (!kept.has(y)) {
-        kept.add(y);
-        queue.push(y);
-      }
-    }
-  }
-  const detached = profile.keys.filter((k) => !kept.has(k));
   const id = stableId("dec", "split", key, profile.id, decision.at);
   const split: OperatorDecision = {
     id,
     kind: "split",
     key,
     detached,
-    kept: [...kept].sort(compareStrings),
+    kept,
     at: decision.at,
     reason: decision.reason,
     ...(decision.by !== undefined ? { by: decision.by } : {}),
@@ -982,7 +903,7 @@ export async function explainProfile(env: IdentityEnv, profileId: string) {
   const refused = resolution.refusals
     .filter((r) => inProfile.has(r.key) || inProfile.has(r.against))
     .map((r) => ({
-      ...toRefusal(r, resolution, env.options),
+      ...describeRefusal(r, resolution, env.options.rules),
       linkId: r.linkId,
       at: links.get(r.linkId)?.firstSeen ?? "",
     }));

@@ -1,0 +1,151 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compileIdentityOptions } from "../rules.js";
+import { deriveProfileFacts } from "./deriveProfileFacts.js";
+import { describeRefusal } from "./describeRefusal.js";
+import { resolveIdentities } from "./resolveIdentities.js";
+import { splitProfile } from "./splitProfile.js";
+import type { LinkEvidence, NodeInfo, OperatorDecision } from "./types.js";
+
+const { rules } = compileIdentityOptions({});
+const t = (d: number) => `2026-04-${String(d).padStart(2, "0")}T09:00:00.000Z`;
+
+function link(id: string, keys: string[], day: number, traits: LinkEvidence["traits"] = {}): LinkEvidence {
+  return { id, keys: [...keys].sort(), firstSeen: t(day), lastSeen: t(day), count: 1, first: {}, last: {}, traits };
+}
+
+function nodesOf(links: readonly LinkEvidence[]): Map<string, NodeInfo> {
+  const nodes = new Map<string, NodeInfo>();
+  for (const l of links) {
+    for (const key of l.keys) {
+      const known = nodes.get(key);
+      if (!known || known.firstSeen > l.firstSeen)
+        nodes.set(key, { key, type: key.split(":")[0] as string, firstSeen: l.firstSeen, lastSeen: l.lastSeen });
+    }
+  }
+  return nodes;
+}
+
+describe("deriveProfileFacts", () => {
+  it("gives each profile its owned trait evidence, newest evidence order and separations", () => {
+    const name = { first: { value: "Jan", at: t(1) }, last: { value: "Jan", at: t(1) } };
+    const links = [link("l1", ["email:a@x.pl", "phone:+48601"], 1, { name }), link("l2", ["email:b@x.pl"], 3)];
+    const split: OperatorDecision = {
+      id: "dec1",
+      kind: "split",
+      key: "email:b@x.pl",
+      detached: ["email:b@x.pl"],
+      kept: ["email:a@x.pl"],
+      at: t(2),
+      reason: "two people",
+    };
+    const resolution = resolveIdentities({ links, nodes: nodesOf(links), decisions: [split] }, rules);
+    const facts = deriveProfileFacts(links, [split], resolution, rules);
+    const a = facts.get(resolution.profileOf.get("email:a@x.pl") as string);
+    const b = facts.get(resolution.profileOf.get("email:b@x.pl") as string);
+    expect(a).toEqual({ traitSources: [{ name }], maxOrder: `${t(1)}|l1`, separations: { dec1: 1 } });
+    expect(b).toEqual({ traitSources: [{}], maxOrder: `${t(3)}|l2`, separations: { dec1: 0 } });
+  });
+
+  it("does not depend on the order of the links", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 9 })),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        fc.nat(),
+        (pairs, seed) => {
+          const links = pairs.map(([a, b, day], i) =>
+            link(`l${i}`, [...new Set([`cookie:c${a}`, `email:e${b}@x.pl`])], day),
+          );
+          const resolution = resolveIdentities({ links, nodes: nodesOf(links), decisions: [] }, rules);
+          const shuffled = [...links].sort((x, y) => ((x.id.length * 31 + seed) % 7) - ((y.id.length * 17 + seed) % 5));
+          const norm = (m: Map<string, { maxOrder: string; separations: Record<string, number> }>) =>
+            [...m].map(([id, f]) => [id, f.maxOrder, f.separations]).sort();
+          expect(norm(deriveProfileFacts(shuffled, [], resolution, rules))).toEqual(
+            norm(deriveProfileFacts(links, [], resolution, rules)),
+          );
+        },
+      ),
+    );
+  });
+});
+
+describe("splitProfile", () => {
+  it("detaches the identifier with everything linked only through it, and keeps the earliest part", () => {
+    const links = [
+      link("l1", ["email:a@x.pl", "phone:+48601"], 1),
+      link("l2", ["phone:+48601", "cookie:c1"], 2),
+      link("l3", ["email:a@x.pl", "cookie:c2"], 3),
+    ];
+    const firstSeen = (k: string) => nodesOf(links).get(k)?.firstSeen ?? "";
+    const keys = ["cookie:c1", "cookie:c2", "email:a@x.pl", "phone:+48601"];
+    expect(splitProfile(keys, "phone:+48601", { links, decisions: [] }, firstSeen)).toEqual({
+      start: "email:a@x.pl",
+      kept: ["cookie:c2", "email:a@x.pl"],
+      detached: ["cookie:c1", "phone:+48601"],
+    });
+  });
+
+  it("keeps a part joined by an operator merge, and ignores links through auto-blocked identifiers", () => {
+    const links = [link("l1", ["email:a@x.pl", "phone:+48601"], 1), link("l2", ["phone:+48601", "cookie:c1"], 2)];
+    const merge: OperatorDecision = {
+      id: "m",
+      kind: "merge",
+      keys: ["email:a@x.pl", "cookie:c1"],
+      at: t(3),
+      reason: "r",
+    };
+    const firstSeen = (k: string) => nodesOf(links).get(k)?.firstSeen ?? "";
+    const keys = ["cookie:c1", "email:a@x.pl", "phone:+48601"];
+    expect(splitProfile(keys, "phone:+48601", { links, decisions: [merge] }, firstSeen).detached).toEqual([
+      "phone:+48601",
+    ]);
+    const blocked = splitProfile(
+      keys,
+      "email:a@x.pl",
+      { links, decisions: [], autoBlocked: new Set(["cookie:c1"]) },
+      firstSeen,
+    );
+    expect(blocked).toEqual({ start: "phone:+48601", kept: ["phone:+48601"], detached: ["cookie:c1", "email:a@x.pl"] });
+  });
+});
+
+describe("describeRefusal", () => {
+  it("says which identifier was not linked, to what and why", () => {
+    const links = [link("l1", ["crmId:C-1", "email:a@x.pl"], 1), link("l2", ["crmId:C-2", "email:a@x.pl"], 2)];
+    const resolution = resolveIdentities({ links, nodes: nodesOf(links), decisions: [] }, rules);
+    const [refusal] = resolution.refusals;
+    expect(refusal).toBeDefined();
+    const described = describeRefusal(refusal as NonNullable<typeof refusal>, resolution, rules);
+    // crmId has the higher priority, so the second link speaks for C-2 and the email is refused.
+    expect(described).toEqual({
+      identifier: { type: "email", value: "a@x.pl" },
+      reason: "limit",
+      profileId: resolution.profileOf.get("crmId:C-2"),
+      message: 'email "a@x.pl" was not linked to crmId "C-2": the profile would hold more than 1 crmId value(s)',
+    });
+    expect(
+      describeRefusal(
+        { linkId: "l", key: "phone:+48601", against: "email:a@x.pl", reason: "unmerged" },
+        resolution,
+        rules,
+      ).message,
+    ).toBe('phone "+48601" was not linked to email "a@x.pl": an operator separated them');
+    expect(
+      describeRefusal(
+        { linkId: "l", key: "phone:+48601", against: "phone:+48601", reason: "auto-blocked" },
+        { profileOf: new Map() },
+        rules,
+      ),
+    ).toEqual({
+      identifier: { type: "phone", value: "+48601" },
+      reason: "auto-blocked",
+      message: `phone "+48601" was seen with too many other customers' identifiers and no longer links anything`,
+    });
+  });
+});
