@@ -8,6 +8,7 @@ import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
 import { matchPair } from "../identity/fuzzy/matchPair.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
 import type { MatchSuggestion } from "../identity/fuzzy/types.js";
+import { countCooccurrence } from "../identity/graph/countCooccurrence.js";
 import { deriveProfileFacts, evidenceOrder as order } from "../identity/graph/deriveProfileFacts.js";
 import { describeRefusal } from "../identity/graph/describeRefusal.js";
 import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
@@ -230,18 +231,11 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
           count: 1,
           seenWith: {},
         };
-    if (Number.isFinite(threshold)) {
-      for (const other of keys) {
-        const type = keyType(other);
-        if (type === ident.type) continue;
-        const seen = doc.seenWith[type] ?? [];
-        if (seen.length <= threshold && !seen.includes(other))
-          doc.seenWith[type] = [...seen, other].sort(compareStrings);
-        if ((doc.seenWith[type]?.length ?? 0) > threshold && !doc.autoBlocked) {
-          doc.autoBlocked = true;
-          newlyBlocked.add(ident.key);
-        }
-      }
+    const counted = countCooccurrence(doc.seenWith, ident.type, keys, threshold);
+    doc.seenWith = counted.seenWith;
+    if (counted.blocked && !doc.autoBlocked) {
+      doc.autoBlocked = true;
+      newlyBlocked.add(ident.key);
     }
     nextIdents.set(ident.key, doc);
   }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileIdentityOptions } from "../rules.js";
+import { countCooccurrence } from "./countCooccurrence.js";
 import { deriveProfileFacts } from "./deriveProfileFacts.js";
 import { describeRefusal } from "./describeRefusal.js";
 import { resolveIdentities } from "./resolveIdentities.js";
@@ -147,5 +148,43 @@ describe("describeRefusal", () => {
       reason: "auto-blocked",
       message: `phone "+48601" was seen with too many other customers' identifiers and no longer links anything`,
     });
+  });
+});
+
+describe("countCooccurrence", () => {
+  it("counts other types' values, blocks above the threshold, and leaves its input alone", () => {
+    const before = { email: ["email:a@x.pl"] };
+    const out = countCooccurrence(before, "phone", ["phone:+48601", "email:b@x.pl", "cookie:c1"], 1);
+    expect(out).toEqual({
+      seenWith: { email: ["email:a@x.pl", "email:b@x.pl"], cookie: ["cookie:c1"] },
+      blocked: true,
+    });
+    expect(before).toEqual({ email: ["email:a@x.pl"] });
+    expect(countCooccurrence(before, "phone", ["email:z@x.pl"], Number.POSITIVE_INFINITY)).toEqual({
+      seenWith: before,
+      blocked: false,
+    });
+  });
+
+  it("keeps at most threshold + 1 values per type and blocks exactly when a type goes over", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 4 }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 6 }),
+        (observations, threshold) => {
+          let seen: Record<string, string[]> = {};
+          const all = new Set<string>();
+          for (const values of observations) {
+            const keys = ["phone:+48601", ...values.map((v) => `email:e${v}@x.pl`)];
+            for (const k of keys.slice(1)) all.add(k);
+            const out = countCooccurrence(seen, "phone", keys, threshold);
+            seen = out.seenWith;
+            // Blocked is reported by an observation that names a type over the threshold.
+            expect(out.blocked).toBe(values.length > 0 && all.size > threshold);
+          }
+          expect((seen.email ?? []).length).toBe(Math.min(all.size, threshold + 1));
+        },
+      ),
+    );
   });
 });
