@@ -11,6 +11,7 @@ import type { MatchSuggestion } from "../identity/fuzzy/types.js";
 import { countCooccurrence } from "../identity/graph/countCooccurrence.js";
 import { deriveProfileFacts, evidenceOrder as order } from "../identity/graph/deriveProfileFacts.js";
 import { describeRefusal } from "../identity/graph/describeRefusal.js";
+import { explainResolution } from "../identity/graph/explainResolution.js";
 import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
 import { splitProfile } from "../identity/graph/splitProfile.js";
 import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
@@ -862,65 +863,5 @@ export async function explainProfile(env: IdentityEnv, profileId: string) {
   const profile = await requireProfile(tx, profileId);
   const cluster = await loadCluster(tx, profile.keys);
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
-  const links = new Map(cluster.evidence.links.map((l) => [l.id, l]));
-  const decisions = new Map(cluster.evidence.decisions.map((d) => [d.id, d]));
-  const inProfile = new Set(profile.keys);
-  const ident = (key: string) => parseIdentifierKey(key);
-  const edges = resolution.edges
-    .filter((e) => inProfile.has(e.from))
-    .map((e) => {
-      if (e.kind === "operator") {
-        const d = decisions.get(e.id);
-        return {
-          kind: "operator" as const,
-          from: ident(e.from),
-          to: ident(e.to),
-          decisionId: e.id,
-          at: e.at,
-          reason: d?.reason ?? "",
-          ...(d?.by !== undefined ? { by: d.by } : {}),
-        };
-      }
-      const l = links.get(e.id) as LinkEvidence;
-      return {
-        kind: "observation" as const,
-        from: ident(e.from),
-        to: ident(e.to),
-        linkId: e.id,
-        at: l.firstSeen,
-        lastSeen: l.lastSeen,
-        count: l.count,
-        identifiers: l.keys.map(ident),
-        ...l.first,
-      };
-    });
-  const refused = resolution.refusals
-    .filter((r) => inProfile.has(r.key) || inProfile.has(r.against))
-    .map((r) => ({
-      ...describeRefusal(r, resolution, env.options.rules),
-      linkId: r.linkId,
-      at: links.get(r.linkId)?.firstSeen ?? "",
-    }));
-  const separations = cluster.evidence.decisions
-    .filter(
-      (d): d is Extract<OperatorDecision, { kind: "split" }> =>
-        d.kind === "split" && (d.detached.some((k) => inProfile.has(k)) || d.kept.some((k) => inProfile.has(k))),
-    )
-    .map((d) => ({
-      decisionId: d.id,
-      identifier: ident(d.key),
-      detached: d.detached.map(ident),
-      kept: d.kept.map(ident),
-      at: d.at,
-      reason: d.reason,
-      active: d.liftedBy === undefined,
-    }));
-  return {
-    profileId: profile.id,
-    anchor: ident(profile.anchor),
-    identifiers: profile.keys.map(ident),
-    edges,
-    refused,
-    separations,
-  };
+  return explainResolution(profile, cluster.evidence, resolution, env.options.rules);
 }

@@ -4,6 +4,7 @@ import { compileIdentityOptions } from "../rules.js";
 import { countCooccurrence } from "./countCooccurrence.js";
 import { deriveProfileFacts } from "./deriveProfileFacts.js";
 import { describeRefusal } from "./describeRefusal.js";
+import { explainResolution } from "./explainResolution.js";
 import { resolveIdentities } from "./resolveIdentities.js";
 import { splitProfile } from "./splitProfile.js";
 import type { LinkEvidence, NodeInfo, OperatorDecision } from "./types.js";
@@ -186,5 +187,45 @@ describe("countCooccurrence", () => {
         },
       ),
     );
+  });
+});
+
+describe("explainResolution", () => {
+  it("lists the edges that joined the profile, the refusals against it and its separations", () => {
+    const links = [link("l1", ["crmId:C-1", "email:a@x.pl"], 1), link("l2", ["crmId:C-2", "email:a@x.pl"], 2)];
+    const merge: OperatorDecision = {
+      id: "m1",
+      kind: "merge",
+      keys: ["email:a@x.pl", "phone:+48601"],
+      at: t(3),
+      reason: "same person",
+      by: "ops",
+    };
+    const nodes = nodesOf(links);
+    nodes.set("phone:+48601", { key: "phone:+48601", type: "phone", firstSeen: t(3), lastSeen: t(3) });
+    const evidence = { links, nodes, decisions: [merge] };
+    const resolution = resolveIdentities(evidence, rules);
+    const id = resolution.profileOf.get("email:a@x.pl") as string;
+    const component = resolution.components.find((c) => c.id === id);
+    const why = explainResolution(
+      { id, anchor: component?.anchor ?? "", keys: component?.keys ?? [] },
+      evidence,
+      resolution,
+      rules,
+    );
+    expect(why.identifiers.map((i) => i.value)).toEqual(["C-1", "a@x.pl", "+48601"]);
+    expect(why.edges.map((e) => [e.kind, e.to.value])).toEqual(
+      expect.arrayContaining([
+        ["operator", "+48601"],
+        ["observation", expect.any(String)],
+      ]),
+    );
+    expect(why.edges.find((e) => e.kind === "operator")).toMatchObject({
+      decisionId: "m1",
+      reason: "same person",
+      by: "ops",
+    });
+    expect(why.refused).toEqual([expect.objectContaining({ reason: "limit", linkId: "l2", at: t(2) })]);
+    expect(why.separations).toEqual([]);
   });
 });
