@@ -62,6 +62,9 @@ async function costAtSize(size: number): Promise<number> {
     text: "still about the same loan",
   });
   await cc.ingest(Array.from({ length: size }, (_, i) => ({ kind: "record" as const, ...item(i) })));
+  const conversations = await cc.conversations.list({ identifier: customer[0] as { type: string; value: string } });
+  const longest = Math.max(0, ...conversations.map((c) => c.interactionIds.length));
+  if (longest !== size) throw new Error(`flat-cost setup: the conversation holds ${longest} interactions, not ${size}`);
   for (let i = 0; i < 20; i++) await cc.record(item(size + i));
   const ms = await time(async () => {
     for (let i = 0; i < FLAT_CALLS; i++) await cc.record(item(size + 20 + i));

@@ -99,7 +99,8 @@ const device = (n: number): Identifier => ({ type: DEVICE_TYPES[Math.floor(n / 1
 async function costAtSize(size: number): Promise<number> {
   const cc = createCustomerContext({
     // A type may allow at most 1,000 values: ten device types make room for 10k identifiers.
-    identity: { types: Object.fromEntries(DEVICE_TYPES.map((t) => [t, { limit: 1000 }])) },
+    // Auto-blocking off: one email seen with thousands of devices would otherwise stop linking.
+    identity: { autoBlock: false, types: Object.fromEntries(DEVICE_TYPES.map((t) => [t, { limit: 1000 }])) },
     clock: () => new Date("2026-06-01T00:00:00Z"),
   });
   const anchor: Identifier = { type: "email", value: "big@x.pl" };
@@ -110,6 +111,8 @@ async function costAtSize(size: number): Promise<number> {
     items.push({ kind: "identify", identifiers: [anchor, ...cookies], at: new Date(start + i * 1000).toISOString() });
   }
   await cc.ingest(items);
+  const held = (await cc.profiles.find(anchor))?.identifiers.length ?? 0;
+  if (held !== size + 1) throw new Error(`flat-cost setup: the profile holds ${held} identifiers, not ${size + 1}`);
   const later = start + size * 1000;
   for (let i = 0; i < 20; i++) {
     await cc.identify({ identifiers: [anchor, device(size + i)], at: new Date(later + i).toISOString() });
