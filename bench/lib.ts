@@ -43,6 +43,9 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[i] as number;
 }
 
+/** `CC_BENCH_QUICK=1`: every benchmark runs a small workload (a smoke run of `npm run bench`). */
+export const QUICK = process.env.CC_BENCH_QUICK === "1";
+
 /** Heap in use after a forced GC (run node with --expose-gc for exact figures). */
 export function heapUsed(): number {
   const gc = (globalThis as { gc?: () => void }).gc;

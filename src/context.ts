@@ -5,8 +5,9 @@
  * @module
  */
 import * as z from "zod";
-import type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
 import { neverThrows } from "./_lib/neverThrows.js";
+import { memoryAdapter } from "./adapters/memory/index.js";
+import type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
 import {
   AdapterInvalidError,
   ClosedError,
@@ -19,9 +20,10 @@ import { compileIdentityOptions } from "./identity/rules.js";
 import { type JourneyMetrics, journeyMetrics } from "./journeys/journeyMetrics.js";
 import {
   AuditRange,
-  ConsentInput,
-  InteractionInput,
-  ObservationInput,
+  type ConsentInput,
+  type IngestItem,
+  type InteractionInput,
+  type ObservationInput,
   OfferInput,
   OperatorReason,
   PresentationInput,
@@ -41,11 +43,13 @@ import type {
 import { parseInput } from "./schema/parse.js";
 import { CustomerRef, Id, Identifier, isoNow, toIso } from "./schema/primitives.js";
 import * as conversations from "./shell/conversations.js";
-import { type ConversationEnv, compileConversationOptions } from "./shell/conversations.js";
+import { compileConversationOptions } from "./shell/conversations.js";
 import * as identity from "./shell/identity.js";
+import type { ApplyEnv, IngestOptions, IngestSummary } from "./shell/ingest.js";
+import * as ingestShell from "./shell/ingest.js";
 import * as offers from "./shell/offers.js";
-import { compileOfferOptions, type OfferEnv } from "./shell/offers.js";
-import { memoryAdapter } from "./storage/memory.js";
+import { compileOfferOptions } from "./shell/offers.js";
+import { WriteBuffer } from "./shell/writeBuffer.js";
 import {
   type JsonValue,
   REQUIRED_ADAPTER_MEMBERS,
@@ -119,8 +123,13 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
   let closed = false;
   let transactionChecked = false;
 
-  type Env = ConversationEnv & OfferEnv;
+  type Env = ApplyEnv;
   const now = () => isoNow(clock);
+  const prepareContext: ingestShell.PrepareContext = {
+    identity: identityOptions,
+    conversations: conversationOptions,
+    now,
+  };
 
   function deliver(events: readonly CustomerContextEvent[]): void {
     for (const event of events) {
@@ -146,8 +155,11 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
             transactionChecked = true;
           }
           events.length = 0;
-          const env: Env = {
-            tx,
+          // Writes go through a buffer: reads see them, and they reach the adapter in bulk at the end.
+          const buffer = new WriteBuffer(tx);
+          const env: ApplyEnv = {
+            tx: write ? buffer : tx,
+            buffer,
             events,
             now,
             options: identityOptions,
@@ -156,8 +168,11 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
             offers: offerOptions,
           };
           const value = await fn(env);
-          if (write && storage.capabilities.events && tx.appendEvent) {
-            for (const event of events) await tx.appendEvent(event.type, event.at, storedEvent(event));
+          if (write) {
+            if (storage.capabilities.events) {
+              for (const event of events) buffer.appendLater(event.type, event.at, storedEvent(event));
+            }
+            await buffer.flush();
           }
           return value;
         },
@@ -228,37 +243,8 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * ```
      */
     async identify(input: z.input<typeof ObservationInput>): Promise<IdentifyResult> {
-      const obs = parseInput(ObservationInput, input, "observation");
-      const normalized = identity.normalizeObservation(obs.identifiers, identityOptions);
-      identity.assertUsable(normalized);
-      const at = obs.at === undefined ? now() : toIso(obs.at);
-      return write(async (env) => {
-        const result = await identity.observe(env, {
-          identifiers: normalized.identifiers,
-          at,
-          ...(obs.channel !== undefined ? { channel: obs.channel } : {}),
-          ...(obs.source !== undefined ? { source: obs.source } : {}),
-          ...(obs.traits !== undefined ? { traits: obs.traits } : {}),
-        });
-        await conversations.restitchAfter(env, result.change);
-        let profileId = result.profileId;
-        const merged = [...result.merged];
-        if (obs.traits !== undefined && identityOptions.fuzzy?.autoMergeAbove !== undefined) {
-          for (const change of await identity.autoMerge(env, profileId, at)) {
-            await conversations.restitchAfter(env, change);
-            for (const [into, absorbed] of change.absorbed) {
-              merged.push(...absorbed);
-              if (absorbed.includes(profileId)) profileId = into;
-            }
-          }
-        }
-        return {
-          profileId,
-          created: result.created,
-          merged: merged.filter((id) => id !== profileId),
-          refused: [...normalized.refused, ...result.refused],
-        };
-      });
+      const prepared = ingestShell.prepare("identify", input, prepareContext);
+      return write(async (env) => (await ingestShell.apply(env, prepared)).result as IdentifyResult);
     },
 
     /**
@@ -271,9 +257,49 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * ```
      */
     async record(input: z.input<typeof InteractionInput>): Promise<RecordResult> {
-      const parsed = parseInput(InteractionInput, input, "interaction");
-      const prepared = conversations.prepareInteraction(parsed, identityOptions, conversationOptions);
-      return write((env) => conversations.recordInteraction(env, prepared));
+      const prepared = ingestShell.prepare("record", input, prepareContext);
+      return write(async (env) => (await ingestShell.apply(env, prepared)).result as RecordResult);
+    },
+
+    /**
+     * Imports many items at once: `{ kind, ...input }` for each of identify, record, consent,
+     * offer (define), present, resolve, merge, unmerge and forget. Each item is validated at the
+     * edge; a bad or conflicting one is reported by its index and skipped, and the good ones are
+     * applied in batches of `batchSize`, one transaction each. The result equals applying the
+     * items one by one. With idempotency keys (`id`, `externalId`, Message-ID), running the same
+     * source again changes nothing, so a run that failed (`storage_failure`) or was aborted
+     * (`aborted`, through `signal`) is resumed by running it again; `details.committed` says how
+     * many items of the source were done.
+     *
+     * @example
+     * ```ts
+     * const summary = await cc.ingest([
+     *   { kind: "identify", id: "crm-1", identifiers: [{ type: "email", value: "jan@x.pl" }], traits: { name: "Jan" } },
+     *   { kind: "record", channel: "email", direction: "inbound", at: "2026-04-01T09:00:00Z",
+     *     customer: [{ type: "email", value: "jan@x.pl" }], externalId: "ticket-7", subject: "Loan" },
+     * ], { batchSize: 1000 });
+     * summary.kept; // 2
+     * ```
+     */
+    async ingest(
+      source: Iterable<IngestItem | unknown> | AsyncIterable<IngestItem | unknown>,
+      options: IngestOptions = {},
+    ): Promise<IngestSummary> {
+      if (closed) throw new ClosedError();
+      if (typeof options !== "object" || options === null) {
+        throw new InvalidInputError("ingest options", [
+          { path: [], code: "invalid_type", message: "must be an object" },
+        ]);
+      }
+      return ingestShell.ingest(
+        {
+          adapterName: storage.name,
+          prepare: (item) => ingestShell.prepareItem(item, prepareContext),
+          write,
+        },
+        source,
+        options,
+      );
     },
 
     /**
@@ -364,15 +390,18 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * await cc.profiles.merge(a, b, { reason: "Same customer, confirmed by phone" });
        * ```
        */
-      async merge(a: string, b: string, decision: z.input<typeof OperatorReason>): Promise<{ profileId: string }> {
+      async merge(
+        a: string,
+        b: string,
+        decision: z.input<typeof OperatorReason>,
+      ): Promise<{ profileId: string; merged: string[] }> {
         const ida = parseInput(Id, a, "profile id a");
         const idb = parseInput(Id, b, "profile id b");
         const d = parseInput(OperatorReason, decision, "merge decision");
-        return write(async (env) => {
-          const result = await identity.mergeProfiles(env, ida, idb, { ...d, at: now() });
-          await conversations.restitchAfter(env, result.change);
-          return { profileId: result.profileId };
-        });
+        const prepared = ingestShell.prepare("merge", { a: ida, b: idb, ...d }, prepareContext);
+        return write(
+          async (env) => (await ingestShell.apply(env, prepared)).result as { profileId: string; merged: string[] },
+        );
       },
 
       /**
@@ -391,12 +420,11 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
         const id = parseInput(Id, profileId, "profile id");
         const ident = parseInput(Identifier, identifier, "identifier");
         const d = parseInput(OperatorReason, decision, "unmerge decision");
-        const key = identity.keyOf(ident, identityOptions);
-        return write(async (env) => {
-          const result = await identity.unmergeIdentifier(env, id, key, { ...d, at: now() });
-          await conversations.restitchAfter(env, result.change);
-          return { profileId: result.profileId, detachedProfileId: result.detachedProfileId };
-        });
+        const prepared = ingestShell.prepare("unmerge", { profileId: id, identifier: ident, ...d }, prepareContext);
+        return write(
+          async (env) =>
+            (await ingestShell.apply(env, prepared)).result as { profileId: string; detachedProfileId: string },
+        );
       },
 
       /**
@@ -410,15 +438,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        */
       async forget(ref: z.input<typeof CustomerRef>): Promise<boolean> {
         const r = parseInput(CustomerRef, ref, "customer reference");
-        return write(async (env) => {
-          const id = await refToProfileId(env.tx, r);
-          if (!id) return false;
-          await conversations.forgetProfileData(env, id);
-          await offers.forgetProfileData(env, id);
-          const result = await identity.forgetProfile(env, id, now());
-          await conversations.restitchAfter(env, result.change);
-          return true;
-        });
+        return write((env) => ingestShell.forgetNow(env, r, now()));
       },
     },
 
@@ -489,11 +509,8 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * ```
      */
     async consent(input: z.input<typeof ConsentInput>): Promise<Consent> {
-      const c = parseInput(ConsentInput, input, "consent");
-      return write(async (env) => {
-        const owner = await conversations.resolveCustomerInTx(env, c.customer, toIso(c.at));
-        return offers.recordConsent(env, owner, c);
-      });
+      const prepared = ingestShell.prepare("consent", input, prepareContext);
+      return write(async (env) => (await ingestShell.apply(env, prepared)).result as Consent);
     },
 
     offers: {
@@ -522,11 +539,11 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       async present(
         input: z.input<typeof PresentationInput>,
       ): Promise<{ presentationId: string; violations: Violation[] }> {
-        const p = parseInput(PresentationInput, input, "presentation");
-        return write(async (env) => {
-          const owner = await conversations.resolveCustomerInTx(env, p.customer, toIso(p.at));
-          return offers.present(env, owner, p);
-        });
+        const prepared = ingestShell.prepare("present", input, prepareContext);
+        return write(
+          async (env) =>
+            (await ingestShell.apply(env, prepared)).result as { presentationId: string; violations: Violation[] },
+        );
       },
 
       /**

@@ -11,6 +11,7 @@ import type { JourneyMetrics } from "./journeys/journeyMetrics.js";
 import type {
   AuditRange,
   ConsentInput,
+  IngestItem,
   InteractionInput,
   ObservationInput,
   OfferInput,
@@ -30,6 +31,7 @@ import type {
   Violation,
 } from "./schema/outputs.js";
 import type { Identifier } from "./schema/primitives.js";
+import type { IngestOptions, IngestSummary } from "./shell/ingest.js";
 import type { StorageAdapter } from "./storage/port.js";
 
 /**
@@ -165,6 +167,8 @@ export interface PresentResult {
 /** Result of `cc.profiles.merge`. */
 export interface MergeResult {
   profileId: string;
+  /** The profile ids absorbed into `profileId`, as `identify` reports them. */
+  merged: string[];
 }
 /** Result of `cc.profiles.unmerge`. */
 export interface UnmergeResult {
@@ -190,6 +194,14 @@ export interface CustomerContext<T extends CustomerContextTypes = CustomerContex
   record(input: RecordInput<T>): Promise<RecordResult>;
   /** What an agent in any channel needs about a customer, or `null` for an unknown one. */
   context(ref: TypedCustomerRef<T>): Promise<CustomerSnapshot | null>;
+  /**
+   * Applies a source of items (`{ kind, ...input }`) in batches, one transaction each: bad items are
+   * reported by index and skipped, replaying the same source changes nothing.
+   */
+  ingest(
+    source: Iterable<IngestItem | unknown> | AsyncIterable<IngestItem | unknown>,
+    options?: IngestOptions,
+  ): Promise<IngestSummary>;
   readonly profiles: {
     get(ref: TypedCustomerRef<T>): Promise<Profile | null>;
     find(identifier: TypedIdentifier<T>): Promise<Profile | null>;

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+export { type MemoryAdapterOptions, memoryAdapter } from "./adapters/memory/index.js";
 export {
   type CustomerContext,
   type CustomerContextListener,
@@ -40,6 +42,7 @@ export * from "./identity/index.js";
 export * from "./journeys/index.js";
 export * from "./offers/index.js";
 export * from "./schema/index.js";
+export type { IngestOptions, IngestProgress, IngestRejection, IngestSummary } from "./shell/ingest.js";
 export * from "./storage/index.js";
 export {
   type CustomerStore,

@@ -4,13 +4,25 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import type { CustomerContext } from "../context.js";
 import { isCustomerContextError } from "../errors.js";
-import { type CsvRecord, readCsv } from "./csv.js";
+import { readCsv } from "./csv.js";
 import { readLines } from "./readers/readLines.js";
 
 /** The row kinds of an NDJSON file, and the method each one calls. */
-export const NDJSON_KINDS = ["identify", "record", "consent", "offer", "present"] as const;
+export const NDJSON_KINDS = [
+  "identify",
+  "record",
+  "consent",
+  "offer",
+  "present",
+  "resolve",
+  "merge",
+  "unmerge",
+  "revoke",
+  "forget",
+] as const;
 /** One of {@link NDJSON_KINDS}. */
 export type NdjsonKind = (typeof NDJSON_KINDS)[number];
 
@@ -41,8 +53,12 @@ export interface IngestOptions {
   progressEvery?: number;
   /** CSV only: called with the header line as it appeared in the file. */
   onHeader?: (raw: string) => void;
-  /** Called for every rejected row, as it is rejected. */
+  /** Called for every rejected row, once it is known to be rejected. */
   onReject?: (reject: RejectedRow) => void;
+  /** Name of the source (e.g. the file name): with each row's content, it makes the row's idempotency key. */
+  sourceName?: string;
+  /** Rows per transaction. Default 1000. */
+  batchSize?: number;
 }
 
 /** A row that was not kept, with why. */
@@ -116,9 +132,11 @@ export function parseCsvMappings(values: readonly string[]): CsvMapping[] {
 
 /**
  * Ingests NDJSON rows (`{ "kind": "identify" | "record" | "consent" | "offer" | "present", ...input }`,
- * one per line) or a CSV of contacts (one `cc.identify` per row, through `map`) into a customer
- * context. Each row is its own operation: a bad row is rejected with its line number and the
- * library's error (whose details name the field), and every good row is kept.
+ * one per line) or a CSV of contacts (one `identify` per row, through `map`) into a customer
+ * context. This is a thin reader over `cc.ingest`: rows are applied in batches, one transaction
+ * each; a bad row is rejected with its line number and the library's error (whose details name
+ * the field), and every good row is kept. Each row without a key of its own gets an idempotency
+ * key from `sourceName` and its content, so ingesting the same file twice changes nothing.
  *
  * @param input - the file's text in chunks (e.g. `createReadStream(path, "utf8")`)
  * @param cc - the customer context to write to
@@ -151,65 +169,68 @@ export async function ingest(
     ms: 0,
   };
   const profileIds = new Set<string>();
-  const stop = cc.subscribe((event) => {
-    if (event.type === "profile.merged") summary.merges += event.absorbed.length;
-  });
   const every = Math.max(1, Math.floor(options.progressEvery ?? 500));
+  let done = 0;
   const progress = () => {
-    if (summary.read % every === 0) options.onProgress?.({ rows: summary.read });
+    if (++done % every === 0) options.onProgress?.({ rows: done });
   };
-  const reject = (line: number, raw: string, error: RejectedRow["error"]) => {
-    summary.rejected++;
-    options.onReject?.({ line, raw, error });
+  // Rejects are reported in line order: a row that cannot be read waits for the rows before it,
+  // whose batch may not have committed yet.
+  const waiting: Array<{ row: SourceRow; error: RejectedRow["error"] }> = [];
+  const release = (all = false) => {
+    let first = Number.POSITIVE_INFINITY;
+    if (!all) for (const row of inFlight.values()) first = Math.min(first, row.line);
+    waiting.sort((a, b) => a.row.line - b.row.line);
+    while (waiting.length > 0 && (waiting[0] as (typeof waiting)[number]).row.line < first) {
+      const { row, error } = waiting.shift() as (typeof waiting)[number];
+      summary.rejected++;
+      options.onReject?.({ line: row.line, raw: row.raw, error });
+      progress();
+    }
   };
-  const keep = (kind: string) => {
-    summary.kept++;
-    summary.byKind[kind] = (summary.byKind[kind] ?? 0) + 1;
+  const reject = (row: SourceRow, error: RejectedRow["error"]) => {
+    waiting.push({ row, error });
+    release();
   };
 
-  try {
-    if (options.format === "csv") {
-      await ingestCsv(input, cc, options, {
-        row: () => {
-          summary.read++;
-        },
-        kept: (profileId) => {
-          profileIds.add(profileId);
-          keep("identify");
-          progress();
-        },
-        rejected: (record, error) => {
-          reject(record.line, record.raw, error);
-          progress();
-        },
-      });
-    } else {
-      for await (const row of readLines(input)) {
-        const line = row.line;
-        if ("error" in row) {
-          summary.read++;
-          reject(line, row.raw, row.error);
-          progress();
-          continue;
-        }
-        const text = row.text;
-        if (text.trim() === "") continue;
-        summary.read++;
-        try {
-          const outcome = await applyNdjson(cc, text);
-          if (outcome.profileId !== undefined) profileIds.add(outcome.profileId);
-          if (outcome.merged) for (const id of outcome.merged) profileIds.add(id);
-          if (outcome.duplicate) summary.duplicates++;
-          keep(outcome.kind);
-        } catch (error) {
-          reject(line, text, describeError(error));
-        }
-        progress();
+  // Reading (rows of the file) and applying (cc.ingest, in batches) are separate steps: the rows
+  // in flight are remembered by their index in the item stream until their batch committed.
+  const sourceName = options.sourceName ?? "stdin";
+  const rows = options.format === "csv" ? csvRows(input, options) : ndjsonRows(input);
+  const inFlight = new Map<number, SourceRow>();
+  let next = 0;
+  async function* items(): AsyncGenerator<unknown> {
+    for await (const row of rows) {
+      summary.read++;
+      if (row.item === undefined) {
+        reject(row, row.error ?? { code: "parse", message: "unreadable row" });
+        continue;
       }
+      inFlight.set(next++, row);
+      yield withIdempotencyKey(row.item, sourceName, row.raw);
     }
-  } finally {
-    stop();
   }
+  const result = await cc.ingest(items(), {
+    batchSize: options.batchSize ?? 1000,
+    onResult: (index, outcome) => {
+      inFlight.delete(index);
+      release();
+      summary.kept++;
+      summary.byKind[outcome.kind] = (summary.byKind[outcome.kind] ?? 0) + 1;
+      if (outcome.duplicate) summary.duplicates++;
+      const r = outcome.result as { profileId?: unknown; merged?: unknown };
+      if (typeof r === "object" && r !== null && typeof r.profileId === "string") profileIds.add(r.profileId);
+      if (Array.isArray(r?.merged)) for (const id of r.merged) profileIds.add(String(id));
+      progress();
+    },
+    onReject: ({ index, error }) => {
+      const row = inFlight.get(index);
+      inFlight.delete(index);
+      if (row) reject(row, describeError(error));
+    },
+  });
+  release(true);
+  summary.merges = result.merges;
   options.onProgress?.({ rows: summary.read });
 
   const finalIds = new Set<string>();
@@ -223,76 +244,59 @@ export async function ingest(
   return summary;
 }
 
-interface NdjsonOutcome {
-  kind: NdjsonKind;
-  profileId?: string;
-  merged?: string[];
-  duplicate?: boolean;
+/** One row of the file: an ingest item, or why it cannot be one. */
+interface SourceRow {
+  /** Line number (for a CSV, the line the record starts on). */
+  line: number;
+  raw: string;
+  item?: Record<string, unknown>;
+  error?: RejectedRow["error"];
 }
 
-class RowError extends Error {
-  readonly code: string;
-  readonly details: unknown;
-  constructor(code: string, message: string, details?: unknown) {
-    super(message);
-    this.code = code;
-    this.details = details;
+/** Kinds whose idempotency key is `id` (records and presentations have `externalId` / their content). */
+const KEYED_KINDS = new Set(["identify", "consent", "resolve", "merge", "unmerge"]);
+
+/**
+ * The row with an idempotency key derived from the source name and the row's content, unless it
+ * has one: ingesting the same file again then changes nothing.
+ */
+function withIdempotencyKey(item: Record<string, unknown>, source: string, raw: string): Record<string, unknown> {
+  if (!KEYED_KINDS.has(String(item.kind)) || item.id !== undefined) return item;
+  return { ...item, id: `${source}#${createHash("sha256").update(raw).digest("hex").slice(0, 32)}` };
+}
+
+/** NDJSON rows: one JSON object `{ kind, ...input }` per line; blank lines are skipped. */
+async function* ndjsonRows(input: AsyncIterable<string | Uint8Array>): AsyncGenerator<SourceRow> {
+  for await (const read of readLines(input)) {
+    const line = read.line;
+    if ("error" in read) {
+      // Invalid UTF-8 or an over-long line: rejected by line number, the rest read on.
+      yield { line, raw: read.raw, error: read.error };
+      continue;
+    }
+    const text = read.text;
+    if (text.trim() === "") continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(text);
+    } catch (error) {
+      yield {
+        line,
+        raw: text,
+        error: { code: "parse", message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` },
+      };
+      continue;
+    }
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      yield { line, raw: text, error: { code: "parse", message: "a row must be a JSON object with a kind" } };
+      continue;
+    }
+    yield { line, raw: text, item: row as Record<string, unknown> };
   }
 }
 
-async function applyNdjson(cc: CustomerContext, text: string): Promise<NdjsonOutcome> {
-  let row: unknown;
-  try {
-    row = JSON.parse(text);
-  } catch (error) {
-    throw new RowError("parse", `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof row !== "object" || row === null || Array.isArray(row)) {
-    throw new RowError("parse", "a row must be a JSON object with a kind");
-  }
-  const { kind, ...rest } = row as Record<string, unknown>;
-  // The inputs are validated by the library's own schemas; the casts only hand them over.
-  switch (kind) {
-    case "identify": {
-      const result = await cc.identify(rest as never);
-      return { kind, profileId: result.profileId, merged: result.merged };
-    }
-    case "record": {
-      const result = await cc.record(rest as never);
-      return { kind, profileId: result.profileId, duplicate: result.duplicate };
-    }
-    case "consent": {
-      const result = await cc.consent(rest as never);
-      return { kind, profileId: result.profileId };
-    }
-    case "offer":
-      await cc.offers.define(rest as never);
-      return { kind };
-    case "present": {
-      await cc.offers.present(rest as never);
-      return { kind };
-    }
-    default:
-      throw new RowError(
-        "invalid_input",
-        `Invalid row: kind: must be one of ${NDJSON_KINDS.map((k) => `"${k}"`).join(", ")}`,
-        [{ path: ["kind"], code: "invalid_value", message: `must be one of ${NDJSON_KINDS.join(", ")}` }],
-      );
-  }
-}
-
-interface CsvHooks {
-  row(record: CsvRecord): void;
-  kept(profileId: string): void;
-  rejected(record: CsvRecord, error: RejectedRow["error"]): void;
-}
-
-async function ingestCsv(
-  input: AsyncIterable<string | Uint8Array>,
-  cc: CustomerContext,
-  options: IngestOptions,
-  hooks: CsvHooks,
-): Promise<void> {
+/** CSV rows: one `identify` item per record, through the column mapping. */
+async function* csvRows(input: AsyncIterable<string | Uint8Array>, options: IngestOptions): AsyncGenerator<SourceRow> {
   const map = options.map ?? [];
   if (!map.some((m) => "identifier" in m.target)) {
     throw new TypeError("A CSV needs at least one identifier column: --map <type>=<column>, e.g. --map email=E-mail");
@@ -303,8 +307,7 @@ async function ingestCsv(
       // One unreadable row (a broken quote, invalid UTF-8, an endless line): rejected, the rest read on.
       if (columns === undefined)
         throw new TypeError(`The CSV header (line ${record.line}) cannot be read: ${record.error.message}`);
-      hooks.row({ line: record.line, fields: [], raw: record.raw });
-      hooks.rejected({ line: record.line, fields: [], raw: record.raw }, record.error);
+      yield { line: record.line, raw: record.raw, error: record.error };
       continue;
     }
     if (columns === undefined) {
@@ -319,7 +322,6 @@ async function ingestCsv(
       options.onHeader?.(record.raw);
       continue;
     }
-    hooks.row(record);
     const identifiers: Array<{ type: string; value: string }> = [];
     const traits: Record<string, string> = {};
     let at: string | undefined;
@@ -332,24 +334,28 @@ async function ingestCsv(
     }
     if (identifiers.length === 0) {
       const names = columns.filter((c) => "identifier" in c.mapping.target).map((c) => c.mapping.column);
-      hooks.rejected(record, {
-        code: "mapping",
-        message: `no identifier: the column${names.length > 1 ? "s" : ""} ${names.join(", ")} ${names.length > 1 ? "are" : "is"} empty`,
-      });
+      yield {
+        line: record.line,
+        raw: record.raw,
+        error: {
+          code: "mapping",
+          message: `no identifier: the column${names.length > 1 ? "s" : ""} ${names.join(", ")} ${names.length > 1 ? "are" : "is"} empty`,
+        },
+      };
       continue;
     }
-    try {
-      const result = await cc.identify({
+    yield {
+      line: record.line,
+      raw: record.raw,
+      item: {
+        kind: "identify",
         identifiers,
         ...(Object.keys(traits).length > 0 ? { traits } : {}),
         ...(at !== undefined ? { at } : {}),
         ...(options.source !== undefined ? { source: options.source } : {}),
         ...(options.channel !== undefined ? { channel: options.channel } : {}),
-      });
-      hooks.kept(result.profileId);
-    } catch (error) {
-      hooks.rejected(record, describeError(error));
-    }
+      },
+    };
   }
 }
 
@@ -359,13 +365,6 @@ const FATAL = new Set(["storage_failure", "closed", "adapter_invalid"]);
 function describeError(error: unknown): RejectedRow["error"] {
   if (isCustomerContextError(error) && !FATAL.has(error.code)) {
     return { code: error.code, message: error.message, details: error.details };
-  }
-  if (error instanceof RowError) {
-    return {
-      code: error.code,
-      message: error.message,
-      ...(error.details !== undefined ? { details: error.details } : {}),
-    };
   }
   throw error;
 }

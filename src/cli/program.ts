@@ -4,7 +4,7 @@
  * @module
  */
 import { createReadStream, createWriteStream, statSync, type WriteStream, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
 import type { CountryCode } from "libphonenumber-js";
@@ -196,6 +196,8 @@ Examples:
       })();
       summary = await ingest(counted, cc, {
         format,
+        // A row's idempotency key is the file's name plus the row's content: re-running changes nothing.
+        sourceName: path === undefined ? "stdin" : basename(path),
         map,
         delimiter: options.delimiter,
         ...(options.source !== undefined ? { source: options.source } : {}),

@@ -11,4 +11,5 @@ export {
   type StitchRule,
   stitchConversations,
 } from "./stitchConversations.js";
+export { type StitchCandidate, type StitchState, type StitchStepDecision, stitchStep } from "./stitchStep.js";
 export { type EmailThread, type ThreadableMessage, type ThreadEmailsOptions, threadEmails } from "./threadEmails.js";

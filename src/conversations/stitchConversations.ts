@@ -1,6 +1,6 @@
-import { add } from "date-fns";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import type { Duration } from "../schema/primitives.js";
+import { type StitchState, stitchStep } from "./stitchStep.js";
 
 /** One interaction as the stitcher sees it. Times are ISO strings in UTC. */
 export interface StitchInteraction {
@@ -71,7 +71,8 @@ export function conversationIdFor(firstInteractionId: string): string {
 }
 
 /**
- * Stitches one customer's interactions into conversations. Interactions and operator decisions
+ * Stitches one customer's interactions into conversations: a fold of {@link stitchStep} over the
+ * interactions, with the operator decisions applied between them. Interactions and operator decisions
  * are processed in time order (ties: interactions before decisions, then by id), so the result
  * depends only on the evidence, never on the order it arrived in. An interaction joins a
  * conversation by the first rule that applies:
@@ -133,8 +134,6 @@ export function stitchConversations(
     const id = map.get(key);
     return id === undefined ? undefined : find(id);
   };
-  const withinWindow = (from: string, at: string, window: Duration) =>
-    compareStrings(at, add(new Date(from), window as import("date-fns").Duration).toISOString()) <= 0;
 
   for (const step of steps) {
     if (step.kind === 1) {
@@ -162,61 +161,32 @@ export function stitchConversations(
     }
 
     const x = step.item;
+    const firstRef = [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])].find((ref) =>
+      byMessageId.has(ref),
+    );
+    const state: StitchState = {
+      open: [...convs.values()].filter((c) => c.status === "open"),
+    };
+    const continued = x.continuesVia === undefined ? undefined : byInteraction.get(x.continuesVia);
+    if (continued !== undefined) state.continues = find(continued);
+    const thread = lookup(byMessageId, firstRef);
+    if (thread) state.emailThread = thread;
+    const byKey = x.threadKey === undefined ? undefined : lookup(byThread, `${x.channel}\u0000${x.threadKey}`);
+    if (byKey) state.threadKey = byKey;
+    const byRef = lookup(byCase, x.caseRef);
+    if (byRef) state.caseRef = byRef;
+    const decision = stitchStep(state, x, options);
     let target: Conv | undefined;
-    let rule: StitchRule = "new";
-    if (x.continuesVia !== undefined) {
-      const id = byInteraction.get(x.continuesVia);
-      if (id !== undefined) {
-        target = find(id);
-        rule = "continues";
-      }
-    }
-    if (!target) {
-      for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
-        target = lookup(byMessageId, ref);
-        if (target) {
-          rule = "email-thread";
-          break;
-        }
-      }
-    }
-    if (!target && x.threadKey !== undefined) {
-      target = lookup(byThread, `${x.channel}\u0000${x.threadKey}`);
-      if (target) rule = "thread-key";
-    }
-    if (!target && x.caseRef !== undefined) {
-      target = lookup(byCase, x.caseRef);
-      if (target) rule = "case-ref";
-    }
     let previousId: string | undefined;
-    if (target && target.status === "resolved") {
-      if (withinWindow(target.resolvedAt as string, x.at, options.reopenWindow)) {
+    const rule: StitchRule = decision.rule;
+    if (decision.join !== null) {
+      target = convs.get(decision.join) as Conv;
+      if (decision.reopen) {
         target.status = "open";
         delete target.resolvedAt;
-      } else {
-        previousId = target.id;
-        target = undefined;
-        rule = "new";
       }
-    }
-    if (!target && previousId === undefined) {
-      const key = x.subject?.toLowerCase();
-      let best: Conv | undefined;
-      for (const conv of convs.values()) {
-        if (conv.status !== "open" || !withinWindow(conv.lastAt, x.at, options.window)) continue;
-        if (key !== undefined && key !== "" && conv.subjectKey !== undefined && conv.subjectKey !== key) continue;
-        if (
-          !best ||
-          compareStrings(conv.lastAt, best.lastAt) > 0 ||
-          (conv.lastAt === best.lastAt && compareStrings(conv.id, best.id) > 0)
-        ) {
-          best = conv;
-        }
-      }
-      if (best) {
-        target = best;
-        rule = "time-window";
-      }
+    } else {
+      previousId = decision.previousId;
     }
     if (!target) {
       const id = conversationIdFor(x.id);

@@ -17,6 +17,15 @@ import {
   When,
 } from "./primitives.js";
 
+/**
+ * An idempotency key: the same key with the same content is a duplicate and changes nothing; the
+ * same key with other content is a `conflict`. The first arrival keeps the key.
+ */
+export const IdempotencyKey = z
+  .string()
+  .min(1, "must not be empty")
+  .max(LIMITS.short, `must be at most ${LIMITS.short} characters long`);
+
 /** `cc.identify(input)`: identifiers seen together, with optional traits. */
 export const ObservationInput = z.strictObject({
   identifiers: z
@@ -27,6 +36,8 @@ export const ObservationInput = z.strictObject({
   channel: Channel.optional(),
   at: When.optional(),
   source: Name.optional(),
+  /** Idempotency key: replaying the same observation with it changes nothing. */
+  id: IdempotencyKey.optional(),
 });
 export type ObservationInput = z.input<typeof ObservationInput>;
 
@@ -72,6 +83,8 @@ export const ConsentInput = z.strictObject({
   granted: z.boolean(),
   at: When,
   source: Name.optional(),
+  /** Idempotency key: replaying the same decision with it changes nothing. */
+  id: IdempotencyKey.optional(),
 });
 export type ConsentInput = z.input<typeof ConsentInput>;
 
@@ -160,5 +173,64 @@ export const OperatorReason = z.strictObject({
   by: ShortText.optional(),
 });
 export type OperatorReason = z.input<typeof OperatorReason>;
+
+/** `resolve` item of `cc.ingest`: closes a conversation. */
+export const ResolveItem = z.strictObject({
+  conversationId: Id,
+  at: When.optional(),
+  id: IdempotencyKey.optional(),
+});
+
+/** `merge` item of `cc.ingest`: an operator merge of two profiles. */
+export const MergeItem = z.strictObject({
+  a: Id,
+  b: Id,
+  reason: OperatorReason.shape.reason,
+  by: ShortText.optional(),
+  at: When.optional(),
+  id: IdempotencyKey.optional(),
+});
+
+/** `unmerge` item of `cc.ingest`: an operator detaching an identifier from a profile. */
+export const UnmergeItem = z.strictObject({
+  profileId: Id,
+  identifier: Identifier,
+  reason: OperatorReason.shape.reason,
+  by: ShortText.optional(),
+  at: When.optional(),
+  id: IdempotencyKey.optional(),
+});
+
+/** `forget` item of `cc.ingest`: erases a customer (`{ profileId }` or `{ identifier }`). */
+export const ForgetItem = z.union([z.strictObject({ profileId: Id }), z.strictObject({ identifier: Identifier })], {
+  error: "must be { profileId } or { identifier: { type, value } }",
+});
+
+/**
+ * The input schema of each kind of `cc.ingest` item (the item without its `kind`). `revoke` is
+ * listed so that it is recognised, and refused while revoking auto-merges is not supported.
+ */
+export const INGEST_ITEM_SCHEMAS = {
+  identify: ObservationInput,
+  record: InteractionInput,
+  consent: ConsentInput,
+  offer: OfferInput,
+  present: PresentationInput,
+  resolve: ResolveItem,
+  merge: MergeItem,
+  unmerge: UnmergeItem,
+  revoke: z.never(),
+  forget: ForgetItem,
+} as const;
+
+/** The kinds of `cc.ingest` items. */
+export type IngestKind = keyof typeof INGEST_ITEM_SCHEMAS;
+
+/** One item of `cc.ingest`: `{ kind, ...the input of that kind }`. */
+export type IngestItem =
+  | {
+      [K in IngestKind]: { kind: K } & z.input<(typeof INGEST_ITEM_SCHEMAS)[K]>;
+    }[Exclude<IngestKind, "revoke" | "forget">]
+  | ({ kind: "forget" } & z.input<typeof ForgetItem>);
 
 export { Duration };

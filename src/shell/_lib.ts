@@ -4,7 +4,9 @@ import type { StorageTransaction } from "../storage/port.js";
 
 /**
  * The document an id names, following redirects (`{ target }` documents in `aliases`) left by
- * merges; `null` when the id is unknown. Bounded, so a corrupt alias cycle cannot hang a call.
+ * merges; `null` when the id is unknown. Merges collapse aliases onto the survivor, so this is
+ * one hop for ids absorbed since; older chains of any length still resolve, and a corrupt alias
+ * cycle ends the walk instead of hanging it.
  */
 export async function followAliases<T>(
   tx: StorageTransaction,
@@ -13,7 +15,9 @@ export async function followAliases<T>(
   id: string,
 ): Promise<{ id: string; doc: T } | null> {
   let current = id;
-  for (let hops = 0; hops < 64; hops++) {
+  const seen = new Set<string>();
+  while (!seen.has(current)) {
+    seen.add(current);
     const doc = await tx.get<T>(collection, current);
     if (doc) return { id: current, doc };
     const alias = await tx.get<{ target: string }>(aliases, current);

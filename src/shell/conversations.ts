@@ -15,7 +15,8 @@ import {
   type StitchInteraction,
   stitchConversations,
 } from "../conversations/stitchConversations.js";
-import { NotFoundError, RefusedError } from "../errors.js";
+import { type StitchState as CoreStitchState, type StitchCandidate, stitchStep } from "../conversations/stitchStep.js";
+import { ConflictError, NotFoundError, RefusedError } from "../errors.js";
 import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { InteractionInput } from "../schema/inputs.js";
 import type { ConversationOptions } from "../schema/options.js";
@@ -29,6 +30,7 @@ import type {
 } from "../schema/outputs.js";
 import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
 import { followAliases, maxString } from "./_lib.js";
+import { contentDigest } from "./digest.js";
 import {
   assertUsable,
   C as IC,
@@ -107,6 +109,8 @@ export interface InteractionEvidence {
   caseRef?: string;
   subject?: string;
   tags: string[];
+  /** Digest of the recorded content (without the customer); absent in stores written before it. */
+  digest?: string;
 }
 
 /**
@@ -143,6 +147,8 @@ export interface PreparedInteraction {
   refs: string[];
   caseRef?: string;
   subject?: string;
+  /** Digest of the content without the customer, for conflicts on externalId / Message-ID. */
+  digest: string;
 }
 
 /** Validates and normalises an interaction outside the transaction. */
@@ -193,7 +199,14 @@ export function prepareInteraction(
             input.text ?? "",
             input.threadKey ?? "",
           );
-  const prepared: PreparedInteraction = { input, at, id, customer, refused, refs };
+  // The keys themselves (externalId, Message-ID) and the customer are compared apart.
+  const { customer: _customer, externalId: _externalId, ...content } = input;
+  const digest = contentDigest("record", {
+    ...content,
+    at,
+    ...(input.email ? { email: { ...input.email, messageId } } : {}),
+  });
+  const prepared: PreparedInteraction = { input, at, id, customer, refused, refs, digest };
   if (messageId !== undefined) prepared.messageId = messageId;
   if (found) prepared.caseRef = found;
   if (subject !== undefined) prepared.subject = subject;
@@ -223,6 +236,25 @@ export async function resolveCustomerInTx(
   return { profileId: result.profileId, ownerKey: result.anchor };
 }
 
+/**
+ * The current profiles a `customer` field names, without observing anything: the profiles of its
+ * known identifiers, or the profile an id resolves to. Empty for a customer never seen.
+ */
+export async function profilesOfCustomer(
+  env: ConversationEnv,
+  customer: PreparedInteraction["customer"],
+): Promise<Set<string>> {
+  if ("profileId" in customer) {
+    const id = await resolveProfileId(env.tx, customer.profileId);
+    return new Set(id ? [id] : []);
+  }
+  const docs = await env.tx.getMany<IdentifierDoc>(
+    IC.identifiers,
+    customer.identifiers.map((i) => i.key),
+  );
+  return new Set([...docs.values()].map((d) => d.profileId).filter((id) => id !== ""));
+}
+
 /** Records an interaction (idempotently) and stitches it into its customer's conversations. */
 export async function recordInteraction(
   env: ConversationEnv,
@@ -235,12 +267,31 @@ export async function recordInteraction(
     if (same) existing = await tx.get<Interaction>(CC.interactions, same.key);
   }
   if (existing) {
-    return {
-      interactionId: existing.id,
-      conversationId: existing.conversationId,
-      profileId: (await resolveProfileId(tx, existing.profileId)) ?? existing.profileId,
-      duplicate: true,
-    };
+    const profileId = (await resolveProfileId(tx, existing.profileId)) ?? existing.profileId;
+    // A key the caller chose (externalId, Message-ID) names one interaction: the same key with
+    // other content, or for another customer, is a conflict, never a silent duplicate.
+    if (p.input.externalId !== undefined || p.messageId !== undefined) {
+      const stored = await tx.get<InteractionEvidence>(CC.evidence, existing.id);
+      const sameContent = stored?.digest === undefined || stored.digest === p.digest;
+      const sameCustomer = (await profilesOfCustomer(env, p.customer)).has(profileId);
+      if (!sameContent || !sameCustomer) {
+        const key =
+          p.input.externalId !== undefined
+            ? `externalId "${p.input.externalId}" in channel ${p.input.channel}`
+            : `Message-ID <${p.messageId}>`;
+        throw new ConflictError(
+          `Interaction ${existing.id} already has ${key}${sameCustomer ? " with other content" : " and belongs to another customer"}`,
+          {
+            existing: { interactionId: existing.id, profileId },
+            reason: sameCustomer ? "content" : "customer",
+            ...(p.input.externalId !== undefined
+              ? { channel: p.input.channel, externalId: p.input.externalId }
+              : { messageId: p.messageId }),
+          },
+        );
+      }
+    }
+    return { interactionId: existing.id, conversationId: existing.conversationId, profileId, duplicate: true };
   }
 
   let profileId: string;
@@ -273,6 +324,7 @@ export async function recordInteraction(
     at: p.at,
     ownerKey,
     tags: [...new Set(input.tags ?? [])].sort(compareStrings),
+    digest: p.digest,
   };
   if (continuesVia !== undefined) evidence.continuesVia = continuesVia;
   if (p.messageId !== undefined) evidence.messageId = p.messageId;
@@ -347,67 +399,57 @@ async function stitchIncrementally(
     return doc && doc.profileId === profileId ? doc.conversationId : undefined;
   };
 
-  // Rules 1-4: explicit links.
-  let targetId: string | undefined;
-  if (x.continuesVia !== undefined) targetId = await convOf(x.continuesVia);
-  if (targetId === undefined) {
-    for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
-      const owners = (await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref)).filter(
-        (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-      );
-      const referrers =
-        owners.length > 0
-          ? owners
-          : (await tx.find<InteractionEvidence>(CC.evidence, "ref", ref)).filter(
-              (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-            );
-      const earliest = referrers.sort(
-        (a, b) => compareStrings(a.value.at, b.value.at) || compareStrings(a.key, b.key),
-      )[0];
-      if (earliest) targetId = await convOf(earliest.key);
-      if (targetId !== undefined) break;
+  // Rules 1-6 live in the core (stitchStep): load the conversations the links point at, and decide.
+  const candidate = async (id: string | undefined): Promise<ConversationDoc | undefined> =>
+    id === undefined ? undefined : ((await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+  const stitchState: CoreStitchState = { open: state.open.map((o) => ({ ...o, status: "open" as const })) };
+  if (x.continuesVia !== undefined) {
+    const c = await candidate(await convOf(x.continuesVia));
+    if (c) stitchState.continues = toCandidate(c);
+  }
+  for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
+    const owners = (await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref)).filter(
+      (d) => d.key !== x.id && mine.has(d.value.ownerKey),
+    );
+    const referrers =
+      owners.length > 0
+        ? owners
+        : (await tx.find<InteractionEvidence>(CC.evidence, "ref", ref)).filter(
+            (d) => d.key !== x.id && mine.has(d.value.ownerKey),
+          );
+    const earliest = referrers.sort(
+      (a, b) => compareStrings(a.value.at, b.value.at) || compareStrings(a.key, b.key),
+    )[0];
+    const c = earliest ? await candidate(await convOf(earliest.key)) : undefined;
+    if (c) {
+      stitchState.emailThread = toCandidate(c);
+      break;
     }
   }
   const threadKey = x.threadKey === undefined ? undefined : `${x.channel}\u0000${x.threadKey}`;
-  if (targetId === undefined && threadKey !== undefined) targetId = state.threads[threadKey];
-  if (targetId === undefined && x.caseRef !== undefined) targetId = state.cases[x.caseRef];
-
-  let target = targetId === undefined ? null : await tx.get<ConversationDoc>(CC.conversations, targetId);
+  const byThread = await candidate(threadKey === undefined ? undefined : state.threads[threadKey]);
+  if (byThread) stitchState.threadKey = toCandidate(byThread);
+  const byCase = await candidate(x.caseRef === undefined ? undefined : state.cases[x.caseRef]);
+  if (byCase) stitchState.caseRef = toCandidate(byCase);
+  const subjectKey = x.subject === undefined ? undefined : baseSubject(x.subject).toLowerCase();
+  const decision = stitchStep(
+    stitchState,
+    { ...toStitchInput(x) },
+    {
+      window: env.conversations.window,
+      reopenWindow: env.conversations.reopenWindow,
+    },
+  );
+  let target: ConversationDoc | null = null;
   let previousId: string | undefined;
-  if (target && target.status === "resolved") {
-    const reopenBy = add(new Date(target.resolvedAt as string), env.conversations.reopenWindow as DateFnsDuration);
-    if (compareStrings(x.at, reopenBy.toISOString()) <= 0) {
+  if (decision.join === null) {
+    previousId = decision.previousId;
+  } else {
+    target = (await candidate(decision.join)) ?? null;
+    if (target && decision.reopen) {
       const { resolvedAt: _r, ...reopened } = target;
       target = { ...reopened, status: "open" };
-    } else {
-      previousId = target.id;
-      target = null;
     }
-  }
-  // Rule 5: the most recent open conversation within the window, with a compatible topic.
-  const subjectKey = x.subject === undefined ? undefined : baseSubject(x.subject).toLowerCase();
-  if (!target && previousId === undefined) {
-    let best: StitchState["open"][number] | undefined;
-    for (const open of state.open) {
-      const until = add(new Date(open.lastAt), env.conversations.window as DateFnsDuration).toISOString();
-      if (compareStrings(x.at, until) > 0) continue;
-      if (
-        subjectKey !== undefined &&
-        subjectKey !== "" &&
-        open.subjectKey !== undefined &&
-        open.subjectKey !== subjectKey
-      ) {
-        continue;
-      }
-      if (
-        !best ||
-        compareStrings(open.lastAt, best.lastAt) > 0 ||
-        (open.lastAt === best.lastAt && compareStrings(open.id, best.id) > 0)
-      ) {
-        best = open;
-      }
-    }
-    if (best) target = await tx.get<ConversationDoc>(CC.conversations, best.id);
   }
   // Rule 6: a new conversation.
   const created = !target;
@@ -572,6 +614,13 @@ function stitchState(
       .map((c) => ({ id: c.id, lastAt: c.lastAt, ...(c.subjectKey !== undefined ? { subjectKey: c.subjectKey } : {}) }))
       .sort((a, b) => compareStrings(a.id, b.id)),
   };
+}
+
+function toCandidate(c: ConversationDoc): StitchCandidate {
+  const out: StitchCandidate = { id: c.id, status: c.status, lastAt: c.lastAt };
+  if (c.resolvedAt !== undefined) out.resolvedAt = c.resolvedAt;
+  if (c.subjectKey !== undefined) out.subjectKey = c.subjectKey;
+  return out;
 }
 
 function toStitchInput(i: InteractionEvidence): StitchInteraction {

@@ -8,11 +8,15 @@ import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
 import { matchPair } from "../identity/fuzzy/matchPair.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
 import type { MatchSuggestion } from "../identity/fuzzy/types.js";
+import { countCooccurrence } from "../identity/graph/countCooccurrence.js";
+import { deriveProfileFacts, evidenceOrder as order } from "../identity/graph/deriveProfileFacts.js";
+import { describeRefusal } from "../identity/graph/describeRefusal.js";
+import { explainResolution } from "../identity/graph/explainResolution.js";
 import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
+import { splitProfile } from "../identity/graph/splitProfile.js";
 import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
 import type {
   LinkEvidence,
-  LinkRefusal,
   NodeInfo,
   OperatorDecision,
   Resolution,
@@ -24,7 +28,7 @@ import { parseIdentifierKey } from "../identity/normalize/parseIdentifierKey.js"
 import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { CustomerContextEvent, Profile, ProfileIdentifier, Refusal } from "../schema/outputs.js";
 import type { Identifier, Scalar } from "../schema/primitives.js";
-import type { PutOptions, StorageTransaction } from "../storage/port.js";
+import { batchOf, type PutEntry, type PutOptions, type StorageTransaction } from "../storage/port.js";
 import { followAliases, maxString, minString, unique } from "./_lib.js";
 
 export const C = {
@@ -91,7 +95,6 @@ export interface IdentityEnv {
   concurrent: boolean;
 }
 
-const order = (at: string, id: string) => `${at}|${id}`;
 const lockKey = (key: string) => `identifier:${key}`;
 const lockProfile = (id: string) => `profile:${id}`;
 
@@ -199,7 +202,8 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
     oldIds = locked ? ids : unique([...oldIds, ...ids]);
     if (locked) break;
   }
-  const oldProfiles = await tx.getMany<ProfileDoc>(C.profiles, oldIds);
+  const oldProfiles =
+    oldIds.length > 0 ? await tx.getMany<ProfileDoc>(C.profiles, oldIds) : new Map<string, ProfileDoc>();
 
   const link = foldLink(existingLink, linkId, keys, input);
   await tx.put(C.links, linkId, link, { index: { ident: keys } });
@@ -228,18 +232,11 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
           count: 1,
           seenWith: {},
         };
-    if (Number.isFinite(threshold)) {
-      for (const other of keys) {
-        const type = keyType(other);
-        if (type === ident.type) continue;
-        const seen = doc.seenWith[type] ?? [];
-        if (seen.length <= threshold && !seen.includes(other))
-          doc.seenWith[type] = [...seen, other].sort(compareStrings);
-        if ((doc.seenWith[type]?.length ?? 0) > threshold && !doc.autoBlocked) {
-          doc.autoBlocked = true;
-          newlyBlocked.add(ident.key);
-        }
-      }
+    const counted = countCooccurrence(doc.seenWith, ident.type, keys, threshold);
+    doc.seenWith = counted.seenWith;
+    if (counted.blocked && !doc.autoBlocked) {
+      doc.autoBlocked = true;
+      newlyBlocked.add(ident.key);
     }
     nextIdents.set(ident.key, doc);
   }
@@ -262,7 +259,9 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   const change = await applyResolution(env, resolution, cluster, before, nextIdents, { link, anchor, input });
 
   const profileId = resolution.profileOf.get(anchor) as string;
-  const refused = resolution.refusals.filter((r) => r.linkId === linkId).map((r) => toRefusal(r, resolution, options));
+  const refused = resolution.refusals
+    .filter((r) => r.linkId === linkId)
+    .map((r) => describeRefusal(r, resolution, options.rules));
   if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
   const merged = change.absorbed.get(profileId) ?? [];
   const created = oldIds.length === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
@@ -356,26 +355,38 @@ async function loadCluster(
   const idents = new Map<string, IdentifierDoc>();
   const links = new Map<string, LinkEvidence>();
   const decisions = new Map<string, OperatorDecision>();
-  let frontier = [...keys];
+  let frontier = [...new Set(keys)];
+  /** Every key that was in a frontier: a key without an identifier doc is not looked up again. */
+  const visited = new Set<string>();
   while (frontier.length > 0) {
     await tx.lock(frontier.map(lockKey));
+    // One read per collection for the whole frontier, whatever its size.
     const docs = await tx.getMany<IdentifierDoc>(C.identifiers, frontier);
-    const next: string[] = [];
+    const present: string[] = [];
+    const linking: string[] = [];
     for (const key of frontier) {
       const doc = fresh.get(key) ?? docs.get(key);
       if (!doc) continue;
       idents.set(key, doc);
-      for (const d of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
+      present.push(key);
+      if (!doc.autoBlocked || expand.has(key)) linking.push(key);
+    }
+    const next = new Set<string>();
+    if (present.length > 0) {
+      for (const d of await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", present)) {
         decisions.set(d.key, d.value);
-        for (const k of decisionKeys(d.value)) if (!idents.has(k) && !next.includes(k)) next.push(k);
-      }
-      if (doc.autoBlocked && !expand.has(key)) continue;
-      for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
-        links.set(link.id, link);
-        for (const k of link.keys) if (!idents.has(k) && !frontier.includes(k) && !next.includes(k)) next.push(k);
+        for (const k of decisionKeys(d.value)) next.add(k);
       }
     }
-    frontier = next.filter((k) => !idents.has(k));
+    if (linking.length > 0) {
+      // Links are followed through identifiers that still link: an auto-blocked one links nothing.
+      for (const { value: link } of await batchOf(tx).findMany<LinkEvidence>(C.links, "ident", linking)) {
+        links.set(link.id, link);
+        for (const k of link.keys) next.add(k);
+      }
+    }
+    for (const key of frontier) visited.add(key);
+    frontier = [...next].filter((k) => !visited.has(k));
   }
   const nodes = new Map<string, NodeInfo>();
   const autoBlocked = new Set<string>();
@@ -395,8 +406,9 @@ async function loadCluster(
   }
   const profiles = await tx.getMany<ProfileDoc>(C.profiles, profileIds);
   const linkList = [...links.values()].sort(compareEvidence);
+  const decisionList = [...decisions.values()].sort((a, b) => compareStrings(a.id, b.id));
   return {
-    evidence: { links: linkList, nodes, decisions: [...decisions.values()], autoBlocked },
+    evidence: { links: linkList, nodes, decisions: decisionList, autoBlocked },
     profiles,
     idents,
     links: linkList,
@@ -425,50 +437,25 @@ async function applyResolution(
   const at = observation?.input.at ?? new Date(0).toISOString();
 
   // Slow path: traits, orders and separations come from all the cluster's evidence.
-  const linkTraits = new Map<string, Array<LinkEvidence["traits"]>>();
-  const maxOrderOf = new Map<string, string>();
-  if (cluster.links) {
-    for (const link of cluster.links) {
-      const owner = resolution.profileOf.get(
-        linkAnchor(
-          link.keys.filter((k) => resolution.profileOf.has(k)),
-          resolution.autoBlocked,
-          options.rules,
-        ),
-      );
-      if (owner) linkTraits.set(owner, [...(linkTraits.get(owner) ?? []), link.traits]);
-      const o = order(link.firstSeen, link.id);
-      for (const key of link.keys) {
-        const pid = resolution.profileOf.get(key);
-        if (pid && compareStrings(o, maxOrderOf.get(pid) ?? "") > 0) maxOrderOf.set(pid, o);
-      }
-    }
-  }
-  const separationsOf = new Map<string, Record<string, number>>();
-  for (const d of cluster.evidence.decisions) {
-    if (d.kind !== "split" || d.liftedBy !== undefined || d.id === "") continue;
-    [d.detached, d.kept].forEach((keys, side) => {
-      for (const key of keys) {
-        const pid = resolution.profileOf.get(key);
-        if (!pid) continue;
-        const seps = separationsOf.get(pid) ?? {};
-        seps[d.id] = side;
-        separationsOf.set(pid, seps);
-      }
-    });
-  }
+  const facts = cluster.links
+    ? deriveProfileFacts(cluster.links, cluster.evidence.decisions, resolution, options.rules)
+    : null;
 
   const newIds = new Set(resolution.components.map((c) => c.id));
+  const aliasDeletes: string[] = [];
+  const identPuts: PutEntry<IdentifierDoc>[] = [];
+  const profilePuts: PutEntry<ProfileDoc>[] = [];
   for (const component of resolution.components) {
     const previous = unique(component.keys.map(oldOf).filter((id) => id !== ""));
     const old = previous.map((id) => before.get(id)).filter((p): p is ProfileDoc => p !== undefined);
     let traits: ReturnType<typeof mergeTraits>;
     let maxOrder: string;
     let separations: Record<string, number>;
-    if (cluster.links) {
-      traits = mergeTraits(linkTraits.get(component.id) ?? [], options.traitRule);
-      maxOrder = maxOrderOf.get(component.id) ?? "";
-      separations = separationsOf.get(component.id) ?? {};
+    if (facts) {
+      const f = facts.get(component.id);
+      traits = mergeTraits(f?.traitSources ?? [], options.traitRule);
+      maxOrder = f?.maxOrder ?? "";
+      separations = f?.separations ?? {};
     } else {
       const sources: Array<Record<string, TraitObservation>> = old.map((p) => p.provenance);
       maxOrder = old.reduce((m, p) => maxString(m, p.maxOrder), "");
@@ -501,9 +488,13 @@ async function applyResolution(
       provenance: traits.provenance,
     };
     const prior = before.get(component.id);
-    if (!prior || !sameProfile(prior, doc)) await tx.put(C.profiles, doc.id, doc, profileIndex(doc, options));
-    // A profile id that comes back (after an unmerge) stops being an alias.
-    if (!prior) await tx.delete(C.aliases, doc.id);
+    if (!prior || !sameProfile(prior, doc)) {
+      const index = profileIndex(doc, options)?.index;
+      profilePuts.push(index ? { key: doc.id, value: doc, index } : { key: doc.id, value: doc });
+    }
+    // A profile id that comes back (after an unmerge) stops being an alias. Only a profile whose
+    // anchor was seen before can have been absorbed, so a brand-new anchor needs no delete.
+    if (!prior && oldOf(component.anchor) !== "") aliasDeletes.push(doc.id);
     const absorbed = previous.filter((id) => id !== component.id && !newIds.has(id));
     if (absorbed.length > 0) {
       change.absorbed.set(component.id, absorbed);
@@ -521,19 +512,33 @@ async function applyResolution(
     for (const key of moved) {
       const current = touchedIdents.get(key) ?? cluster.idents.get(key) ?? loaded.get(key);
       if (current) {
-        await tx.put(C.identifiers, key, { ...current, profileId: component.id }, { index: { profile: component.id } });
+        identPuts.push({
+          key,
+          value: { ...current, profileId: component.id },
+          index: { profile: component.id },
+        });
       }
     }
   }
+  if (profilePuts.length > 0) await batchOf(tx).putMany(C.profiles, profilePuts);
+  if (aliasDeletes.length > 0) await batchOf(tx).deleteMany(C.aliases, aliasDeletes);
+  if (identPuts.length > 0) await batchOf(tx).putMany(C.identifiers, identPuts);
   // Old profiles: removed ones get an alias to where their anchor went; split ones are reported.
+  const aliasPuts: PutEntry<AliasDoc>[] = [];
+  /** Where each removed or split profile's own anchor went: the fallback target of its aliases. */
+  const successorOf = new Map<string, string>();
+  const profileDeletes: string[] = [];
   for (const [id, old] of before) {
     const destinations = unique(old.keys.map((k) => resolution.profileOf.get(k)).filter((d): d is string => !!d));
     if (destinations.length === 0) continue;
     if (!newIds.has(id)) {
       change.removed.add(id);
-      await tx.delete(C.profiles, id);
+      profileDeletes.push(id);
       const target = resolution.profileOf.get(old.anchor) ?? (destinations[0] as string);
-      await tx.put(C.aliases, id, { target }, { index: { target } });
+      successorOf.set(id, target);
+      aliasPuts.push({ key: id, value: { target, anchor: old.anchor }, index: { target } });
+    } else if (destinations.length > 1) {
+      successorOf.set(id, id);
     }
     if (destinations.length > 1) {
       const others = destinations.filter((d) => d !== id).sort(compareStrings);
@@ -543,7 +548,31 @@ async function applyResolution(
       events.push({ type: "profile.split", profileId: id, split: others, at });
     }
   }
+  // Collapse aliases: every alias that pointed at a removed or split profile now points straight
+  // at the live profile holding its anchor, so an absorbed id resolves in one hop whatever the
+  // length of the chain of merges behind it.
+  if (successorOf.size > 0) {
+    const existing = await batchOf(tx).findMany<AliasDoc>(C.aliases, "target", [...successorOf.keys()]);
+    for (const { key, value } of existing) {
+      if (successorOf.has(key)) continue;
+      const target =
+        (value.anchor !== undefined ? resolution.profileOf.get(value.anchor) : undefined) ??
+        successorOf.get(value.target) ??
+        value.target;
+      if (target !== value.target && target !== key) {
+        aliasPuts.push({ key, value: { ...value, target }, index: { target } });
+      }
+    }
+  }
+  if (profileDeletes.length > 0) await batchOf(tx).deleteMany(C.profiles, profileDeletes);
+  if (aliasPuts.length > 0) await batchOf(tx).putMany(C.aliases, aliasPuts);
   return change;
+}
+
+/** Stored per absorbed profile id: where it went, and the anchor it had (to re-point it later). */
+interface AliasDoc {
+  target: string;
+  anchor?: string;
 }
 
 /** With fuzzy matching on, profiles are indexed by their blocking keys, so candidates are cheap to find. */
@@ -619,34 +648,6 @@ function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function toRefusal(r: LinkRefusal, resolution: Resolution, options: CompiledIdentityOptions): Refusal {
-  const identifier = parseIdentifierKey(r.key);
-  const against = parseIdentifierKey(r.against);
-  const profileId = resolution.profileOf.get(r.against);
-  const base = { identifier, reason: r.reason } as const;
-  const where = profileId ? { profileId } : {};
-  switch (r.reason) {
-    case "limit":
-      return {
-        ...base,
-        ...where,
-        message: `${identifier.type} "${identifier.value}" was not linked to ${against.type} "${against.value}": the profile would hold more than ${options.rules.limit(r.type ?? "")} ${r.type} value(s)`,
-      };
-    case "unmerged":
-      return {
-        ...base,
-        ...where,
-        message: `${identifier.type} "${identifier.value}" was not linked to ${against.type} "${against.value}": an operator separated them`,
-      };
-    default:
-      return {
-        ...base,
-        ...where,
-        message: `${identifier.type} "${identifier.value}" was seen with too many other customers' identifiers and no longer links anything`,
-      };
-  }
-}
-
 /** Reads a profile in its public shape; `null` when unknown. */
 export async function readProfile(tx: StorageTransaction, id: string): Promise<Profile | null> {
   const current = await resolveProfileId(tx, id);
@@ -705,15 +706,18 @@ export async function mergeProfiles(
   // Lift separations between the two profiles: the operator joined them again.
   const inA = new Set(pa.keys);
   const inB = new Set(pb.keys);
-  for (const key of [...pa.keys, ...pb.keys]) {
-    for (const { value: d } of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
-      if (d.kind !== "split" || d.liftedBy !== undefined) continue;
-      const all = [...d.detached, ...d.kept];
-      if (all.some((k) => inA.has(k)) && all.some((k) => inB.has(k))) {
-        await tx.put(C.decisions, d.id, { ...d, liftedBy: id }, { index: { ident: all } });
-      }
+  const lifted: PutEntry<OperatorDecision>[] = [];
+  for (const { value: d } of await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", [
+    ...pa.keys,
+    ...pb.keys,
+  ])) {
+    if (d.kind !== "split" || d.liftedBy !== undefined) continue;
+    const all = [...d.detached, ...d.kept];
+    if (all.some((k) => inA.has(k)) && all.some((k) => inB.has(k))) {
+      lifted.push({ key: d.id, value: { ...d, liftedBy: id }, index: { ident: all } });
     }
   }
+  if (lifted.length > 0) await batchOf(tx).putMany(C.decisions, lifted);
   const cluster = await loadCluster(tx, [pa.anchor, pb.anchor]);
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
   const rejected = resolution.rejectedMerges.find((r) => r.decisionId === id);
@@ -752,45 +756,19 @@ export async function unmergeIdentifier(
   // The parts: remove the identifier from the profile's evidence graph; the part holding the
   // earliest remaining identifier stays, everything else goes with the identifier.
   const cluster = await loadCluster(tx, profile.keys);
-  const inProfile = new Set(profile.keys);
-  const adjacency = new Map<string, Set<string>>();
-  const connect = (x: string, y: string) => {
-    if (x === key || y === key || !inProfile.has(x) || !inProfile.has(y)) return;
-    adjacency.set(x, (adjacency.get(x) ?? new Set()).add(y));
-    adjacency.set(y, (adjacency.get(y) ?? new Set()).add(x));
-  };
-  for (const link of cluster.evidence.links) {
-    const ks = link.keys.filter((k) => inProfile.has(k) && !cluster.evidence.autoBlocked?.has(k));
-    for (let i = 1; i < ks.length; i++) connect(ks[0] as string, ks[i] as string);
-  }
-  for (const d of cluster.evidence.decisions) if (d.kind === "merge") connect(d.keys[0], d.keys[1]);
-  const rest = profile.keys.filter((k) => k !== key);
-  const firstSeen = (k: string) => cluster.idents.get(k)?.firstSeen ?? "";
-  const start = rest.reduce((best, k) =>
-    compareStrings(firstSeen(k), firstSeen(best)) < 0 ||
-    (firstSeen(k) === firstSeen(best) && compareStrings(k, best) < 0)
-      ? k
-      : best,
+  const { start, kept, detached } = splitProfile(
+    profile.keys,
+    key,
+    cluster.evidence,
+    (k) => cluster.idents.get(k)?.firstSeen ?? "",
   );
-  const kept = new Set<string>([start]);
-  const queue = [start];
-  while (queue.length > 0) {
-    const x = queue.pop() as string;
-    for (const y of adjacency.get(x) ?? []) {
-      if (!kept.has(y)) {
-        kept.add(y);
-        queue.push(y);
-      }
-    }
-  }
-  const detached = profile.keys.filter((k) => !kept.has(k));
   const id = stableId("dec", "split", key, profile.id, decision.at);
   const split: OperatorDecision = {
     id,
     kind: "split",
     key,
     detached,
-    kept: [...kept].sort(compareStrings),
+    kept,
     at: decision.at,
     reason: decision.reason,
     ...(decision.by !== undefined ? { by: decision.by } : {}),
@@ -885,65 +863,5 @@ export async function explainProfile(env: IdentityEnv, profileId: string) {
   const profile = await requireProfile(tx, profileId);
   const cluster = await loadCluster(tx, profile.keys);
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
-  const links = new Map(cluster.evidence.links.map((l) => [l.id, l]));
-  const decisions = new Map(cluster.evidence.decisions.map((d) => [d.id, d]));
-  const inProfile = new Set(profile.keys);
-  const ident = (key: string) => parseIdentifierKey(key);
-  const edges = resolution.edges
-    .filter((e) => inProfile.has(e.from))
-    .map((e) => {
-      if (e.kind === "operator") {
-        const d = decisions.get(e.id);
-        return {
-          kind: "operator" as const,
-          from: ident(e.from),
-          to: ident(e.to),
-          decisionId: e.id,
-          at: e.at,
-          reason: d?.reason ?? "",
-          ...(d?.by !== undefined ? { by: d.by } : {}),
-        };
-      }
-      const l = links.get(e.id) as LinkEvidence;
-      return {
-        kind: "observation" as const,
-        from: ident(e.from),
-        to: ident(e.to),
-        linkId: e.id,
-        at: l.firstSeen,
-        lastSeen: l.lastSeen,
-        count: l.count,
-        identifiers: l.keys.map(ident),
-        ...l.first,
-      };
-    });
-  const refused = resolution.refusals
-    .filter((r) => inProfile.has(r.key) || inProfile.has(r.against))
-    .map((r) => ({
-      ...toRefusal(r, resolution, env.options),
-      linkId: r.linkId,
-      at: links.get(r.linkId)?.firstSeen ?? "",
-    }));
-  const separations = cluster.evidence.decisions
-    .filter(
-      (d): d is Extract<OperatorDecision, { kind: "split" }> =>
-        d.kind === "split" && (d.detached.some((k) => inProfile.has(k)) || d.kept.some((k) => inProfile.has(k))),
-    )
-    .map((d) => ({
-      decisionId: d.id,
-      identifier: ident(d.key),
-      detached: d.detached.map(ident),
-      kept: d.kept.map(ident),
-      at: d.at,
-      reason: d.reason,
-      active: d.liftedBy === undefined,
-    }));
-  return {
-    profileId: profile.id,
-    anchor: ident(profile.anchor),
-    identifiers: profile.keys.map(ident),
-    edges,
-    refused,
-    separations,
-  };
+  return explainResolution(profile, cluster.evidence, resolution, env.options.rules);
 }

@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
-import { NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import { linkAnchor } from "../identity/graph/resolveIdentities.js";
 import { auditPresentations } from "../offers/audit-presentations.js";
 import { createRuleSet } from "../offers/create-rule-set.js";
@@ -14,7 +14,8 @@ import type { ConsentInput, OfferInput, PresentationInput } from "../schema/inpu
 import type { OfferOptions } from "../schema/options.js";
 import type { Consent, OfferVersion, Presentation, Violation } from "../schema/outputs.js";
 import { toIso } from "../schema/primitives.js";
-import { type ConversationEnv, conversationDocsOf } from "./conversations.js";
+import { type ConversationEnv, conversationDocsOf, profilesOfCustomer, resolveCustomerInTx } from "./conversations.js";
+import { contentDigest } from "./digest.js";
 import {
   assertUsable,
   C as IC,
@@ -44,7 +45,8 @@ interface OfferDoc {
   versions: OfferVersion[];
 }
 
-type StoredPresentation = Presentation & { ownerKey: string };
+/** A stored presentation; `digest` (of its content, for conflicts on `externalId`) is absent in older stores. */
+type StoredPresentation = Presentation & { ownerKey: string; digest?: string };
 type StoredConsent = Consent & { ownerKey: string };
 
 /** Defines an offer; a changed definition becomes a new version, an identical one changes nothing. */
@@ -98,8 +100,11 @@ async function ownedBy<T>(env: OfferEnv, collection: string, profile: ProfileDoc
 const byAtId = (a: { at: string; id: string }, b: { at: string; id: string }) =>
   compareStrings(a.at, b.at) || compareStrings(a.id, b.id);
 
-function strip<T extends { ownerKey: string }>(doc: T, profileId: string): Omit<T, "ownerKey"> & { profileId: string } {
-  const { ownerKey: _o, ...rest } = doc;
+function strip<T extends { ownerKey: string }>(
+  doc: T,
+  profileId: string,
+): Omit<T, "ownerKey" | "digest"> & { profileId: string } {
+  const { ownerKey: _o, digest: _d, ...rest } = doc as T & { digest?: string };
   return { ...rest, profileId };
 }
 
@@ -219,6 +224,7 @@ export async function present(
   env: OfferEnv,
   owner: { profileId: string; ownerKey: string },
   input: z.output<typeof PresentationInput>,
+  digest?: string,
 ): Promise<{ presentationId: string; violations: Violation[] }> {
   const { tx } = env;
   const { profileId, ownerKey } = owner;
@@ -248,7 +254,7 @@ export async function present(
     await tx.put(
       OC.presentations,
       id,
-      { ...presentation, ownerKey },
+      digest === undefined ? { ...presentation, ownerKey } : { ...presentation, ownerKey, digest },
       {
         index: { owner: ownerKey, offer: input.offerId },
       },
@@ -257,6 +263,51 @@ export async function present(
     for (const violation of violations) env.events.push({ type: "offer.violation", violation, at });
   }
   return { presentationId: id, violations };
+}
+
+/**
+ * Records a presentation once: when its id (from `externalId`, or from its content) is already
+ * recorded, nothing is observed or written again and the stored one is evaluated. The same
+ * `externalId` with other content, or for another customer, is a `conflict`.
+ */
+export async function presentOnce(
+  env: OfferEnv,
+  input: z.output<typeof PresentationInput>,
+): Promise<{ presentationId: string; violations: Violation[]; duplicate: boolean }> {
+  const { tx } = env;
+  const read = await readOnlyCustomer(env, input.customer);
+  const id = presentationId(input, read.ownerKey);
+  const existing = await tx.get<StoredPresentation>(OC.presentations, id);
+  const { customer: _c, externalId: _e, ...content } = input;
+  const digest = contentDigest("present", { ...content, at: toIso(input.at) });
+  if (existing) {
+    const ownerDoc = await tx.get<IdentifierDoc>(IC.identifiers, existing.ownerKey);
+    const ownerProfile = ownerDoc ? await resolveProfileId(tx, ownerDoc.profileId) : null;
+    if (input.externalId !== undefined) {
+      const customer = Array.isArray(input.customer)
+        ? { identifiers: normalizeObservation(input.customer, env.options).identifiers }
+        : { profileId: input.customer.profileId };
+      const sameCustomer = ownerProfile !== null && (await profilesOfCustomer(env, customer)).has(ownerProfile);
+      const sameContent = existing.digest === undefined || existing.digest === digest;
+      if (!sameContent || !sameCustomer) {
+        throw new ConflictError(
+          `Presentation ${id} already has externalId "${input.externalId}" in channel ${input.channel}${sameCustomer ? " with other content" : " and belongs to another customer"}`,
+          {
+            existing: { presentationId: id, profileId: ownerProfile ?? existing.profileId },
+            reason: sameCustomer ? "content" : "customer",
+            channel: input.channel,
+            externalId: input.externalId,
+          },
+        );
+      }
+    }
+    if (ownerProfile !== null) {
+      const result = await present(env, { profileId: ownerProfile, ownerKey: existing.ownerKey }, input);
+      return { ...result, duplicate: true };
+    }
+  }
+  const owner = await resolveCustomerInTx(env, input.customer, toIso(input.at));
+  return { ...(await present(env, owner, input, digest)), duplicate: existing !== null };
 }
 
 /** The deterministic id of a presentation, the same in `check` and `present`. */

@@ -1,2 +1,1 @@
-export { type MemoryAdapterOptions, memoryAdapter } from "./memory.js";
 export * from "./port.js";

@@ -10,6 +10,12 @@
  * `find`, `scan`, `lock`. Optional, declared in `capabilities`: the event log
  * (`appendEvent` / `readEvents`) and `migrate`.
  *
+ * The port is batch-shaped: `getMany`, `findMany`, `putMany`, `deleteMany` and `appendEvents`
+ * take many keys per call, and `lock` takes every key of a batch at once, so the number of
+ * calls a batch of evidence needs does not grow with its size. The batch methods are optional
+ * for third-party adapters (the library falls back to one call per key, see {@link batchOf}),
+ * and the built-in adapters implement them natively.
+ *
  * @module
  */
 
@@ -53,6 +59,21 @@ export interface RangeOptions {
   reverse?: boolean;
 }
 
+/** One document of {@link StorageTransaction.putMany}. */
+export interface PutEntry<T = unknown> {
+  key: string;
+  value: T;
+  /** Its index entries; they replace the document's previous ones (none when absent). */
+  index?: IndexEntries;
+}
+
+/** One event of {@link StorageTransaction.appendEvents}. */
+export interface NewEvent {
+  type: string;
+  at: string;
+  payload: JsonValue;
+}
+
 /** An entry of the event log. */
 export interface StoredEvent {
   /**
@@ -92,6 +113,23 @@ export interface StorageTransaction {
   lock(keys: readonly string[]): Promise<void>;
   /** Appends to the event log (capability `events`); returns the sequence number. */
   appendEvent?(type: string, at: string, payload: JsonValue): Promise<number>;
+  /**
+   * Documents whose index entry `index` equals any of `values`, each document once, in ascending
+   * key order. Batch form of `find` (without range options).
+   */
+  findMany?<T = unknown>(collection: string, index: string, values: readonly string[]): Promise<StoredDocument<T>[]>;
+  /**
+   * Creates or replaces several documents, each with its index entries, as `put` would one by
+   * one in array order (a key given twice ends with its last entry).
+   */
+  putMany?<T = unknown>(collection: string, entries: readonly PutEntry<T>[]): Promise<void>;
+  /** Deletes several documents and their index entries; returns how many existed. */
+  deleteMany?(collection: string, keys: readonly string[]): Promise<number>;
+  /**
+   * Appends several events in array order (capability `events`); returns their sequence numbers,
+   * increasing.
+   */
+  appendEvents?(events: readonly NewEvent[]): Promise<number[]>;
 }
 
 /** What an adapter can do beyond the required methods. */
@@ -143,8 +181,77 @@ export interface StorageAdapter {
   close(): Promise<void>;
 }
 
+/** The batch methods of a transaction, always present (see {@link batchOf}). */
+export type BatchTransaction = StorageTransaction &
+  Required<Pick<StorageTransaction, "findMany" | "putMany" | "deleteMany">>;
+
+/**
+ * The transaction with every batch method: the adapter's own where it has them, otherwise a
+ * fallback that makes one call per key (`find`, `put`, `delete`, `appendEvent`).
+ *
+ * @example
+ * ```ts
+ * await adapter.transaction(async (tx) => {
+ *   await batchOf(tx).putMany("notes", [{ key: "a", value: 1 }, { key: "b", value: 2 }]);
+ * });
+ * ```
+ */
+export function batchOf(tx: StorageTransaction): BatchTransaction {
+  if (tx.findMany && tx.putMany && tx.deleteMany) return tx as BatchTransaction;
+  const cached = fallbacks.get(tx);
+  if (cached) return cached;
+  // Bound methods, not a prototype chain: adapters' transactions may use #private fields.
+  const wrapped = {
+    get: tx.get.bind(tx),
+    getMany: tx.getMany.bind(tx),
+    put: tx.put.bind(tx),
+    delete: tx.delete.bind(tx),
+    find: tx.find.bind(tx),
+    scan: tx.scan.bind(tx),
+    lock: tx.lock.bind(tx),
+  } as BatchTransaction;
+  if (tx.appendEvent) wrapped.appendEvent = tx.appendEvent.bind(tx);
+  if (tx.appendEvents) wrapped.appendEvents = tx.appendEvents.bind(tx);
+  wrapped.findMany =
+    tx.findMany?.bind(tx) ??
+    (async <T>(collection: string, index: string, values: readonly string[]) => {
+      const byKey = new Map<string, StoredDocument<T>>();
+      for (const value of new Set(values)) {
+        for (const doc of await tx.find<T>(collection, index, value)) byKey.set(doc.key, doc);
+      }
+      return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    });
+  wrapped.putMany =
+    tx.putMany?.bind(tx) ??
+    (async <T>(collection: string, entries: readonly PutEntry<T>[]) => {
+      for (const e of entries) await tx.put(collection, e.key, e.value, e.index ? { index: e.index } : undefined);
+    });
+  wrapped.deleteMany =
+    tx.deleteMany?.bind(tx) ??
+    (async (collection: string, keys: readonly string[]) => {
+      let n = 0;
+      for (const key of new Set(keys)) if (await tx.delete(collection, key)) n++;
+      return n;
+    });
+  if (!tx.appendEvents && tx.appendEvent) {
+    const append = tx.appendEvent.bind(tx);
+    wrapped.appendEvents = async (events: readonly NewEvent[]) => {
+      const seqs: number[] = [];
+      for (const e of events) seqs.push(await append(e.type, e.at, e.payload));
+      return seqs;
+    };
+  }
+  fallbacks.set(tx, wrapped);
+  return wrapped;
+}
+
+const fallbacks = new WeakMap<StorageTransaction, BatchTransaction>();
+
 /** Names of the methods every adapter must have. */
 export const REQUIRED_ADAPTER_MEMBERS = ["name", "capabilities", "transaction", "close"] as const;
 
 /** Names of the methods every transaction must have. */
 export const REQUIRED_TRANSACTION_METHODS = ["get", "getMany", "put", "delete", "find", "scan", "lock"] as const;
+
+/** Names of the batch methods a transaction may have (each falls back to single calls when absent). */
+export const BATCH_TRANSACTION_METHODS = ["findMany", "putMany", "deleteMany", "appendEvents"] as const;

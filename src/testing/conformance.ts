@@ -5,6 +5,7 @@ import {
   type StorageAdapter,
   type StorageTransaction,
 } from "../storage/port.js";
+import { batchGroup } from "./conformance/batch.js";
 
 /** Groups of the conformance suite; pass names in `skip` to leave groups out. */
 export type ConformanceGroup =
@@ -13,6 +14,7 @@ export type ConformanceGroup =
   | "indexes"
   | "scan"
   | "isolation"
+  | "batch"
   | "transactions"
   | "concurrency"
   | "events"
@@ -33,7 +35,8 @@ export interface AdapterConformanceOptions {
 /**
  * Registers vitest suites that check a storage adapter against the port: null on a miss,
  * documents and indexes, ordering, commit and rollback, interleaved transactions, unicode and
- * large values, the event log and close. Run it from your adapter's own test file.
+ * large values, the batch methods (`findMany`, `putMany`, `deleteMany`, `appendEvents`), the
+ * event log and close. Run it from your adapter's own test file.
  *
  * @example
  * ```ts
@@ -358,6 +361,8 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
         expect(await tx(async (t) => t.get("docs", "w"))).toBeNull();
       });
     });
+
+    group("batch", () => batchGroup(() => adapter));
 
     group("close", () => {
       it("refuses transactions after close", async () => {

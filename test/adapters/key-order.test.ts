@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeKey, encodeKey, prefixUpperBound } from "../../src/adapters/_lib/encoding.js";
+import { memoryAdapter } from "../../src/adapters/memory/index.js";
 import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
-import { memoryAdapter } from "../../src/storage/memory.js";
 import type { StorageAdapter, StorageTransaction } from "../../src/storage/port.js";
 import { dropPostgresSchema, freshPostgresAdapter } from "../setup/fresh-postgres.js";
 

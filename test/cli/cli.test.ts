@@ -138,7 +138,7 @@ describe("customer-context CLI", () => {
     expect(reported).toEqual([
       expect.stringMatching(/^line 5: Invalid interaction: at: /),
       expect.stringMatching(/^line 8: not valid JSON/),
-      expect.stringMatching(/^line 11: Invalid row: kind: must be one of/),
+      expect.stringMatching(/^line 11: Invalid ingest item: kind: must be one of/),
       expect.stringMatching(/^line 13: Invalid observation: identifiers: must name at least one identifier/),
     ]);
     expect(ingestRun.stdout).toMatch(/Read 13 rows/);
@@ -185,6 +185,18 @@ describe("customer-context CLI", () => {
     expect(run.status).toBe(0);
     expect(json(run)).toMatchObject({ read: 1, kept: 1, rejected: 0, profiles: 1, rejects: [] });
   });
+
+  it("ingesting the same file twice changes nothing: every row is a duplicate, no identifier count grows (I9)", async () => {
+    const good = rows.filter((r) => typeof r === "object" && r !== null && !("broken" in r));
+    writeFileSync(join(dir, "twice.ndjson"), `${good.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const first = await cli("--db", "twice.sqlite", "ingest", "twice.ndjson", "--json");
+    const before = await cli("--db", "twice.sqlite", "context", "email:jan@kowalski.pl", "--json");
+    const second = await cli("--db", "twice.sqlite", "ingest", "twice.ndjson", "--json");
+    const after = await cli("--db", "twice.sqlite", "context", "email:jan@kowalski.pl", "--json");
+    const a = json(first) as { kept: number };
+    expect(json(second)).toMatchObject({ kept: a.kept, duplicates: a.kept, merges: 0 });
+    expect(json(after)).toEqual(json(before));
+  }, 120_000);
 
   it("context --json shows one conversation across web, phone and email, the duplicate counted once", async () => {
     const run = await cli("context", "phone:+48 601 234 567", "--json");

@@ -84,7 +84,7 @@ describe("createCustomerContext options", () => {
               new Proxy(tx, {
                 get(target, prop) {
                   const value = Reflect.get(target, prop) as unknown;
-                  if (prop === "put" && failPuts) {
+                  if ((prop === "put" || prop === "putMany") && failPuts) {
                     return async (...args: unknown[]) => {
                       if (++puts > 2) throw new Error("disk full");
                       return (value as (...a: unknown[]) => unknown).apply(target, args);

@@ -17,12 +17,25 @@ const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ["ignore",
 try {
   run("npm", ["pack", "--silent", "--pack-destination", dir], root);
   const tarball = `customer-context-${own.version}.tgz`;
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2),
+  );
   const dev = own.devDependencies;
   run(
     "npm",
-    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error",
-      `./${tarball}`, `vitest@${dev.vitest}`, `fast-check@${dev["fast-check"]}`, `fastify@${dev.fastify}`],
+    [
+      "install",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      "--loglevel=error",
+      `./${tarball}`,
+      `vitest@${dev.vitest}`,
+      `fast-check@${dev["fast-check"]}`,
+      `fastify@${dev.fastify}`,
+    ],
     dir,
   );
   symlinkSync(join(root, "node_modules", "better-sqlite3"), join(dir, "node_modules", "better-sqlite3"), "dir");

@@ -7,10 +7,10 @@
 import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryAdapter } from "../../src/adapters/memory/index.js";
 import { postgresAdapter } from "../../src/adapters/postgres/index.js";
 import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
 import { createCustomerContext } from "../../src/context.js";
-import { memoryAdapter } from "../../src/storage/memory.js";
 import type { StorageAdapter } from "../../src/storage/port.js";
 import { dropPostgresSchema, freshSchemaName, postgresUrl } from "../setup/fresh-postgres.js";
 import { apply, END, type Op, observable, opTime, settableClock, workload } from "./workload.js";

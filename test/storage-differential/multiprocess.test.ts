@@ -9,10 +9,10 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { memoryAdapter } from "../../src/adapters/memory/index.js";
 import { postgresAdapter } from "../../src/adapters/postgres/index.js";
 import { createCustomerContext } from "../../src/context.js";
 import type { IdentifierDoc, ProfileDoc } from "../../src/shell/identity.js";
-import { memoryAdapter } from "../../src/storage/memory.js";
 import type { StorageAdapter } from "../../src/storage/port.js";
 import { dropPostgresSchema, freshSchemaName, postgresUrl } from "../setup/fresh-postgres.js";
 import { applyConcurrent, concurrentWorkload, defineOffers, FIXED_NOW, universe } from "./concurrent-workload.js";

@@ -3,6 +3,8 @@ import type pg from "pg";
 import { InvalidInputError } from "../../errors.js";
 import type {
   JsonValue,
+  NewEvent,
+  PutEntry,
   PutOptions,
   RangeOptions,
   StorageAdapter,
@@ -558,6 +560,84 @@ class PostgresTransaction implements StorageTransaction {
     return (result.rowCount ?? 0) > 0;
   }
 
+  async putMany<T>(collection: string, entries: readonly PutEntry<T>[]): Promise<void> {
+    const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    // A key given twice ends with its last entry, as with put one by one.
+    const last = new Map<string, PutEntry<T>>();
+    for (const e of entries) {
+      last.delete(e.key);
+      last.set(e.key, e);
+    }
+    if (last.size === 0) return;
+    const keys: string[] = [];
+    const values: string[] = [];
+    const entryKeys: string[] = [];
+    const names: string[] = [];
+    const indexValues: string[] = [];
+    for (const e of last.values()) {
+      const key = pgText(e.key);
+      keys.push(key);
+      values.push(toJson(e.value));
+      for (const [name, v] of e.index ? indexPairs(e.index) : []) {
+        if (v.includes("\u0000")) throw new TypeError(NUL_MESSAGE);
+        entryKeys.push(key);
+        names.push(name);
+        indexValues.push(v);
+      }
+    }
+    // One round trip for the whole batch: upsert the documents, drop the index entries they no
+    // longer have, insert the new ones.
+    await this.#query(
+      "putMany",
+      `WITH docs AS (
+         INSERT INTO ${s}.documents (collection, key, value)
+         SELECT $1, d.key, d.value FROM unnest($2::text[], $3::text[]) AS d(key, value)
+         ON CONFLICT (collection, key) DO UPDATE SET value = EXCLUDED.value
+       ), wanted AS (
+         SELECT * FROM unnest($4::text[], $5::text[], $6::text[]) AS w(key, name, value)
+       ), stale AS (
+         DELETE FROM ${s}.index_entries e
+         WHERE e.collection = $1 AND e.key = ANY($2::text[])
+           AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.key = e.key AND w.name = e.name AND w.value = e.value)
+       )
+       INSERT INTO ${s}.index_entries (collection, name, value, key)
+       SELECT $1, w.name, w.value, w.key FROM wanted w
+       ON CONFLICT DO NOTHING`,
+      [collection, keys, values, entryKeys, names, indexValues],
+    );
+  }
+
+  async deleteMany(collection: string, keys: readonly string[]): Promise<number> {
+    const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    if (keys.length === 0) return 0;
+    const stored = [...new Set(keys.map(pgText))];
+    const result = await this.#query(
+      "deleteMany",
+      `WITH entries AS (DELETE FROM ${s}.index_entries WHERE collection = $1 AND key = ANY($2::text[]))
+       DELETE FROM ${s}.documents WHERE collection = $1 AND key = ANY($2::text[])`,
+      [collection, stored],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async findMany<T>(collection: string, index: string, values: readonly string[]): Promise<StoredDocument<T>[]> {
+    const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    if (values.length === 0) return [];
+    const result = await this.#query<DocumentRow>(
+      "findMany",
+      `SELECT d.key, d.value FROM ${s}.documents d
+       WHERE d.collection = $1 AND d.key IN (
+         SELECT e.key FROM ${s}.index_entries e
+         WHERE e.collection = $1 AND e.name = $2 AND e.value = ANY($3::text[])
+       ) ORDER BY d.key ASC`,
+      [collection, index, [...new Set(values.map(pgText))]],
+    );
+    return result.rows.map(toDocument<T>);
+  }
+
   async find<T>(
     collection: string,
     index: string,
@@ -661,6 +741,22 @@ class PostgresTransaction implements StorageTransaction {
       [type, at, toJson(payload)],
     );
     return Number(result.rows[0]?.seq);
+  }
+
+  async appendEvents(events: readonly NewEvent[]): Promise<number[]> {
+    const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    if (events.length === 0) return [];
+    const payloads = events.map((e) => toJson(e.payload));
+    const result = await this.#query<{ seq: string }>(
+      "appendEvents",
+      `INSERT INTO ${s}.events (type, at, payload)
+       SELECT e.type, e.at, e.payload FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e(type, at, payload, n)
+       ORDER BY e.n
+       RETURNING seq`,
+      [events.map((e) => e.type), events.map((e) => e.at), payloads],
+    );
+    return result.rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
   }
 }
 

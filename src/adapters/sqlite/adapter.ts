@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
 import type {
+  IndexEntries,
   JsonValue,
+  NewEvent,
+  PutEntry,
   PutOptions,
   RangeOptions,
   StorageAdapter,
@@ -251,13 +254,21 @@ class SqliteTransaction implements StorageTransaction {
 
   async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<void> {
     this.#checkWrite();
-    const json = toJson(value);
-    const stored = encodeKey(key);
+    this.#put(collection, encodeKey(key), toJson(value), options?.index);
+  }
+
+  async putMany<T>(collection: string, entries: readonly PutEntry<T>[]): Promise<void> {
+    this.#checkWrite();
+    // Serialise everything first, so a value that cannot be stored leaves nothing half-written.
+    const rows = entries.map((e) => [encodeKey(e.key), toJson(e.value), e.index] as const);
+    for (const [key, json, index] of rows) this.#put(collection, key, json, index);
+  }
+
+  #put(collection: string, stored: string, json: string, entries: IndexEntries | undefined): void {
     this.#sql(
       "INSERT INTO cc_documents (collection, key, value) VALUES (?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value",
     ).run(collection, stored, json);
     this.#sql("DELETE FROM cc_index_entries WHERE collection = ? AND key = ?").run(collection, stored);
-    const entries = options?.index;
     if (!entries) return;
     const insert = this.#sql(
       "INSERT OR IGNORE INTO cc_index_entries (collection, name, value, key) VALUES (?, ?, ?, ?)",
@@ -267,9 +278,30 @@ class SqliteTransaction implements StorageTransaction {
 
   async delete(collection: string, key: string): Promise<boolean> {
     this.#checkWrite();
-    const stored = encodeKey(key);
+    return this.#delete(collection, encodeKey(key));
+  }
+
+  async deleteMany(collection: string, keys: readonly string[]): Promise<number> {
+    this.#checkWrite();
+    let n = 0;
+    for (const key of new Set(keys)) if (this.#delete(collection, encodeKey(key))) n++;
+    return n;
+  }
+
+  #delete(collection: string, stored: string): boolean {
     this.#sql("DELETE FROM cc_index_entries WHERE collection = ? AND key = ?").run(collection, stored);
     return this.#sql("DELETE FROM cc_documents WHERE collection = ? AND key = ?").run(collection, stored).changes > 0;
+  }
+
+  async findMany<T>(collection: string, index: string, values: readonly string[]): Promise<StoredDocument<T>[]> {
+    this.#check();
+    if (values.length === 0) return [];
+    const rows = this.#sql(
+      `SELECT d.key AS key, d.value AS value FROM cc_documents d WHERE d.collection = ? AND d.key IN (
+         SELECT e.key FROM cc_index_entries e WHERE e.collection = ? AND e.name = ? AND e.value IN (SELECT value FROM json_each(?))
+       ) ORDER BY d.key ASC`,
+    ).all(collection, collection, index, JSON.stringify(values.map(encodeKey))) as DocumentRow[];
+    return rows.map(toDocument<T>);
   }
 
   async find<T>(
@@ -328,6 +360,13 @@ class SqliteTransaction implements StorageTransaction {
     this.#checkWrite();
     const info = this.#sql("INSERT INTO cc_events (type, at, payload) VALUES (?, ?, ?)").run(type, at, toJson(payload));
     return Number(info.lastInsertRowid);
+  }
+
+  async appendEvents(events: readonly NewEvent[]): Promise<number[]> {
+    this.#checkWrite();
+    const payloads = events.map((e) => toJson(e.payload));
+    const insert = this.#sql("INSERT INTO cc_events (type, at, payload) VALUES (?, ?, ?)");
+    return events.map((e, i) => Number(insert.run(e.type, e.at, payloads[i]).lastInsertRowid));
   }
 }
 

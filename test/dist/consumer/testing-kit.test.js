@@ -1,6 +1,6 @@
 // Runs inside an empty project that installed the packed tarball (see ../packed.mjs). It uses every
 // export of customer-context/testing, as a team testing its integration would.
-import fc from "fast-check";
+
 import { createCustomerContext, memoryAdapter } from "customer-context";
 import {
   arbitraries,
@@ -12,6 +12,7 @@ import {
   scenarios,
   testClock,
 } from "customer-context/testing";
+import fc from "fast-check";
 import "customer-context/testing/vitest";
 import { describe, expect, it } from "vitest";
 
@@ -30,12 +31,16 @@ describe("customer-context/testing from the tarball", () => {
 
   it("ingests generated workloads and interactions on every channel", async () => {
     await fc.assert(
-      fc.asyncProperty(arbitraries.workload({ customers: 2, maxItems: 10 }), arbitraries.interaction({ channels: CHANNELS }), async (items, interaction) => {
-        const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
-        await cc.ingest(items);
-        await cc.record(interaction);
-        await cc.close();
-      }),
+      fc.asyncProperty(
+        arbitraries.workload({ customers: 2, maxItems: 10 }),
+        arbitraries.interaction({ channels: CHANNELS }),
+        async (items, interaction) => {
+          const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
+          await cc.ingest(items);
+          await cc.record(interaction);
+          await cc.close();
+        },
+      ),
       { numRuns: 10 },
     );
   });
@@ -46,7 +51,9 @@ describe("customer-context/testing from the tarball", () => {
     const phone = { type: "phone", value: "601 234 567" };
     await cc.identify({ identifiers: [email, phone] });
     await expect(cc).toResolveTogether(email, phone);
-    expect((await matchers.toResolveTogether.call({}, cc, email, { type: "email", value: "x@poczta.pl" })).pass).toBe(false);
+    expect((await matchers.toResolveTogether.call({}, cc, email, { type: "email", value: "x@poczta.pl" })).pass).toBe(
+      false,
+    );
     await cc.close();
   });
 

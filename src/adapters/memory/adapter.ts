@@ -1,7 +1,8 @@
-import { freeze } from "immer";
 import type {
   IndexEntries,
   JsonValue,
+  NewEvent,
+  PutEntry,
   PutOptions,
   RangeOptions,
   StorageAdapter,
@@ -10,8 +11,12 @@ import type {
   StoredDocument,
   StoredEvent,
   TransactionOptions,
-} from "./port.js";
+} from "../../storage/port.js";
 
+/**
+ * The keys holding one index value. Most index values name one document (an identifier's
+ * links, a Message-ID), so a single key is stored as the bare string; a Set only from two on.
+ */
 interface IndexBucket {
   keys: Set<string>;
   sorted: string[] | null;
@@ -20,7 +25,7 @@ interface IndexBucket {
 interface CollectionState {
   docs: Map<string, unknown>;
   entries: Map<string, IndexEntries>;
-  indexes: Map<string, Map<string, IndexBucket>>;
+  indexes: Map<string, Map<string, string | IndexBucket>>;
   sortedKeys: string[] | null;
 }
 
@@ -40,8 +45,10 @@ export interface MemoryAdapterOptions {
 
 /**
  * The in-memory storage adapter, the default of `createCustomerContext`. Transactions run one at
- * a time and really roll back; stored values are deep-frozen JSON copies, so mutating what you
- * passed in or what you got back never changes stored state.
+ * a time and really roll back. Stored values are deeply frozen: a value that already is (the
+ * library hands over frozen documents) is stored as it is, with no copy; any other value is
+ * copied once, as a JSON round trip would, and frozen. Reads return the stored value without a
+ * copy. So mutating what you passed in or what you got back never changes stored state.
  *
  * @example
  * ```ts
@@ -179,18 +186,41 @@ class MemoryTransaction implements StorageTransaction {
 
   async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<void> {
     this.#checkWrite();
-    const stored = toStored(value);
+    this.#put(this.#collection(collection), key, toStored(value), options?.index);
+  }
+
+  async putMany<T>(collection: string, entries: readonly PutEntry<T>[]): Promise<void> {
+    this.#checkWrite();
+    // Convert everything first, so a value that cannot be stored leaves nothing half-written.
+    const stored = entries.map((e) => toStored(e.value));
     const c = this.#collection(collection);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as PutEntry<T>;
+      this.#put(c, e.key, stored[i], e.index);
+    }
+  }
+
+  #put(c: CollectionState, key: string, stored: unknown, entries: IndexEntries | undefined): void {
     this.#remember(c, key);
     if (!c.docs.has(key)) c.sortedKeys = null;
     unindex(c, key);
     c.docs.set(key, stored);
-    const entries = options?.index;
-    if (entries && Object.keys(entries).length > 0) index(c, key, freeze(copyEntries(entries)));
+    if (entries && Object.keys(entries).length > 0) index(c, key, copyEntries(entries));
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
     this.#checkWrite();
+    return this.#delete(collection, key);
+  }
+
+  async deleteMany(collection: string, keys: readonly string[]): Promise<number> {
+    this.#checkWrite();
+    let n = 0;
+    for (const key of keys) if (this.#delete(collection, key)) n++;
+    return n;
+  }
+
+  #delete(collection: string, key: string): boolean {
     const c = this.#collections.get(collection);
     if (!c?.docs.has(key)) return false;
     this.#remember(c, key);
@@ -209,9 +239,23 @@ class MemoryTransaction implements StorageTransaction {
     this.#check();
     const c = this.#collections.get(collection);
     const bucket = c?.indexes.get(indexName)?.get(value);
-    if (!c || !bucket) return [];
-    bucket.sorted ??= [...bucket.keys].sort(compareKeys);
-    return select(c, bucket.sorted, options);
+    if (!c || bucket === undefined) return [];
+    return select(c, sortedOf(bucket), options);
+  }
+
+  async findMany<T>(collection: string, indexName: string, values: readonly string[]): Promise<StoredDocument<T>[]> {
+    this.#check();
+    const c = this.#collections.get(collection);
+    const byValue = c?.indexes.get(indexName);
+    if (!c || !byValue) return [];
+    const keys = new Set<string>();
+    for (const value of values) {
+      const bucket = byValue.get(value);
+      if (bucket === undefined) continue;
+      if (typeof bucket === "string") keys.add(bucket);
+      else for (const key of bucket.keys) keys.add(key);
+    }
+    return [...keys].sort(compareKeys).map((key) => ({ key, value: c.docs.get(key) as T }));
   }
 
   async scan<T>(collection: string, options: RangeOptions = {}): Promise<StoredDocument<T>[]> {
@@ -230,9 +274,25 @@ class MemoryTransaction implements StorageTransaction {
   async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
     this.#checkWrite();
     const seq = this.#events.length + 1;
-    this.#events.push(freeze({ seq, type, at, payload: toStored(payload) }) as StoredEvent);
+    this.#events.push(Object.freeze({ seq, type, at, payload: toStored(payload) }) as StoredEvent);
     return seq;
   }
+
+  async appendEvents(events: readonly NewEvent[]): Promise<number[]> {
+    this.#checkWrite();
+    const payloads = events.map((e) => toStored(e.payload));
+    return events.map((e, i) => {
+      const seq = this.#events.length + 1;
+      this.#events.push(Object.freeze({ seq, type: e.type, at: e.at, payload: payloads[i] }) as StoredEvent);
+      return seq;
+    });
+  }
+}
+
+function sortedOf(bucket: string | IndexBucket): readonly string[] {
+  if (typeof bucket === "string") return [bucket];
+  bucket.sorted ??= [...bucket.keys].sort(compareKeys);
+  return bucket.sorted;
 }
 
 /** UTF-16 code-unit order (JavaScript `<`), the order the port promises. */
@@ -294,12 +354,11 @@ function index(c: CollectionState, key: string, entries: IndexEntries): void {
       c.indexes.set(name, byValue);
     }
     for (const v of typeof values === "string" ? [values] : values) {
-      let bucket = byValue.get(v);
-      if (!bucket) {
-        bucket = { keys: new Set(), sorted: null };
-        byValue.set(v, bucket);
-      }
-      if (!bucket.keys.has(key)) {
+      const bucket = byValue.get(v);
+      if (bucket === undefined) byValue.set(v, key);
+      else if (typeof bucket === "string") {
+        if (bucket !== key) byValue.set(v, { keys: new Set([bucket, key]), sorted: null });
+      } else if (!bucket.keys.has(key)) {
         bucket.keys.add(key);
         bucket.sorted = null;
       }
@@ -316,29 +375,62 @@ function unindex(c: CollectionState, key: string): void {
     if (!byValue) continue;
     for (const v of typeof values === "string" ? [values] : values) {
       const bucket = byValue.get(v);
-      if (!bucket?.keys.delete(key)) continue;
-      if (bucket.keys.size === 0) byValue.delete(v);
+      if (bucket === undefined) continue;
+      if (typeof bucket === "string") {
+        if (bucket === key) byValue.delete(v);
+        continue;
+      }
+      if (!bucket.keys.delete(key)) continue;
+      if (bucket.keys.size === 1) byValue.set(v, bucket.keys.values().next().value as string);
       else bucket.sorted = null;
     }
   }
 }
 
+/** A private copy of index entries (the caller may reuse its object), deduplicated. */
 function copyEntries(entries: IndexEntries): IndexEntries {
-  const out: Record<string, string | readonly string[]> = {};
-  for (const [name, values] of Object.entries(entries)) {
-    out[name] = typeof values === "string" ? values : [...new Set(values)];
+  const out: Record<string, string | readonly string[]> = Object.create(null);
+  for (const name of Object.keys(entries)) {
+    const values = entries[name] as string | readonly string[];
+    out[name] =
+      typeof values === "string" ? values : values.length === 1 ? (values[0] as string) : [...new Set(values)];
   }
   return out;
 }
 
 /**
- * What a SQL adapter would give back after `JSON.stringify` / `JSON.parse`, deep-frozen. A value
- * that is already frozen (immer's output, or a value read from this adapter) is stored as it is,
- * so unchanged subtrees are shared.
+ * The stored form of a value: the value itself when it is deeply frozen JSON (checked by a walk
+ * that allocates nothing), otherwise what a SQL adapter would give back after `JSON.stringify` /
+ * `JSON.parse`, deep-frozen. Frozen subtrees of a copied value are shared, not copied again.
  */
 function toStored<T>(value: T): T {
   if (value === undefined) throw new TypeError("cannot store undefined");
-  return jsonCopy(value) as T;
+  return (isFrozenJson(value, 0) ? value : jsonCopy(value)) as T;
+}
+
+/** True when the value is JSON that nobody can change: primitives, or frozen arrays and plain objects of such. */
+function isFrozenJson(value: unknown, depth: number): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (!Object.isFrozen(value) || depth > 200) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isFrozenJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) if (!isFrozenJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** One pass that copies like a JSON round trip and freezes as it goes. */
@@ -349,7 +441,7 @@ function jsonCopy(value: unknown): unknown {
     if (value === null) return null;
     return JSON.parse(JSON.stringify(value) ?? "null");
   }
-  if (Object.isFrozen(value)) return value;
+  if (isFrozenJson(value, 0)) return value;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
@@ -359,7 +451,7 @@ function jsonCopy(value: unknown): unknown {
     return Object.freeze(out);
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === "function")
-    return freeze(JSON.parse(JSON.stringify(value)), true);
+    return deepFreeze(JSON.parse(JSON.stringify(value)));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
@@ -370,4 +462,12 @@ function jsonCopy(value: unknown): unknown {
     else out[key] = jsonCopy(item);
   }
   return Object.freeze(out);
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -1,0 +1,620 @@
+/**
+ * The operations of the context, each in two steps: `prepare` (validate and normalise outside
+ * the transaction) and `apply` (inside it, through a {@link WriteBuffer}), plus `cc.ingest`, which
+ * applies many prepared items per transaction. A single `cc.identify` is a batch of one: it runs
+ * the same `apply`.
+ *
+ * Idempotency keys (`id` on identify, consent and the operator kinds) are kept in their own
+ * collection with a digest of the content: the same key with the same content is a duplicate
+ * that changes nothing, the same key with other content is a `conflict`.
+ */
+import type { z } from "zod";
+import {
+  ConflictError,
+  CustomerContextError,
+  type ErrorCode,
+  InvalidInputError,
+  isCustomerContextError,
+  NotFoundError,
+  StorageFailureError,
+} from "../errors.js";
+import {
+  ConsentInput,
+  INGEST_ITEM_SCHEMAS,
+  type IngestKind,
+  InteractionInput,
+  ObservationInput,
+  OfferInput,
+  PresentationInput,
+} from "../schema/inputs.js";
+import type {
+  Consent,
+  Conversation,
+  CustomerContextEvent,
+  IdentifyResult,
+  OfferVersion,
+  RecordResult,
+  Violation,
+} from "../schema/outputs.js";
+import { parseInput } from "../schema/parse.js";
+import { type CustomerRef, toIso } from "../schema/primitives.js";
+import type { JsonValue } from "../storage/port.js";
+import * as conversations from "./conversations.js";
+import { contentDigest } from "./digest.js";
+import * as identity from "./identity.js";
+import * as offers from "./offers.js";
+import type { WriteBuffer } from "./writeBuffer.js";
+
+/** The environment of one write transaction: the shell's env over a write buffer. */
+export type ApplyEnv = offers.OfferEnv & { buffer: WriteBuffer };
+
+/** Where idempotency keys live: `kind:id` -> {@link KeyDoc}, indexed by the identifiers involved. */
+export const IDEMPOTENCY_KEYS = "idempotency_keys";
+
+interface KeyDoc {
+  kind: string;
+  id: string;
+  digest: string;
+  result: JsonValue;
+}
+
+/** A validated item, ready to apply. */
+export type Prepared =
+  | {
+      kind: "identify";
+      input: z.output<typeof ObservationInput>;
+      at: string;
+      normalized: identity.NormalizedObservation;
+    }
+  | { kind: "record"; prepared: conversations.PreparedInteraction }
+  | { kind: "consent"; input: z.output<typeof ConsentInput> }
+  | { kind: "offer"; input: z.output<typeof OfferInput> }
+  | { kind: "present"; input: z.output<typeof PresentationInput> }
+  | { kind: "resolve"; input: z.output<(typeof INGEST_ITEM_SCHEMAS)["resolve"]>; at: string }
+  | { kind: "merge"; input: z.output<(typeof INGEST_ITEM_SCHEMAS)["merge"]>; at: string }
+  | {
+      kind: "unmerge";
+      input: z.output<(typeof INGEST_ITEM_SCHEMAS)["unmerge"]>;
+      at: string;
+      key: string;
+    }
+  | { kind: "forget"; input: CustomerRef; at: string };
+
+/** What applying an item returned, and whether it changed nothing (a duplicate). */
+export type Applied =
+  | { kind: "identify"; result: IdentifyResult; duplicate: boolean }
+  | { kind: "record"; result: RecordResult; duplicate: boolean }
+  | { kind: "consent"; result: Consent; duplicate: boolean }
+  | { kind: "offer"; result: OfferVersion; duplicate: boolean }
+  | { kind: "present"; result: { presentationId: string; violations: Violation[] }; duplicate: boolean }
+  | { kind: "resolve"; result: Conversation; duplicate: boolean }
+  | { kind: "merge"; result: { profileId: string; merged: string[] }; duplicate: boolean }
+  | { kind: "unmerge"; result: { profileId: string; detachedProfileId: string }; duplicate: boolean }
+  | { kind: "forget"; result: boolean; duplicate: boolean };
+
+/** What preparing needs: the compiled options and the clock. */
+export interface PrepareContext {
+  identity: identity.IdentityEnv["options"];
+  conversations: conversations.CompiledConversationOptions;
+  now: () => string;
+}
+
+const KINDS = Object.keys(INGEST_ITEM_SCHEMAS) as IngestKind[];
+
+/**
+ * Validates one ingest item `{ kind, ...input }` and prepares it; throws the typed error of a bad
+ * item (`invalid_input` naming the field, `refused` for unusable identifiers).
+ */
+export function prepareItem(item: unknown, ctx: PrepareContext): Prepared {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) {
+    throw new InvalidInputError("ingest item", [
+      { path: [], code: "invalid_type", message: "must be an object { kind, ...input }" },
+    ]);
+  }
+  const { kind, ...input } = item as { kind?: unknown };
+  if (typeof kind !== "string" || !KINDS.includes(kind as IngestKind)) {
+    throw new InvalidInputError("ingest item", [
+      {
+        path: ["kind"],
+        code: kind === undefined ? "invalid_type" : "invalid_value",
+        message: kind === undefined ? "is required" : `must be one of ${KINDS.map((k) => `"${k}"`).join(", ")}`,
+      },
+    ]);
+  }
+  return prepare(kind as IngestKind, input, ctx);
+}
+
+/** Validates and prepares the input of one kind (the public methods use this too). */
+export function prepare(kind: IngestKind, input: unknown, ctx: PrepareContext): Prepared {
+  switch (kind) {
+    case "identify": {
+      const obs = parseInput(ObservationInput, input, "observation");
+      const normalized = identity.normalizeObservation(obs.identifiers, ctx.identity);
+      identity.assertUsable(normalized);
+      return { kind, input: obs, at: obs.at === undefined ? ctx.now() : toIso(obs.at), normalized };
+    }
+    case "record": {
+      const parsed = parseInput(InteractionInput, input, "interaction");
+      return { kind, prepared: conversations.prepareInteraction(parsed, ctx.identity, ctx.conversations) };
+    }
+    case "consent":
+      return { kind, input: parseInput(ConsentInput, input, "consent") };
+    case "offer":
+      return { kind, input: parseInput(OfferInput, input, "offer") };
+    case "present":
+      return { kind, input: parseInput(PresentationInput, input, "presentation") };
+    case "resolve": {
+      const r = parseInput(INGEST_ITEM_SCHEMAS.resolve, input, "resolve item");
+      return { kind, input: r, at: r.at === undefined ? ctx.now() : toIso(r.at) };
+    }
+    case "merge": {
+      const m = parseInput(INGEST_ITEM_SCHEMAS.merge, input, "merge item");
+      return { kind, input: m, at: m.at === undefined ? ctx.now() : toIso(m.at) };
+    }
+    case "unmerge": {
+      const u = parseInput(INGEST_ITEM_SCHEMAS.unmerge, input, "unmerge item");
+      const key = identity.keyOf(u.identifier, ctx.identity);
+      return { kind, input: u, at: u.at === undefined ? ctx.now() : toIso(u.at), key };
+    }
+    case "forget":
+      return { kind, input: parseInput(INGEST_ITEM_SCHEMAS.forget, input, "forget item"), at: ctx.now() };
+    case "revoke":
+      throw new CustomerContextError(
+        "refused",
+        "Revoking an automatic merge is not supported yet: the item was skipped",
+        { kind: "revoke" },
+      );
+  }
+}
+
+/** Applies one prepared item inside the transaction. */
+export async function apply(env: ApplyEnv, p: Prepared): Promise<Applied> {
+  switch (p.kind) {
+    case "identify": {
+      const { id, ...content } = p.input;
+      const keys = p.normalized.identifiers.map((i) => i.key);
+      const { result, duplicate } = await once(
+        env,
+        "identify",
+        id,
+        content,
+        keys,
+        () => identifyNow(env, p),
+        async (stored: IdentifyResult) => ({
+          ...stored,
+          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+          created: false,
+          merged: [],
+        }),
+      );
+      return { kind: p.kind, result, duplicate };
+    }
+    case "record": {
+      const result = await conversations.recordInteraction(env, p.prepared);
+      return { kind: p.kind, result, duplicate: result.duplicate };
+    }
+    case "consent": {
+      const { id, ...content } = p.input;
+      const { result, duplicate } = await once(
+        env,
+        "consent",
+        id,
+        content,
+        customerKeys(env, p.input.customer),
+        async () => {
+          const owner = await conversations.resolveCustomerInTx(env, p.input.customer, toIso(p.input.at));
+          return offers.recordConsent(env, owner, p.input);
+        },
+        async (stored: Consent) => ({
+          ...stored,
+          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+        }),
+      );
+      return { kind: p.kind, result, duplicate };
+    }
+    case "offer": {
+      const events = env.events.length;
+      const result = await offers.defineOffer(env, p.input);
+      return { kind: p.kind, result, duplicate: env.events.length === events };
+    }
+    case "present": {
+      const { duplicate, ...result } = await offers.presentOnce(env, p.input);
+      return { kind: p.kind, result, duplicate };
+    }
+    case "resolve": {
+      const { id, ...content } = p.input;
+      const { result, duplicate } = await once(
+        env,
+        "resolve",
+        id,
+        content,
+        (conv) => anchorsOf(env, conv.profileId),
+        () => conversations.resolveConversation({ ...env, now: () => p.at }, p.input.conversationId),
+        async (stored) => (await conversations.getConversation(env.tx, stored.id)) ?? stored,
+      );
+      return { kind: p.kind, result, duplicate };
+    }
+    case "merge": {
+      const { id, ...content } = p.input;
+      const { result, duplicate } = await once(
+        env,
+        "merge",
+        id,
+        content,
+        (r) => anchorsOf(env, r.profileId),
+        () => mergeNow(env, p.input.a, p.input.b, p),
+        async (stored: { profileId: string; merged: string[] }) => ({
+          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+          merged: [],
+        }),
+      );
+      return { kind: p.kind, result, duplicate };
+    }
+    case "unmerge": {
+      const { id, ...content } = p.input;
+      const { result, duplicate } = await once(
+        env,
+        "unmerge",
+        id,
+        { ...content, identifier: p.key },
+        async (r) => [p.key, ...(await anchorsOf(env, r.profileId, r.detachedProfileId))],
+        async () => {
+          const profileId = await identity.resolveProfileId(env.tx, p.input.profileId);
+          if (!profileId) throw new NotFoundError("profile", p.input.profileId);
+          const r = await identity.unmergeIdentifier(env, profileId, p.key, {
+            reason: p.input.reason,
+            by: p.input.by,
+            at: p.at,
+          });
+          await conversations.restitchAfter(env, r.change);
+          return { profileId: r.profileId, detachedProfileId: r.detachedProfileId };
+        },
+        async (stored: { profileId: string; detachedProfileId: string }) => ({
+          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+          detachedProfileId:
+            (await identity.resolveProfileId(env.tx, stored.detachedProfileId)) ?? stored.detachedProfileId,
+        }),
+      );
+      return { kind: p.kind, result, duplicate };
+    }
+    case "forget": {
+      const result = await forgetNow(env, p.input, p.at);
+      return { kind: p.kind, result, duplicate: !result };
+    }
+  }
+}
+
+/** The identifier key a profile is filed under (its anchor), for cleaning keys up on forget. */
+async function anchorsOf(env: ApplyEnv, ...profileIds: string[]): Promise<string[]> {
+  const docs = await env.tx.getMany<identity.ProfileDoc>(identity.C.profiles, profileIds);
+  return [...docs.values()].map((d) => d.anchor);
+}
+
+async function identifyNow(env: ApplyEnv, p: Extract<Prepared, { kind: "identify" }>): Promise<IdentifyResult> {
+  const obs = p.input;
+  const result = await identity.observe(env, {
+    identifiers: p.normalized.identifiers,
+    at: p.at,
+    ...(obs.channel !== undefined ? { channel: obs.channel } : {}),
+    ...(obs.source !== undefined ? { source: obs.source } : {}),
+    ...(obs.traits !== undefined ? { traits: obs.traits } : {}),
+  });
+  await conversations.restitchAfter(env, result.change);
+  let profileId = result.profileId;
+  const merged = [...result.merged];
+  if (obs.traits !== undefined && env.options.fuzzy?.autoMergeAbove !== undefined) {
+    for (const change of await identity.autoMerge(env, profileId, p.at)) {
+      await conversations.restitchAfter(env, change);
+      for (const [into, absorbed] of change.absorbed) {
+        merged.push(...absorbed);
+        if (absorbed.includes(profileId)) profileId = into;
+      }
+    }
+  }
+  return {
+    profileId,
+    created: result.created,
+    merged: merged.filter((id) => id !== profileId),
+    refused: [...p.normalized.refused, ...result.refused],
+  };
+}
+
+async function mergeNow(
+  env: ApplyEnv,
+  a: string,
+  b: string,
+  d: { input: { reason: string; by?: string | undefined }; at: string },
+): Promise<{ profileId: string; merged: string[] }> {
+  const before = new Set(
+    [await identity.resolveProfileId(env.tx, a), await identity.resolveProfileId(env.tx, b)].filter(
+      (x): x is string => x !== null,
+    ),
+  );
+  const result = await identity.mergeProfiles(env, a, b, { reason: d.input.reason, by: d.input.by, at: d.at });
+  await conversations.restitchAfter(env, result.change);
+  return { profileId: result.profileId, merged: [...before].filter((id) => id !== result.profileId) };
+}
+
+/** Erases a customer and everything of theirs, idempotency keys included; false when unknown. */
+export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Promise<boolean> {
+  const id = await refToProfileId(env, ref);
+  if (!id) return false;
+  const keys = (await env.tx.find(identity.C.identifiers, "profile", id)).map((d) => d.key);
+  const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
+  if (stale.length > 0)
+    await env.buffer.deleteMany(
+      IDEMPOTENCY_KEYS,
+      stale.map((d) => d.key),
+    );
+  await conversations.forgetProfileData(env, id);
+  await offers.forgetProfileData(env, id);
+  const result = await identity.forgetProfile(env, id, at);
+  await conversations.restitchAfter(env, result.change);
+  return true;
+}
+
+/** The current profile id a reference names, or null. */
+export async function refToProfileId(env: identity.IdentityEnv, ref: CustomerRef): Promise<string | null> {
+  if ("profileId" in ref) return identity.resolveProfileId(env.tx, ref.profileId);
+  return identity.profileIdOfIdentifier(env.tx, ref.identifier, env.options);
+}
+
+function customerKeys(env: ApplyEnv, customer: z.output<typeof ConsentInput>["customer"]): string[] {
+  if (!Array.isArray(customer)) return [];
+  return identity.normalizeObservation(customer, env.options).identifiers.map((i) => i.key);
+}
+
+/**
+ * Runs `apply` once per idempotency key: a key seen with the same content returns the stored
+ * result (revived, e.g. with current profile ids) and writes nothing.
+ */
+async function once<R>(
+  env: ApplyEnv,
+  kind: string,
+  id: string | undefined,
+  content: unknown,
+  keys: readonly string[] | ((result: R) => Promise<string[]>),
+  run: () => Promise<R>,
+  revive: (stored: R) => Promise<R>,
+): Promise<{ result: R; duplicate: boolean }> {
+  if (id === undefined) return { result: await run(), duplicate: false };
+  const docKey = `${kind}:${id}`;
+  const digest = contentDigest(kind, content);
+  const doc = await env.tx.get<KeyDoc>(IDEMPOTENCY_KEYS, docKey);
+  if (doc) {
+    if (doc.digest !== digest) {
+      throw new ConflictError(`The ${kind} with id "${id}" was already applied with other content`, {
+        kind,
+        id,
+        existing: doc.result,
+      });
+    }
+    return { result: await revive(doc.result as R), duplicate: true };
+  }
+  const result = await run();
+  const stored: KeyDoc = { kind, id, digest, result: JSON.parse(JSON.stringify(result)) as JsonValue };
+  const owners = typeof keys === "function" ? await keys(result) : [...keys];
+  await env.tx.put(IDEMPOTENCY_KEYS, docKey, stored, owners.length > 0 ? { index: { ident: owners } } : undefined);
+  return { result, duplicate: false };
+}
+
+/** Options of `cc.ingest`. */
+export interface IngestOptions {
+  /** Items per transaction. Default 500. */
+  batchSize?: number;
+  /** Called after every committed batch with the counts so far. */
+  onProgress?: (progress: IngestProgress) => void;
+  /** Cancels the ingest between items; it rejects with `aborted` and `details.committed`. */
+  signal?: AbortSignal;
+  /** Called for every kept item once its batch committed, with what applying it returned. */
+  onResult?: (index: number, outcome: Applied) => void;
+  /** Called for every rejected item once it is known to be rejected (its batch committed). */
+  onReject?: (rejection: IngestRejection) => void;
+}
+
+/** Counts reported by `onProgress`. */
+export interface IngestProgress {
+  /** Items read from the source so far. */
+  read: number;
+  /** The first `committed` items of the source are done: applied, or rejected and reported. */
+  committed: number;
+  kept: number;
+  rejected: number;
+  duplicates: number;
+}
+
+/** A rejected item: its index in the source (0-based) and the typed error. */
+export interface IngestRejection {
+  index: number;
+  error: CustomerContextError;
+}
+
+/** What `cc.ingest` did. */
+export interface IngestSummary {
+  /** Items read from the source. */
+  read: number;
+  /** Items applied (duplicates included). */
+  kept: number;
+  /** Bad or conflicting items, by index; they were skipped. */
+  rejected: IngestRejection[];
+  /** Kept items that changed nothing (already applied before). */
+  duplicates: number;
+  /** Profiles created. */
+  profilesCreated: number;
+  /** Profiles absorbed by merges. */
+  merges: number;
+  /** Conversations started. */
+  conversations: number;
+  /** Transactions committed. */
+  batches: number;
+}
+
+/** Item errors that reject one item; anything else fails the batch. */
+const ITEM_ERRORS = new Set<ErrorCode>(["invalid_input", "not_found", "conflict", "refused"]);
+
+/** What `ingest` needs from the context. */
+export interface IngestRuntime {
+  adapterName: string;
+  prepare: (item: unknown) => Prepared;
+  /** Runs `fn` in one write transaction; events are delivered after the commit. */
+  write: <T>(fn: (env: ApplyEnv) => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Reads `source`, validates every item at the edge (bad ones are reported by index and skipped)
+ * and applies the good ones in batches, one transaction each. A storage failure rejects with
+ * `storage_failure`, an abort with `aborted`; both say in `details.committed` how many items of
+ * the source are done, so a re-run (which skips what was applied, by the idempotency keys)
+ * resumes.
+ */
+export async function ingest(
+  runtime: IngestRuntime,
+  source: Iterable<unknown> | AsyncIterable<unknown>,
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  const batchSize = options.batchSize ?? 500;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+    throw new InvalidInputError("ingest options", [
+      { path: ["batchSize"], code: "invalid_value", message: "must be an integer from 1 to 100000" },
+    ]);
+  }
+  for (const name of ["onProgress", "onResult", "onReject"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new InvalidInputError("ingest options", [
+        { path: [name], code: "invalid_type", message: "must be a function" },
+      ]);
+    }
+  }
+  const summary: IngestSummary = {
+    read: 0,
+    kept: 0,
+    rejected: [],
+    duplicates: 0,
+    profilesCreated: 0,
+    merges: 0,
+    conversations: 0,
+    batches: 0,
+  };
+  let committed = 0;
+  const pending: Array<{ index: number; prepared: Prepared }> = [];
+  const earlyRejects: IngestRejection[] = [];
+  const signal = options.signal;
+
+  const aborted = () =>
+    new CustomerContextError("aborted", `Ingest aborted after ${committed} committed item(s)`, {
+      committed,
+      rejected: summary.rejected.length,
+    });
+
+  function report(rejected: IngestRejection[]): void {
+    summary.rejected.push(...rejected);
+    if (options.onReject) for (const r of rejected) options.onReject(r);
+  }
+
+  async function flush(upTo: number): Promise<void> {
+    if (pending.length > 0) {
+      const batch = pending.splice(0, pending.length);
+      let outcome: BatchOutcome;
+      try {
+        outcome = await runtime.write((env) => applyBatch(env, batch, signal));
+      } catch (error) {
+        if (isCustomerContextError(error, "aborted")) throw aborted();
+        throw withCommitted(runtime.adapterName, error, committed, summary.rejected.length);
+      }
+      summary.batches++;
+      summary.kept += outcome.kept;
+      summary.duplicates += outcome.duplicates;
+      summary.profilesCreated += outcome.profilesCreated;
+      summary.merges += outcome.merges;
+      summary.conversations += outcome.conversations;
+      const rejected = [...earlyRejects.splice(0, earlyRejects.length), ...outcome.rejected];
+      report(rejected.sort((a, b) => a.index - b.index));
+      if (options.onResult) for (const { index, applied } of outcome.applied) options.onResult(index, applied);
+    } else {
+      report(earlyRejects.splice(0, earlyRejects.length));
+    }
+    committed = upTo;
+    options.onProgress?.({
+      read: summary.read,
+      committed,
+      kept: summary.kept,
+      rejected: summary.rejected.length,
+      duplicates: summary.duplicates,
+    });
+  }
+
+  for await (const item of source as AsyncIterable<unknown>) {
+    if (signal?.aborted) throw aborted();
+    const index = summary.read++;
+    try {
+      pending.push({ index, prepared: runtime.prepare(item) });
+    } catch (error) {
+      if (!isCustomerContextError(error) || !ITEM_ERRORS.has(error.code)) throw error;
+      earlyRejects.push({ index, error });
+    }
+    if (pending.length >= batchSize) await flush(summary.read);
+  }
+  if (signal?.aborted) throw aborted();
+  if (pending.length > 0 || earlyRejects.length > 0) await flush(summary.read);
+  return summary;
+}
+
+interface BatchOutcome {
+  kept: number;
+  duplicates: number;
+  profilesCreated: number;
+  merges: number;
+  conversations: number;
+  rejected: IngestRejection[];
+  applied: Array<{ index: number; applied: Applied }>;
+}
+
+/** Applies a batch in one transaction; each item has a savepoint, so a refused item leaves nothing. */
+async function applyBatch(
+  env: ApplyEnv,
+  batch: ReadonlyArray<{ index: number; prepared: Prepared }>,
+  signal: AbortSignal | undefined,
+): Promise<BatchOutcome> {
+  // The adapter may run this function again (a lock restart): start from zero every time.
+  const out: BatchOutcome = {
+    kept: 0,
+    duplicates: 0,
+    profilesCreated: 0,
+    merges: 0,
+    conversations: 0,
+    rejected: [],
+    applied: [],
+  };
+  for (const { index, prepared } of batch) {
+    if (signal?.aborted) throw new CustomerContextError("aborted", "Ingest aborted", {});
+    const mark = env.buffer.mark();
+    const events = env.events.length;
+    try {
+      const applied = await apply(env, prepared);
+      out.kept++;
+      out.applied.push({ index, applied });
+      if (applied.duplicate) out.duplicates++;
+      for (const e of env.events.slice(events)) countEvent(out, e);
+    } catch (error) {
+      if (!isCustomerContextError(error) || !ITEM_ERRORS.has(error.code)) throw error;
+      env.buffer.rollbackTo(mark);
+      env.events.length = events;
+      out.rejected.push({ index, error });
+    }
+  }
+  return out;
+}
+
+function countEvent(out: BatchOutcome, e: CustomerContextEvent): void {
+  if (e.type === "profile.created") out.profilesCreated++;
+  else if (e.type === "profile.merged") out.merges += e.absorbed.length;
+  else if (e.type === "conversation.created") out.conversations++;
+}
+
+/** The error `ingest` rejects with: a storage failure says how far the source got. */
+function withCommitted(adapter: string, error: unknown, committed: number, rejected: number): unknown {
+  if (isCustomerContextError(error) && error.code !== "storage_failure") return error;
+  const failure = error instanceof StorageFailureError ? error : new StorageFailureError(adapter, error);
+  Object.assign(failure.details, { committed, rejected });
+  return failure;
+}
