@@ -386,9 +386,11 @@ export type WorkloadItem =
  * ```ts
  * await fc.assert(
  *   fc.asyncProperty(arbitraries.workload({ customers: 3 }), async (items) => {
+ *     const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
  *     const summary = await cc.ingest(items);
  *     expect(summary.rejected).toEqual([]);
  *   }),
+ *   { numRuns: 20 },
  * );
  * ```
  */
@@ -416,18 +418,20 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
       steps: fc.array(step, { minLength: 1, maxLength: options.maxItems ?? 40 }),
       redeliver: fc.array(fc.nat(), { maxLength: options.duplicates === false ? 0 : 4 }),
       lateMoves: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: options.late === false ? 0 : 4 }),
+      // Keys unique to this workload, so two workloads ingested into one store never share a key.
+      run: fc.stringMatching(/^[0-9a-f]{6}$/),
     })
-    .map(({ persons, steps, redeliver, lateMoves }) => {
+    .map(({ persons, steps, redeliver, lateMoves, run }) => {
       const items: WorkloadItem[] = steps.map((s, i) => {
         const at = new Date(start + i * 60_000).toISOString();
         const p = persons[s.who] as (typeof persons)[number];
         const ids = s.use.map((k) => p[k]);
         switch (s.what) {
           case "identify":
-            return { kind: "identify", identifiers: ids, at, channel: s.channel, id: `obs-${i}` };
+            return { kind: "identify", identifiers: ids, at, channel: s.channel, id: `${run}-obs-${i}` };
           case "conflict": {
             const q = persons[s.other] as (typeof persons)[number];
-            return { kind: "identify", identifiers: [p.email, q.crm], at, channel: s.channel, id: `obs-${i}` };
+            return { kind: "identify", identifiers: [p.email, q.crm], at, channel: s.channel, id: `${run}-obs-${i}` };
           }
           case "blocked":
             return {
@@ -435,7 +439,7 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
               identifiers: [{ type: "email", value: "test@test.com" }, ids[0] as ArbitraryIdentifier],
               at,
               channel: s.channel,
-              id: `obs-${i}`,
+              id: `${run}-obs-${i}`,
             };
           case "record":
             return {
@@ -444,11 +448,18 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
               direction: "inbound",
               at,
               customer: ids,
-              externalId: `ext-${i}`,
+              externalId: `${run}-ext-${i}`,
               text: `message ${i}`,
             };
           default: // "consent"
-            return { kind: "consent", customer: ids, channel: s.channel, granted: s.granted, at, id: `cons-${i}` };
+            return {
+              kind: "consent",
+              customer: ids,
+              channel: s.channel,
+              granted: s.granted,
+              at,
+              id: `${run}-cons-${i}`,
+            };
         }
       });
       for (const [from, to] of lateMoves) {

@@ -96,7 +96,7 @@ export class FaultInjectedError extends Error {
  * const storage = faultyAdapter(memoryAdapter());
  * const cc = createCustomerContext({ storage });
  * const before = await storage.dump();
- * storage.inject({ methods: ["put"], call: 2 });
+ * storage.inject({ methods: ["putMany"], call: 1 });
  * await cc.identify({ identifiers: [{ type: "email", value: "jan@shop.pl" }] }).catch((e) => e.code); // "storage_failure"
  * storage.clear();
  * expect(await storage.dump()).toEqual(before);

@@ -26,6 +26,7 @@ function identifiersOf(items: Scenario["items"]): ScenarioIdentifier[] {
  * @example
  * ```ts
  * const [loan] = scenarios;
+ * const cc = createCustomerContext({ ...loan.options, clock: testClock(loan.now) });
  * await cc.ingest(loan.items);
  * expect(await scenarioOutcome(cc, loan)).toEqual(loan.expect);
  * ```

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCustomerContext } from "../../src/index.js";
 import { scenarioOutcome, scenarios, testClock } from "../../src/testing/index.js";
-import { applyItems } from "./_apply.js";
 
 describe("scenarios", () => {
   it("covers the documented journeys, each with a unique name", () => {
@@ -21,7 +20,8 @@ describe("scenarios", () => {
 
   it.each(scenarios.map((s) => [s.name, s] as const))("%s replays to its expected outcome", async (_name, scenario) => {
     const cc = createCustomerContext({ ...scenario.options, clock: testClock(scenario.now) });
-    await applyItems(cc, scenario.items);
+    const summary = await cc.ingest(scenario.items);
+    expect(summary.rejected).toEqual([]);
     expect(await scenarioOutcome(cc, scenario)).toEqual(scenario.expect);
     await cc.close();
   });
@@ -31,7 +31,7 @@ describe("scenarios", () => {
     if (!scenario) throw new Error("missing scenario");
     const items = scenario.items.map(({ continues: _dropped, ...item }) => item as typeof item & { kind: string });
     const cc = createCustomerContext({ ...scenario.options, clock: testClock(scenario.now) });
-    await applyItems(cc, items);
+    await cc.ingest(items);
     expect((await scenarioOutcome(cc, { items })).conversations).toEqual([
       { channels: ["phone"], interactions: 1 },
       { channels: ["web"], interactions: 1 },
