@@ -62,14 +62,4 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * f) / f;
 }
 
-/** A small deterministic PRNG (mulberry32) so workloads are the same in every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from "../src/_lib/random.js";

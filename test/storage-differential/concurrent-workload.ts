@@ -26,17 +26,9 @@ export type ConcurrentOp =
     }
   | { kind: "present"; identifiers: Identifier[]; at: string; channel: string; offerId: string; apr: number };
 
-/** mulberry32: the same numbers on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../../src/_lib/random.js";
+
+export { rng };
 
 /** The identifiers of customer `c`: email, phone, CRM id and a cookie. */
 export function identifiersOf(c: number): Identifier[] {

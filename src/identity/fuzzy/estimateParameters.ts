@@ -1,7 +1,7 @@
+import { mulberry32 } from "../../_lib/random.js";
 import { keysOf } from "./_lib/keys.js";
 import { type PreparedRecord, prepareRecord } from "./_lib/prepare.js";
 import { priorFromWeights } from "./_lib/prior.js";
-import { mulberry32 } from "./_lib/random.js";
 import {
   checkRecords,
   invalid,

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { mulberry32 as random } from "../../_lib/random.js";
 import type { Alert, Conversation, CustomerSnapshot, Interaction, Presentation } from "../../schema/outputs.js";
 
 const PROFILE = "p-jan";
@@ -151,18 +153,6 @@ export function loanJourneySnapshot(): CustomerSnapshot {
     channelSwitches: [],
     offers,
     alerts,
-  };
-}
-
-/** A small deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

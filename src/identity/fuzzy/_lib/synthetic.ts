@@ -6,9 +6,10 @@
  * missing with `missingRate`; every duplicate (a person's second and later records) has at least
  * two corrupted fields. Same options, same data.
  */
+
+import { mulberry32 } from "../../../_lib/random.js";
 import type { FieldKind, FuzzyRecord } from "../types.js";
 import type { LabelledData } from "./evaluation.js";
-import { mulberry32 } from "./random.js";
 
 /** Options of {@link syntheticPeople}. */
 export interface SyntheticOptions {
