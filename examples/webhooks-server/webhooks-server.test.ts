@@ -220,9 +220,7 @@ describe("the webhooks server", () => {
   it("logs no email, phone, name, text or profile id", () => {
     // Timings and process numbers are the logger's own digits: a phone's digits may turn up in them
     // by chance (a responseTime of 6.700000001), so they are left out of the search.
-    const log = logLines
-      .map((line) => line.replace(/"(time|responseTime|pid)":[0-9.e+-]+/g, '"$1":0'))
-      .join("\n");
+    const log = logLines.map((line) => line.replace(/"(time|responseTime|pid)":[0-9.e+-]+/g, '"$1":0')).join("\n");
     expect(logLines.length).toBeGreaterThan(10);
     expect(log).toContain('"route":"/customers/lookup"');
     for (const secret of [
