@@ -1,3 +1,5 @@
+import { findRoot } from "./findRoot.js";
+
 /** A link between two records with its strength (a match probability; deterministic links are 1). */
 export interface Link {
   a: string;
@@ -32,16 +34,7 @@ export function clusterLinks(
   const weakest = new Map<string, number>();
   // Links between groups, by root: adjacency[root][otherRoot] = count.
   const adjacency = new Map<string, Map<string, number>>();
-  const find = (x: string): string => {
-    let root = x;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    while (parent.get(x) !== root) {
-      const next = parent.get(x)!;
-      parent.set(x, root);
-      x = next;
-    }
-    return root;
-  };
+  const find = (x: string): string => findRoot(parent, x);
   const unique = new Map<string, Link>();
   for (const link of links) {
     if (link.a === link.b || !parent.has(link.a) || !parent.has(link.b)) continue;

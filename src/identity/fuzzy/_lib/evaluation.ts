@@ -7,6 +7,7 @@ import { estimateParameters } from "../estimateParameters.js";
 import { suggestMatches } from "../suggestMatches.js";
 import type { FieldKind, FuzzyParameters, FuzzyRecord } from "../types.js";
 import { clusterLinks } from "./cluster.js";
+import { findRoot } from "./findRoot.js";
 
 /** Parses CSV text (RFC 4180 quotes; cells trimmed) into rows of named cells. */
 export function parseCsv(text: string): Array<Record<string, string>> {
@@ -46,16 +47,7 @@ export function connectedComponents(
   links: Iterable<readonly [string, string]>,
 ): Map<string, string> {
   const parent = new Map<string, string>(ids.map((id) => [id, id]));
-  const find = (x: string): string => {
-    let root = x;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    while (parent.get(x) !== root) {
-      const next = parent.get(x)!;
-      parent.set(x, root);
-      x = next;
-    }
-    return root;
-  };
+  const find = (x: string): string => findRoot(parent, x);
   for (const [a, b] of links) {
     const ra = find(a);
     const rb = find(b);
