@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { baseSubject } from "../conversations/baseSubject.js";
 import { findCaseRef } from "../conversations/findCaseRef.js";
+import { interactionIdFor } from "../conversations/interactionIdFor.js";
 import { normalizeMessageId, referencedIds } from "../conversations/messageId.js";
 import {
   conversationIdFor,
@@ -186,9 +187,9 @@ export function prepareInteraction(
       : baseSubject(input.subject, options.subjectPrefixes ? { subjectPrefixes: options.subjectPrefixes } : undefined);
   const id =
     input.externalId !== undefined
-      ? stableId("int", input.channel, "ext", input.externalId)
+      ? interactionIdFor({ channel: input.channel, externalId: input.externalId })
       : messageId !== undefined
-        ? stableId("int", "msg", messageId)
+        ? interactionIdFor({ messageId })
         : stableId(
             "int",
             input.channel,
