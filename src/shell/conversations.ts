@@ -30,6 +30,7 @@ import type {
   Presentation,
 } from "../schema/outputs.js";
 import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
+import { batchOf } from "../storage/port.js";
 import { followAliases, maxString } from "./_lib.js";
 import { contentDigest } from "./digest.js";
 import {
@@ -37,6 +38,7 @@ import {
   C as IC,
   type IdentifierDoc,
   type IdentityEnv,
+  membersOf,
   normalizeObservation,
   observe,
   type PartitionChange,
@@ -394,7 +396,7 @@ async function stitchIncrementally(
     compareStrings(x.at, state.lastAt) > 0 || (x.at === state.lastAt && compareStrings(x.id, state.lastId) > 0);
   if (!later || compareStrings(x.at, state.lastDecisionAt) <= 0) return null;
   const profile = (await tx.get<ProfileDoc>(IC.profiles, profileId)) as ProfileDoc;
-  const mine = new Set(profile.keys);
+  const mine = new Set(await membersOf(tx, profile));
   const convOf = async (interactionId: string): Promise<string | undefined> => {
     const doc = await tx.get<Interaction>(CC.interactions, interactionId);
     return doc && doc.profileId === profileId ? doc.conversationId : undefined;
@@ -662,9 +664,9 @@ function toConversationDoc(
 
 async function evidenceOf(env: ConversationEnv, profile: ProfileDoc): Promise<InteractionEvidence[]> {
   const out: InteractionEvidence[] = [];
-  for (const key of profile.keys) {
-    for (const { value } of await env.tx.find<InteractionEvidence>(CC.evidence, "owner", key)) out.push(value);
-  }
+  const keys = await membersOf(env.tx, profile);
+  for (const { value } of await batchOf(env.tx).findMany<InteractionEvidence>(CC.evidence, "owner", keys))
+    out.push(value);
   return out;
 }
 
@@ -675,10 +677,9 @@ interface DecisionDoc {
 
 async function decisionsOf(env: ConversationEnv, profile: ProfileDoc): Promise<StitchDecision[]> {
   const out = new Map<string, StitchDecision>();
-  for (const key of profile.keys) {
-    for (const { value } of await env.tx.find<DecisionDoc>(CC.decisions, "owner", key)) {
-      out.set(value.decision.id, value.decision);
-    }
+  const keys = await membersOf(env.tx, profile);
+  for (const { value } of await batchOf(env.tx).findMany<DecisionDoc>(CC.decisions, "owner", keys)) {
+    out.set(value.decision.id, value.decision);
   }
   return [...out.values()];
 }
@@ -785,7 +786,7 @@ export async function forgetProfileData(env: ConversationEnv, profileId: string)
   const { tx } = env;
   const profile = await tx.get<ProfileDoc>(IC.profiles, profileId);
   if (!profile) return;
-  for (const key of profile.keys) {
+  for (const key of await membersOf(tx, profile)) {
     for (const { key: id } of await tx.find(CC.evidence, "owner", key)) {
       await tx.delete(CC.evidence, id);
       await tx.delete(CC.interactions, id);
@@ -808,7 +809,8 @@ export async function snapshot(
   const { tx } = env;
   const profile = await tx.get<ProfileDoc>(IC.profiles, profileId);
   if (!profile) return null;
-  const idents = await tx.getMany<IdentifierDoc>(IC.identifiers, profile.keys);
+  const members = await membersOf(tx, profile);
+  const idents = await tx.getMany<IdentifierDoc>(IC.identifiers, members);
   const convs = await conversationDocsOf(tx, profileId);
   const ids = convs.flatMap((c) => c.interactionIds);
   const docs = await tx.getMany<Interaction>(CC.interactions, ids);
@@ -872,7 +874,7 @@ export async function snapshot(
     }
   }
   const publicConvs = convs.map(publicConversation);
-  const identifiers = profile.keys.flatMap((key) => {
+  const identifiers = members.flatMap((key) => {
     const d = idents.get(key);
     return d ? [{ type: d.type, value: d.value, firstSeen: d.firstSeen, lastSeen: d.lastSeen, count: d.count }] : [];
   });

@@ -146,6 +146,14 @@ export async function resolveProfileId(tx: StorageTransaction, id: string): Prom
   return (await followAliases<ProfileDoc>(tx, C.profiles, C.aliases, id))?.id ?? null;
 }
 
+/**
+ * The identifier keys of a profile, sorted. Every part of the shell asks this function, never
+ * the profile document, so that where membership is stored is decided in one place.
+ */
+export async function membersOf(_tx: StorageTransaction, profile: ProfileDoc): Promise<string[]> {
+  return profile.keys;
+}
+
 /** The profile id an identifier belongs to, or null. */
 export async function profileIdOfIdentifier(
   tx: StorageTransaction,

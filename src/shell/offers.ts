@@ -14,12 +14,14 @@ import type { ConsentInput, OfferInput, PresentationInput } from "../schema/inpu
 import type { OfferOptions } from "../schema/options.js";
 import type { Consent, OfferVersion, Presentation, Violation } from "../schema/outputs.js";
 import { toIso } from "../schema/primitives.js";
+import { batchOf } from "../storage/port.js";
 import { type ConversationEnv, conversationDocsOf, profilesOfCustomer, resolveCustomerInTx } from "./conversations.js";
 import { contentDigest } from "./digest.js";
 import {
   assertUsable,
   C as IC,
   type IdentifierDoc,
+  membersOf,
   normalizeObservation,
   type ProfileDoc,
   resolveProfileId,
@@ -91,9 +93,8 @@ async function profileOf(env: OfferEnv, profileId: string): Promise<ProfileDoc> 
 
 async function ownedBy<T>(env: OfferEnv, collection: string, profile: ProfileDoc): Promise<T[]> {
   const out: T[] = [];
-  for (const key of profile.keys) {
-    for (const { value } of await env.tx.find<T>(collection, "owner", key)) out.push(value);
-  }
+  const keys = await membersOf(env.tx, profile);
+  for (const { value } of await batchOf(env.tx).findMany<T>(collection, "owner", keys)) out.push(value);
   return out;
 }
 
@@ -396,7 +397,7 @@ export async function presentationsOf(env: ConversationEnv, profile: ProfileDoc)
 export async function forgetProfileData(env: OfferEnv, profileId: string): Promise<void> {
   const profile = await env.tx.get<ProfileDoc>(IC.profiles, profileId);
   if (!profile) return;
-  for (const key of profile.keys) {
+  for (const key of await membersOf(env.tx, profile)) {
     for (const c of [OC.presentations, OC.consents]) {
       for (const { key: id } of await env.tx.find(c, "owner", key)) await env.tx.delete(c, id);
     }
