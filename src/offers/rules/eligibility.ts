@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { Condition } from "../../schema/inputs.js";
 import type { Violation } from "../../schema/outputs.js";
 import { Severity } from "../_lib/options.js";
-import { evaluateCondition } from "../evaluate-condition.js";
+import { evaluateCondition } from "../evaluateCondition.js";
 import type { OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link eligibility} rule. */
