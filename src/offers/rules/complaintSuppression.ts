@@ -4,6 +4,7 @@ import { LIMITS, Name } from "../../schema/primitives.js";
 import { isOpenAt, tagSince } from "../_lib/conversations.js";
 import { Severity } from "../_lib/options.js";
 import { formatDay } from "../_lib/time.js";
+import { violation } from "../_lib/violation.js";
 import type { OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link complaintSuppression} rule. */
@@ -53,18 +54,20 @@ export const complaintSuppression: Rule<ComplaintSuppressionOptions> = {
         const since = tagSince(conversation, tag);
         if (since === undefined || since > now) continue;
         out ??= [];
-        out.push({
-          rule: "complaint-suppression",
-          severity: options.severity,
-          message: `${offer.category === "marketing" ? "Marketing" : "Service"} offer ${offer.id} on ${presentation.channel} while conversation ${conversation.id} tagged ${tag} is open (since ${formatDay(since, now)})`,
-          evidence: {
-            conversationId: conversation.id,
-            tag,
-            since,
-            startedAt: conversation.startedAt,
-            channels: [...conversation.channels],
-          },
-        });
+        out.push(
+          violation(
+            "complaint-suppression",
+            options.severity,
+            `${offer.category === "marketing" ? "Marketing" : "Service"} offer ${offer.id} on ${presentation.channel} while conversation ${conversation.id} tagged ${tag} is open (since ${formatDay(since, now)})`,
+            {
+              conversationId: conversation.id,
+              tag,
+              since,
+              startedAt: conversation.startedAt,
+              channels: [...conversation.channels],
+            },
+          ),
+        );
         break;
       }
     }
