@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { compareStrings } from "../../_lib/hash.js";
 import type { Violation } from "../../schema/outputs.js";
 import { LIMITS, Name } from "../../schema/primitives.js";
 import { isOpenAt, tagSince } from "../_lib/conversations.js";
@@ -72,12 +73,8 @@ export const complaintSuppression: Rule<ComplaintSuppressionOptions> = {
       }
     }
     if (out === undefined) return [];
-    return out.length > 1 ? out.sort((a, b) => compare(a.evidence.conversationId, b.evidence.conversationId)) : out;
+    return out.length > 1
+      ? out.sort((a, b) => compareStrings(String(a.evidence.conversationId), String(b.evidence.conversationId)))
+      : out;
   },
 };
-
-function compare(a: unknown, b: unknown): number {
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}

@@ -1,3 +1,4 @@
+import { compareStrings } from "../../../_lib/hash.js";
 import { type InputIssueCode, type InputPathKey, InvalidInputError } from "../../../errors.js";
 import { DEFAULT_LEVEL_PROBABILITIES } from "../DEFAULT_LEVEL_PROBABILITIES.js";
 import type { ComparisonLevel, FieldKind, FuzzyMatchOptions, FuzzyRecord, LevelProbabilities } from "../types.js";
@@ -145,7 +146,7 @@ export function resolveOptions(options: FuzzyMatchOptions | undefined, what = "f
   for (const [field, kind] of Object.entries(kinds)) {
     if (!KINDS.has(kind)) invalid(what, `fields.${field}`, "must be name, date, text or exact");
   }
-  const fields = Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const fields = Object.entries(kinds).sort(([a], [b]) => compareStrings(a, b));
   if (fields.length === 0) invalid(what, "fields", "needs at least one field");
   const probabilities: Record<string, LevelProbabilities> = {};
   const weights: Record<string, Partial<Record<ComparisonLevel, number>>> = {};
