@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { conversation, day, deepFreeze, factsFor, offerVersion, presented } from "../../test/offers/_fixtures.js";
 import type { Violation } from "../schema/outputs.js";
-import { conversation, day, deepFreeze, factsFor, offerVersion, presented } from "./_lib/fixtures.js";
 import { createRuleSet } from "./createRuleSet.js";
 import { defineRule } from "./defineRule.js";
 import { evaluateRules } from "./evaluateRules.js";
