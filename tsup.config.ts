@@ -18,13 +18,7 @@ export default defineConfig([
     // ESM, one output file per source module (dist/index.js, dist/conversations/threadEmails.js, ...).
     // With `"sideEffects": false`, a user's bundler keeps only the modules an import reaches, so
     // `import { threadEmails }` does not bring the context's zod schemas along.
-    entry: [
-      "src/**/*.ts",
-      "!src/**/*.test.ts",
-      "!src/cli/**",
-      "!src/**/_lib/svgTestKit.ts",
-      "!src/**/_lib/fixtures.ts",
-    ],
+    entry: ["src/**/*.ts", "!src/**/*.test.ts", "!src/cli/**"],
     format: ["esm"],
     bundle: false,
     sourcemap: false,

@@ -11,10 +11,10 @@
  */
 import { Engine, type RuleProperties } from "json-rules-engine";
 import { createCustomerContext } from "../src/index.js";
-import { auditPresentations } from "../src/offers/audit-presentations.js";
-import { createRuleSet } from "../src/offers/create-rule-set.js";
-import { defineRule } from "../src/offers/define-rule.js";
-import { evaluateRules } from "../src/offers/evaluate-rules.js";
+import { auditPresentations } from "../src/offers/auditPresentations.js";
+import { createRuleSet } from "../src/offers/createRuleSet.js";
+import { defineRule } from "../src/offers/defineRule.js";
+import { evaluateRules } from "../src/offers/evaluateRules.js";
 import type { FactsConversation, OfferFacts, Rule } from "../src/offers/types.js";
 import type { Consent, OfferVersion, Presentation, Violation } from "../src/schema/outputs.js";
 import type { Scalar, Terms } from "../src/schema/primitives.js";

@@ -8,13 +8,7 @@ import * as z from "zod";
 import { neverThrows } from "./_lib/neverThrows.js";
 import { memoryAdapter } from "./adapters/memory/index.js";
 import type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
-import {
-  AdapterInvalidError,
-  ClosedError,
-  InvalidInputError,
-  isCustomerContextError,
-  StorageFailureError,
-} from "./errors.js";
+import { ClosedError, InvalidInputError } from "./errors.js";
 import type { MatchSuggestion } from "./identity/fuzzy/types.js";
 import { compileIdentityOptions } from "./identity/rules.js";
 import { type JourneyMetrics, journeyMetrics } from "./journeys/journeyMetrics.js";
@@ -47,16 +41,11 @@ import { compileConversationOptions } from "./shell/conversations.js";
 import * as identity from "./shell/identity.js";
 import type { ApplyEnv, IngestOptions, IngestSummary } from "./shell/ingest.js";
 import * as ingestShell from "./shell/ingest.js";
+import { deliver, type Observer, Observers } from "./shell/observers.js";
 import * as offers from "./shell/offers.js";
 import { compileOfferOptions } from "./shell/offers.js";
-import { WriteBuffer } from "./shell/writeBuffer.js";
-import {
-  type JsonValue,
-  REQUIRED_ADAPTER_MEMBERS,
-  REQUIRED_TRANSACTION_METHODS,
-  type StorageAdapter,
-  type StorageTransaction,
-} from "./storage/port.js";
+import { assertAdapter, transactionRunner } from "./shell/transaction.js";
+import type { StorageAdapter, StorageTransaction } from "./storage/port.js";
 
 /** Options of {@link createCustomerContext}. */
 export interface CustomerContextOptions {
@@ -121,7 +110,6 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
   );
   const listeners = new Set<CustomerContextListener>();
   let closed = false;
-  let transactionChecked = false;
 
   type Env = ApplyEnv;
   const now = () => isoNow(clock);
@@ -131,102 +119,31 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
     now,
   };
 
-  function deliver(events: readonly CustomerContextEvent[]): void {
-    for (const event of events) {
-      for (const listener of [...listeners]) {
-        try {
-          listener(event);
-        } catch (error) {
-          onListenerError(error, event);
-        }
-      }
-    }
-  }
-
-  async function run<T>(write: boolean, fn: (env: Env) => Promise<T>): Promise<T> {
-    if (closed) throw new ClosedError();
-    const events: CustomerContextEvent[] = [];
-    let result: T;
-    try {
-      result = await storage.transaction(
-        async (tx) => {
-          if (!transactionChecked) {
-            checkTransaction(storage.name, tx);
-            transactionChecked = true;
-          }
-          events.length = 0;
-          // Writes go through a buffer: reads see them, and they reach the adapter in bulk at the end.
-          const buffer = new WriteBuffer(tx);
-          const env: ApplyEnv = {
-            tx: write ? buffer : tx,
-            buffer,
-            events,
-            now,
-            options: identityOptions,
-            concurrent: storage.capabilities.multiProcess,
-            conversations: conversationOptions,
-            offers: offerOptions,
-          };
-          const value = await fn(env);
-          if (write) {
-            if (storage.capabilities.events) {
-              for (const event of events) buffer.appendLater(event.type, event.at, storedEvent(event));
-            }
-            await buffer.flush();
-          }
-          return value;
-        },
-        { readOnly: !write },
-      );
-    } catch (error) {
-      if (isCustomerContextError(error)) throw error;
-      throw new StorageFailureError(storage.name, error);
-    }
-    deliver(events);
-    if (write && observers.size > 0) scheduleObservers();
-    return result;
-  }
-
-  interface Observer {
-    ref: CustomerRef;
-    listener: (snapshot: CustomerSnapshot | null) => void;
-    last: string | undefined;
-    active: boolean;
-  }
-  const observers = new Set<Observer>();
-  let observersScheduled = false;
-
-  /** Batches refreshes: all writes of one macrotask produce at most one snapshot per observer. */
-  function scheduleObservers(): void {
-    if (observersScheduled) return;
-    observersScheduled = true;
-    setTimeout(() => {
-      observersScheduled = false;
-      for (const observer of observers) void refreshObserver(observer);
-    }, 0);
-  }
-
-  async function refreshObserver(observer: Observer): Promise<void> {
-    if (closed || !observer.active) return;
-    let snapshot: CustomerSnapshot | null;
-    try {
-      snapshot = await read(async (env) => {
-        const id = await refToProfileId(env.tx, observer.ref);
+  const observers = new Observers(
+    (ref) =>
+      read(async (env) => {
+        const id = await refToProfileId(env.tx, ref);
         return id ? conversations.snapshot(env, id, (profile) => offers.presentationsOf(env, profile)) : null;
-      });
-    } catch (error) {
-      if (!closed) onListenerError(error, { type: "observe", ref: observer.ref });
-      return;
-    }
-    const serialized = JSON.stringify(snapshot);
-    if (!observer.active || serialized === observer.last) return;
-    observer.last = serialized;
-    try {
-      observer.listener(snapshot);
-    } catch (error) {
-      onListenerError(error, { type: "observe", ref: observer.ref });
-    }
-  }
+      }),
+    () => closed,
+    onListenerError,
+  );
+  const refreshObserver = (observer: Observer) => observers.refresh(observer);
+  const run = transactionRunner({
+    storage,
+    env: {
+      now,
+      options: identityOptions,
+      concurrent: storage.capabilities.multiProcess,
+      conversations: conversationOptions,
+      offers: offerOptions,
+    },
+    isClosed: () => closed,
+    afterCommit(events, write) {
+      deliver(listeners, events, onListenerError);
+      if (write) observers.schedule();
+    },
+  });
   const write = <T>(fn: (env: Env) => Promise<T>) => run(true, fn);
   const read = <T>(fn: (env: Env) => Promise<T>) => run(false, fn);
 
@@ -675,40 +592,4 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
   // The object must implement the declared interface; `T` only narrows what callers may pass.
   const declared: CustomerContext = context;
   return declared as CustomerContext<T>;
-}
-
-/**
- * The form an event is kept in the adapter's event log: identifier values are left out, so that
- * erasing a profile (`profiles.forget`) leaves no personal data behind in the log. Subscribers
- * receive the full event.
- */
-function storedEvent(event: CustomerContextEvent): JsonValue {
-  if (event.type !== "identify.refused") return JSON.parse(JSON.stringify(event)) as JsonValue;
-  return {
-    ...event,
-    refusals: event.refusals.map((r) => ({
-      identifier: { type: r.identifier.type },
-      reason: r.reason,
-      ...(r.profileId !== undefined ? { profileId: r.profileId } : {}),
-    })),
-  };
-}
-
-function assertAdapter(adapter: StorageAdapter): void {
-  const missing: string[] = [];
-  for (const member of REQUIRED_ADAPTER_MEMBERS) {
-    const value = (adapter as unknown as Record<string, unknown>)[member];
-    if (value === undefined || value === null) missing.push(member);
-    else if ((member === "transaction" || member === "close") && typeof value !== "function") missing.push(member);
-  }
-  const caps = (adapter as unknown as { capabilities?: Record<string, unknown> }).capabilities;
-  if (caps && caps.transactions !== true) missing.push("capabilities.transactions");
-  if (missing.length > 0) throw new AdapterInvalidError(String(adapter.name ?? "unnamed"), missing);
-}
-
-function checkTransaction(name: string, tx: StorageTransaction): void {
-  const missing = REQUIRED_TRANSACTION_METHODS.filter(
-    (m) => typeof (tx as unknown as Record<string, unknown>)[m] !== "function",
-  ).map((m) => `transaction.${m}`);
-  if (missing.length > 0) throw new AdapterInvalidError(name, missing);
 }

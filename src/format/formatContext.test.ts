@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { loanJourneySnapshot } from "../../test/journeys/_fixtures.js";
 import { InvalidInputError } from "../errors.js";
-import { loanJourneySnapshot } from "../journeys/_lib/fixtures.js";
 import type { Violation } from "../schema/outputs.js";
 import { formatContext } from "./formatContext.js";
 

@@ -1,3 +1,4 @@
+import { compareStrings } from "../_lib/hash.js";
 import { InvalidInputError } from "../errors.js";
 import type { CustomerSnapshot, Violation } from "../schema/outputs.js";
 import {
@@ -56,7 +57,7 @@ export function formatContext(view: CustomerSnapshot, options: FormatContextOpti
   out.push(...wrap(`Customer: ${title} (${view.profile.id})`, width, "  ", ""));
   const traits = Object.entries(view.profile.traits)
     .filter(([key]) => key !== "name")
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([key, value]) => `${key}: ${String(value)}`);
   if (traits.length > 0) out.push(...wrap(traits.join(" · "), width, "  ", ""));
   out.push(`First seen ${when(view.profile.createdAt)} ${zone}, last ${when(view.profile.updatedAt)} ${zone}`);

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { generatedJourneys, loanJourneySnapshot } from "../../test/journeys/_fixtures.js";
 import { InvalidInputError } from "../errors.js";
 import type { Conversation, Interaction } from "../schema/outputs.js";
-import { generatedJourneys, loanJourneySnapshot } from "./_lib/fixtures.js";
 import { journeyMetrics } from "./journeyMetrics.js";
 
 const T0 = Date.UTC(2026, 3, 2, 10, 0, 0);

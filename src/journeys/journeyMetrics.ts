@@ -1,7 +1,8 @@
+import { compareStrings } from "../_lib/hash.js";
 import { InvalidInputError } from "../errors.js";
 import type { Conversation, Interaction } from "../schema/outputs.js";
 import { checkMetricsInput } from "./_lib/checkInput.js";
-import { compareStrings, compareTimed, parseTime, type Timed } from "./_lib/order.js";
+import { compareTimed, parseTime, type Timed } from "./_lib/order.js";
 import { quantile } from "./_lib/quantile.js";
 
 /** What {@link journeyMetrics} measures: conversations, their interactions, and an optional range. */

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { generatedJourneys } from "../../test/journeys/_fixtures.js";
+import { byClass, parseSvg, titleOf, type XmlElement } from "../../test/journeys/_svgTestKit.js";
 import { InvalidInputError } from "../errors.js";
 import { formatDuration } from "../format/_lib/units.js";
 import type { Conversation, Interaction } from "../schema/outputs.js";
-import { generatedJourneys } from "./_lib/fixtures.js";
-import { byClass, parseSvg, titleOf, type XmlElement } from "./_lib/svgTestKit.js";
 import { type JourneyMetrics, journeyMetrics } from "./journeyMetrics.js";
 import { renderJourneySvg } from "./renderJourneySvg.js";
 

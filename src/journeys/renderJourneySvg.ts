@@ -1,7 +1,7 @@
+import { compareStrings } from "../_lib/hash.js";
 import { checkTimeZone, zoneLabel } from "../format/_lib/zone.js";
 import { checkMetrics } from "./_lib/checkInput.js";
 import { formatDuration, formatNumber, formatShare, formatZonedDate } from "./_lib/format.js";
-import { compareStrings } from "./_lib/order.js";
 import { colour, INK } from "./_lib/palette.js";
 import { svgDocument } from "./_lib/svgDocument.js";
 import { element, escapeXml, num, oneLine, textWidth, tooltip, truncate, wrap } from "./_lib/xml.js";

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loanJourneySnapshot } from "../../test/journeys/_fixtures.js";
+import { byClass, findAll, parseSvg, titleOf, type XmlElement } from "../../test/journeys/_svgTestKit.js";
 import { InvalidInputError } from "../errors.js";
 import type { Interaction } from "../schema/outputs.js";
-import { loanJourneySnapshot } from "./_lib/fixtures.js";
-import { byClass, findAll, parseSvg, titleOf, type XmlElement } from "./_lib/svgTestKit.js";
 import { renderTimelineSvg, type TimelineSnapshot } from "./renderTimelineSvg.js";
 
 const profile = { id: "p1", traits: {}, createdAt: "2026-04-02T10:00:00.000Z", updatedAt: "2026-04-02T10:00:00.000Z" };

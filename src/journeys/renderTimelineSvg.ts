@@ -1,9 +1,9 @@
+import { compareStrings } from "../_lib/hash.js";
 import { checkTimeZone, zoneLabel } from "../format/_lib/zone.js";
 import type { Alert, Conversation, CustomerSnapshot, Interaction, Presentation, Violation } from "../schema/outputs.js";
 import { checkSnapshot } from "./_lib/checkInput.js";
 import { dodge } from "./_lib/dodge.js";
 import { formatZonedDate, formatZonedStamp } from "./_lib/format.js";
-import { compareStrings } from "./_lib/order.js";
 import { colour, INK } from "./_lib/palette.js";
 import { svgDocument } from "./_lib/svgDocument.js";
 import { timeTicks } from "./_lib/timeAxis.js";

@@ -1,17 +1,17 @@
-export { type AuditInput, auditPresentations } from "./audit-presentations.js";
-export { BUILT_IN_RULES } from "./built-in-rules.js";
-export { comparePresentations } from "./compare-presentations.js";
-export { createRuleSet } from "./create-rule-set.js";
-export { defineRule } from "./define-rule.js";
-export { type ConditionResult, type ConditionSubject, evaluateCondition } from "./evaluate-condition.js";
-export { evaluateRules } from "./evaluate-rules.js";
+export { type AuditInput, auditPresentations } from "./auditPresentations.js";
+export { BUILT_IN_RULES } from "./builtInRules.js";
+export { comparePresentations } from "./comparePresentations.js";
+export { createRuleSet } from "./createRuleSet.js";
+export { defineRule } from "./defineRule.js";
+export { type ConditionResult, type ConditionSubject, evaluateCondition } from "./evaluateCondition.js";
+export { evaluateRules } from "./evaluateRules.js";
 export {
   COMPLAINT_SUPPRESSION_DEFAULTS,
   ComplaintSuppressionOptions,
   complaintSuppression as complaintSuppressionRule,
-} from "./rules/complaint-suppression.js";
+} from "./rules/complaintSuppression.js";
 export { CONSENT_DEFAULTS, ConsentOptions, consent as consentRule } from "./rules/consent.js";
-export { CONTACT_CAP_DEFAULTS, ContactCapOptions, contactCap as contactCapRule } from "./rules/contact-cap.js";
+export { CONTACT_CAP_DEFAULTS, ContactCapOptions, contactCap as contactCapRule } from "./rules/contactCap.js";
 export { ELIGIBILITY_DEFAULTS, EligibilityOptions, eligibility as eligibilityRule } from "./rules/eligibility.js";
 export { EXCLUSIVITY_DEFAULTS, ExclusivityOptions, exclusivity as exclusivityRule } from "./rules/exclusivity.js";
 export { DEFAULT_TERM_DIRECTIONS, HONOUR_DEFAULTS, HonourOptions, honour as honourRule } from "./rules/honour.js";

@@ -96,7 +96,8 @@ describe("scenarios: one conversation the agent sees whole", () => {
     const call = await cc.record({
       channel: "phone",
       direction: "outbound",
-      at: at(1, 9, 5),
+      // Ten days later, well outside the 3-day continuation window: only `continues` joins them.
+      at: at(11, 9),
       customer: { profileId: web.profileId },
       continues: web.conversationId,
     });

@@ -19,9 +19,9 @@ export const NOT_YET_TRUE = new Set<string>([
   "src/errors.ts#3",
   "src/identity/graph/resolveIdentities.ts#0",
   "src/identity/graph/traits.ts#0",
-  "src/offers/audit-presentations.ts#0",
-  "src/offers/compare-presentations.ts#0",
-  "src/offers/create-rule-set.ts#0",
-  "src/offers/evaluate-rules.ts#0",
+  "src/offers/auditPresentations.ts#0",
+  "src/offers/comparePresentations.ts#0",
+  "src/offers/createRuleSet.ts#0",
+  "src/offers/evaluateRules.ts#0",
   "src/schema/parse.ts#0",
 ]);

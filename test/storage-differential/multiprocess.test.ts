@@ -9,11 +9,8 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { memoryAdapter } from "../../src/adapters/memory/index.js";
 import { postgresAdapter } from "../../src/adapters/postgres/index.js";
-import { createCustomerContext } from "../../src/context.js";
-import type { IdentifierDoc, ProfileDoc } from "../../src/shell/identity.js";
-import type { StorageAdapter } from "../../src/storage/port.js";
+import { createCustomerContext, memoryAdapter, type StorageAdapter } from "../../src/index.js";
 import { dropPostgresSchema, freshSchemaName, postgresUrl } from "../setup/fresh-postgres.js";
 import { applyConcurrent, concurrentWorkload, defineOffers, FIXED_NOW, universe } from "./concurrent-workload.js";
 
@@ -57,6 +54,13 @@ async function runWorkers(): Promise<Done[]> {
   return Promise.all(done);
 }
 
+/**
+ * The stored documents, typed only as far as this test reads them (the storage layout is not
+ * public API, so the test declares the fields it checks instead of importing the shell's types).
+ */
+type StoredProfile = { id: string; keys: string[] };
+type StoredIdentifier = { key: string; profileId: string; seenWith: Record<string, unknown> };
+
 async function finalState(storage: StorageAdapter) {
   const cc = createCustomerContext({ storage, clock: () => new Date(FIXED_NOW) });
   const contexts: Record<string, unknown> = {};
@@ -65,11 +69,11 @@ async function finalState(storage: StorageAdapter) {
   }
   const audit = await cc.offers.audit();
   const raw = await storage.transaction(async (tx) => ({
-    profiles: (await tx.scan<ProfileDoc>("profiles")).map((d) => d.value),
+    profiles: (await tx.scan<StoredProfile>("profiles")).map((d) => d.value),
     // Stored docs compared field by field: `seenWith` is keyed in arrival order (a JSON key order,
     // never shown), and a presentation stores the profile id it had when presented (a hint that
     // reads replace with the current one).
-    identifiers: (await tx.scan<IdentifierDoc>("identifiers")).map(({ value: { seenWith, ...rest } }) => ({
+    identifiers: (await tx.scan<StoredIdentifier>("identifiers")).map(({ value: { seenWith, ...rest } }) => ({
       ...rest,
       seenWith: Object.fromEntries(Object.entries(seenWith).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
     })),

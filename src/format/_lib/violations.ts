@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { compareStrings } from "../../_lib/hash.js";
 import type { Violation } from "../../schema/outputs.js";
 import { plural, stamp, truncate, wrap, zoneLabel } from "./text.js";
 
@@ -41,7 +43,7 @@ export function violationLines(
     if (sa !== sb) return sa - sb;
     const ta = earliest(groups.get(a) as Violation[], timeOf);
     const tb = earliest(groups.get(b) as Violation[], timeOf);
-    return ta < tb ? -1 : ta > tb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    return compareStrings(ta, tb) || compareStrings(a, b);
   });
   const out: string[] = [];
   for (const key of keys) {

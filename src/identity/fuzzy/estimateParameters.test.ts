@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LEVEL_PROBABILITIES } from "./DEFAULT_LEVEL_PROBABILITIES.js";
+import { DEFAULT_LEVEL_PROBABILITIES } from "./_lib/resolve.js";
 import { type EstimationReport, estimateParameters } from "./estimateParameters.js";
 import type { FuzzyRecord } from "./types.js";
 

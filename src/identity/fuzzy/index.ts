@@ -1,6 +1,6 @@
+export { DEFAULT_LEVEL_PROBABILITIES } from "./_lib/resolve.js";
 export { blockingKeys } from "./blockingKeys.js";
 export { type Cluster, type ClusterMatchesOptions, clusterMatches } from "./clusterMatches.js";
-export { DEFAULT_LEVEL_PROBABILITIES } from "./DEFAULT_LEVEL_PROBABILITIES.js";
 export {
   type EstimateParametersOptions,
   type EstimationReport,

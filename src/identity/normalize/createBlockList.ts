@@ -1,4 +1,70 @@
-import { DEFAULT_BLOCKED_VALUES } from "./DEFAULT_BLOCKED_VALUES.js";
+/**
+ * The built-in blocked values: placeholders and junk that show up in identifier fields and would
+ * otherwise link unrelated customers. They are compared with normalised values (see `isBlocked`):
+ * strings case-insensitively, patterns with `RegExp.test`.
+ *
+ * - placeholders of any type: `null`, `undefined`, `nil`, `nan`, `none`, `unknown`, `anonymous`,
+ *   `anon`, `guest`, `n/a`, `na`, `-`, `0`, `test`, `asdf`, `[object object]`, `true`, `false`;
+ * - emails: `test@test.com`, and robot or placeholder mailboxes (`noreply@…`, `no-reply@…`, `donotreply@…`, `mailer-daemon@…`, `postmaster@…`,
+ *   `noemail@…`, `no-email@…`, `nomail@…`, `none@…`, `unknown@…`, `null@…`);
+ * - phones (E.164): only zeros (`+0000000`), one digit repeated (`+1111111111`), a country code
+ *   followed by a run of at least seven zeros or of one repeated digit, and `1234567…` sequences.
+ *
+ * Real addresses of real people are deliberately not here (`test@gmail.com` can be someone's).
+ * Neither are the reserved documentation and test domains (`jan@example.com` is what everyone
+ * writes in a test): block them with the opt-in `RESERVED_DOMAIN_BLOCKED_VALUES`.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_BLOCKED_VALUES.includes("unknown"); // true
+ * ```
+ */
+export const DEFAULT_BLOCKED_VALUES: readonly (string | RegExp)[] = Object.freeze([
+  "null",
+  "undefined",
+  "nil",
+  "nan",
+  "none",
+  "unknown",
+  "anonymous",
+  "anon",
+  "guest",
+  "n/a",
+  "na",
+  "-",
+  "0",
+  "test",
+  "asdf",
+  "[object object]",
+  "true",
+  "false",
+  "test@test.com",
+  /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|no[-_.]?e?mail|none|unknown|null)@/i,
+  /^\+?0+$/,
+  /^\+(\d)\1+$/,
+  /^\+(?:1|7|[2-9]\d{1,2})(\d)\1{6,}$/,
+  /^\+?1234567(?:8(?:90?)?)?$/,
+]);
+
+/**
+ * An opt-in preset that blocks email addresses at the domains reserved for documentation and
+ * testing (RFC 2606, RFC 6761): `example.com`, `example.org`, `example.net` and their subdomains,
+ * and the `.test`, `.example`, `.invalid` and `.localhost` top-level domains. They are not in
+ * `DEFAULT_BLOCKED_VALUES`, because `jan@example.com` is the first thing a developer writes in a
+ * test. Turn them on in production when such addresses in your data can only be junk that would
+ * link unrelated customers.
+ *
+ * @example
+ * ```ts
+ * const cc = createCustomerContext({ identity: { blocked: [...RESERVED_DOMAIN_BLOCKED_VALUES] } });
+ * isBlocked(createBlockList(RESERVED_DOMAIN_BLOCKED_VALUES), { type: "email", value: "jan@example.com" }); // true
+ * isBlocked(createBlockList(), { type: "email", value: "jan@example.com" });                               // false
+ * ```
+ */
+export const RESERVED_DOMAIN_BLOCKED_VALUES: readonly (string | RegExp)[] = Object.freeze([
+  /@(?:[^@]+\.)?example\.(?:com|org|net)$/i,
+  /@(?:[^@]+\.)?(?:test|example|invalid|localhost)$/i,
+]);
 
 /** A compiled set of blocked values; build it with {@link createBlockList}, query it with `isBlocked`. */
 export interface BlockList {

@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createBlockList } from "./createBlockList.js";
+import { createBlockList, RESERVED_DOMAIN_BLOCKED_VALUES } from "./createBlockList.js";
 import { isBlocked } from "./isBlocked.js";
 import { normalizeIdentifier } from "./normalizeIdentifier.js";
-import { RESERVED_DOMAIN_BLOCKED_VALUES } from "./RESERVED_DOMAIN_BLOCKED_VALUES.js";
 
 const id = (type: string, value: string) => ({ type, value });
 

@@ -3,12 +3,9 @@
  *
  * @module
  */
-import { InvalidInputError } from "../../errors.js";
 
-/** Orders strings by UTF-16 code units, independent of the locale. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareStrings } from "../../_lib/hash.js";
+import { InvalidInputError } from "../../errors.js";
 
 /** Epoch milliseconds of an ISO time; throws an {@link InvalidInputError} naming `path` when it is not a date. */
 export function parseTime(value: string, what: string, path: string): number {

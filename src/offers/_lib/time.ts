@@ -1,4 +1,5 @@
 import { format } from "date-fns";
+import { compareStrings } from "../../_lib/hash.js";
 
 /**
  * "2 Apr" for an ISO time, read in UTC; "2 Apr 2025" when the year differs from `relativeTo`'s.
@@ -48,8 +49,5 @@ export function compareAtId(
   a: { readonly at: string; readonly id?: string | undefined },
   b: { readonly at: string; readonly id?: string | undefined },
 ): number {
-  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-  const x = a.id ?? "";
-  const y = b.id ?? "";
-  return x === y ? 0 : x < y ? -1 : 1;
+  return compareStrings(a.at, b.at) || compareStrings(a.id ?? "", b.id ?? "");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { day, factsFor, offerVersion, presented } from "../../../test/offers/_fixtures.js";
 import type { Consent } from "../../schema/outputs.js";
-import { day, factsFor, offerVersion, presented } from "../_lib/fixtures.js";
 import { CONSENT_DEFAULTS, consent } from "./consent.js";
 
 const promo = offerVersion({ id: "promo" });

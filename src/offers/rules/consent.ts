@@ -3,6 +3,7 @@ import type { Consent, Violation } from "../../schema/outputs.js";
 import { Name } from "../../schema/primitives.js";
 import { Severity } from "../_lib/options.js";
 import { formatDay } from "../_lib/time.js";
+import { violation } from "../_lib/violation.js";
 import type { DeepReadonly, OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link consent} rule. */
@@ -58,27 +59,27 @@ export const consent: Rule<ConsentOptions> = {
     if (latest === undefined) {
       if (!options.requireOptIn) return [];
       return [
-        {
-          rule: "consent",
-          severity: options.severity,
-          message: `Customer has not opted in to ${options.purpose} on ${channel}`,
-          evidence: { channel, purpose: options.purpose, decision: null, requireOptIn: true },
-        },
+        violation("consent", options.severity, `Customer has not opted in to ${options.purpose} on ${channel}`, {
+          channel,
+          purpose: options.purpose,
+          decision: null,
+          requireOptIn: true,
+        }),
       ];
     }
     if (latest.granted) return [];
     return [
-      {
-        rule: "consent",
-        severity: options.severity,
-        message: `Customer opted out of ${options.purpose} on ${channel} on ${formatDay(latest.at, now)}`,
-        evidence: {
+      violation(
+        "consent",
+        options.severity,
+        `Customer opted out of ${options.purpose} on ${channel} on ${formatDay(latest.at, now)}`,
+        {
           channel,
           purpose: options.purpose,
           decision: { consentId: latest.id, granted: false, at: latest.at, source: latest.source ?? null },
           requireOptIn: options.requireOptIn,
         },
-      },
+      ),
     ];
   },
 };

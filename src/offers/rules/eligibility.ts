@@ -2,7 +2,8 @@ import * as z from "zod";
 import type { Condition } from "../../schema/inputs.js";
 import type { Violation } from "../../schema/outputs.js";
 import { Severity } from "../_lib/options.js";
-import { evaluateCondition } from "../evaluate-condition.js";
+import { violation } from "../_lib/violation.js";
+import { evaluateCondition } from "../evaluateCondition.js";
 import type { OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link eligibility} rule. */
@@ -41,12 +42,12 @@ export const eligibility: Rule<EligibilityOptions> = {
     const result = evaluateCondition(offer.eligibility as Condition, profile);
     if (result.ok) return [];
     return [
-      {
-        rule: "eligibility",
-        severity: options.severity,
-        message: `Profile ${profile.id} is not eligible for ${offer.id} v${offer.version}: ${result.failed.join("; ")}`,
-        evidence: { offerVersion: offer.version, failed: result.failed, condition: offer.eligibility },
-      },
+      violation(
+        "eligibility",
+        options.severity,
+        `Profile ${profile.id} is not eligible for ${offer.id} v${offer.version}: ${result.failed.join("; ")}`,
+        { offerVersion: offer.version, failed: result.failed, condition: offer.eligibility },
+      ),
     ];
   },
 };

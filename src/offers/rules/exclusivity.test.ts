@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { day, factsFor, offerVersion, presented } from "../_lib/fixtures.js";
+import { day, factsFor, offerVersion, presented } from "../../../test/offers/_fixtures.js";
 import { EXCLUSIVITY_DEFAULTS, exclusivity } from "./exclusivity.js";
 
 const gold = offerVersion({ id: "card-gold", exclusiveGroup: "cards" });

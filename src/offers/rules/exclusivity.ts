@@ -5,6 +5,7 @@ import { versionOf } from "../_lib/catalogue.js";
 import { describeDuration, isoMinus } from "../_lib/duration.js";
 import { Severity } from "../_lib/options.js";
 import { firstAfter, formatDay } from "../_lib/time.js";
+import { violation } from "../_lib/violation.js";
 import type { DeepReadonly, OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link exclusivity} rule. */
@@ -57,11 +58,11 @@ export const exclusivity: Rule<ExclusivityOptions> = {
     const within = describeDuration(options.period);
     return [...latest.keys()].sort().map((offerId) => {
       const earlier = latest.get(offerId) as DeepReadonly<Presentation>;
-      return {
-        rule: "exclusivity",
-        severity: options.severity,
-        message: `Offer ${offer.id} is in exclusive group "${group}" with ${offerId}, presented on ${earlier.channel} on ${formatDay(earlier.at, now)} (within ${within})`,
-        evidence: {
+      return violation(
+        "exclusivity",
+        options.severity,
+        `Offer ${offer.id} is in exclusive group "${group}" with ${offerId}, presented on ${earlier.channel} on ${formatDay(earlier.at, now)} (within ${within})`,
+        {
           group,
           offerVersion: offer.version,
           earlier: {
@@ -73,7 +74,7 @@ export const exclusivity: Rule<ExclusivityOptions> = {
           },
           period: { ...options.period },
         },
-      };
+      );
     });
   },
 };

@@ -6,6 +6,7 @@ import { describeDuration, isoMinus, isoPlus } from "../_lib/duration.js";
 import { TermList, TermName } from "../_lib/options.js";
 import { diffTerms, formatValue, termLabel } from "../_lib/terms.js";
 import { formatDay } from "../_lib/time.js";
+import { violation } from "../_lib/violation.js";
 import type { DeepReadonly, OfferFacts, Rule, TermDirection } from "../types.js";
 
 /** Default directions: for these terms lower (`price`, `apr`, `fee`, `rate`, `interest`) or higher (`discount`, `cashback`) is better for the customer. */
@@ -104,26 +105,28 @@ export const honour: Rule<HonourOptions> = {
           typeof d.presented === "number" &&
           typeof d.expected === "number" &&
           (direction === "lower" ? d.presented > d.expected : d.presented < d.expected);
-        out.push({
-          rule: "honour",
-          severity: worse ? "error" : "warning",
-          message: `${termLabel(d.term)} ${formatValue(d.presented)} on ${presentation.channel} differs from ${formatValue(d.expected)} shown on ${channel} on ${formatDay(earlier.at, now)}`,
-          evidence: {
-            term: d.term,
-            presented: d.presented ?? null,
-            shown: d.expected ?? null,
-            direction: direction ?? null,
-            worseForCustomer: worse,
-            offerVersion: facts.offer.version,
-            earlier: {
-              presentationId: earlier.id,
-              channel,
-              at: earlier.at,
-              offerVersion: earlier.offerVersion,
+        out.push(
+          violation(
+            "honour",
+            worse ? "error" : "warning",
+            `${termLabel(d.term)} ${formatValue(d.presented)} on ${presentation.channel} differs from ${formatValue(d.expected)} shown on ${channel} on ${formatDay(earlier.at, now)}`,
+            {
+              term: d.term,
+              presented: d.presented ?? null,
+              shown: d.expected ?? null,
+              direction: direction ?? null,
+              worseForCustomer: worse,
+              offerVersion: facts.offer.version,
+              earlier: {
+                presentationId: earlier.id,
+                channel,
+                at: earlier.at,
+                offerVersion: earlier.offerVersion,
+              },
+              validFor: period === false ? null : describeDuration(period),
             },
-            validFor: period === false ? null : describeDuration(period),
-          },
-        });
+          ),
+        );
       }
     }
     return out;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { day, factsFor, offerVersion, presented } from "../_lib/fixtures.js";
-import { createRuleSet } from "../create-rule-set.js";
-import { evaluateRules } from "../evaluate-rules.js";
+import { day, factsFor, offerVersion, presented } from "../../../test/offers/_fixtures.js";
+import { createRuleSet } from "../createRuleSet.js";
+import { evaluateRules } from "../evaluateRules.js";
 import { PARITY_DEFAULTS, ParityOptions, parity } from "./parity.js";
 
 const loan = offerVersion({

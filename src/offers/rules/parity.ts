@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { Violation } from "../../schema/outputs.js";
 import { Severity, TermList } from "../_lib/options.js";
 import { diffTerms, formatValue, termLabel } from "../_lib/terms.js";
+import { violation } from "../_lib/violation.js";
 import type { OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link parity} rule. */
@@ -57,12 +58,14 @@ export const parity: Rule<ParityOptions> = {
     const out: Violation[] = [];
     const where = `${offer.id} v${offer.version}`;
     if (options.channels && offer.channels !== undefined && !offer.channels.includes(channel)) {
-      out.push({
-        rule: "parity",
-        severity: options.severity,
-        message: `Offer ${offer.id} is not offered on ${channel} (channels: ${offer.channels.join(", ")})`,
-        evidence: { offerVersion: offer.version, channel, channels: [...offer.channels] },
-      });
+      out.push(
+        violation(
+          "parity",
+          options.severity,
+          `Offer ${offer.id} is not offered on ${channel} (channels: ${offer.channels.join(", ")})`,
+          { offerVersion: offer.version, channel, channels: [...offer.channels] },
+        ),
+      );
     }
     const override = offer.channelTerms?.[channel];
     const diffs = diffTerms(
@@ -80,19 +83,16 @@ export const parity: Rule<ParityOptions> = {
           : d.presented === undefined
             ? `${label} was not presented on ${channel}; the catalogue has ${formatValue(d.expected)} (${where})`
             : `${label} ${formatValue(d.presented)} on ${channel} differs from the catalogue's ${formatValue(d.expected)} (${where})`;
-      out.push({
-        rule: "parity",
-        severity: options.severity,
-        message,
-        evidence: {
+      out.push(
+        violation("parity", options.severity, message, {
           offerVersion: offer.version,
           term: d.term,
           presented: d.presented ?? null,
           expected: d.expected ?? null,
           source,
           tolerance: options.tolerance,
-        },
-      });
+        }),
+      );
     }
     return out;
   },

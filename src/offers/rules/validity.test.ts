@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { day, factsFor, offerVersion, presented } from "../_lib/fixtures.js";
-import { createRuleSet } from "../create-rule-set.js";
-import { evaluateRules } from "../evaluate-rules.js";
+import { day, factsFor, offerVersion, presented } from "../../../test/offers/_fixtures.js";
+import { createRuleSet } from "../createRuleSet.js";
+import { evaluateRules } from "../evaluateRules.js";
 import { VALIDITY_DEFAULTS, validity } from "./validity.js";
 
 const spring = offerVersion({ id: "loan", terms: { apr: 5.9 }, validFrom: day(2, 0), validTo: day(30, 23, 59) });

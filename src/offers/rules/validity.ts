@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { Violation } from "../../schema/outputs.js";
 import { Severity } from "../_lib/options.js";
 import { formatDay } from "../_lib/time.js";
+import { violation } from "../_lib/violation.js";
 import type { OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link validity} rule. */
@@ -39,32 +40,22 @@ export const validity: Rule<ValidityOptions> = {
     const what = `Offer ${offer.id} v${offer.version} presented on ${presentation.channel} on ${formatDay(now)}`;
     if (offer.validFrom !== undefined && now < offer.validFrom) {
       return [
-        {
-          rule: "validity",
-          severity: options.severity,
-          message: `${what}, before it is valid from ${formatDay(offer.validFrom, now)}`,
-          evidence: {
-            offerVersion: offer.version,
-            at: now,
-            validFrom: offer.validFrom,
-            validTo: offer.validTo ?? null,
-          },
-        },
+        violation("validity", options.severity, `${what}, before it is valid from ${formatDay(offer.validFrom, now)}`, {
+          offerVersion: offer.version,
+          at: now,
+          validFrom: offer.validFrom,
+          validTo: offer.validTo ?? null,
+        }),
       ];
     }
     if (offer.validTo !== undefined && now > offer.validTo) {
       return [
-        {
-          rule: "validity",
-          severity: options.severity,
-          message: `${what}, after it expired on ${formatDay(offer.validTo, now)}`,
-          evidence: {
-            offerVersion: offer.version,
-            at: now,
-            validFrom: offer.validFrom ?? null,
-            validTo: offer.validTo,
-          },
-        },
+        violation("validity", options.severity, `${what}, after it expired on ${formatDay(offer.validTo, now)}`, {
+          offerVersion: offer.version,
+          at: now,
+          validFrom: offer.validFrom ?? null,
+          validTo: offer.validTo,
+        }),
       ];
     }
     return [];

@@ -1,6 +1,37 @@
+import { compareStrings } from "../../../_lib/hash.js";
 import { type InputIssueCode, type InputPathKey, InvalidInputError } from "../../../errors.js";
-import { DEFAULT_LEVEL_PROBABILITIES } from "../DEFAULT_LEVEL_PROBABILITIES.js";
 import type { ComparisonLevel, FieldKind, FuzzyMatchOptions, FuzzyRecord, LevelProbabilities } from "../types.js";
+
+/**
+ * Default m/u probabilities per field kind, used for every field without trained or given
+ * parameters. They describe typical person data: a typo-level difference is common between
+ * records of one person (m) and rare between different people (u); dates of birth are far more
+ * specific than names, towns the least.
+ *
+ * @example
+ * ```ts
+ * const { m, u } = DEFAULT_LEVEL_PROBABILITIES.date;
+ * Math.log2(m.exact! / u.exact!); // ≈ 10.6 bits of evidence for an identical date of birth
+ * ```
+ */
+export const DEFAULT_LEVEL_PROBABILITIES: Readonly<Record<FieldKind, LevelProbabilities>> = Object.freeze({
+  name: {
+    m: { exact: 0.8, close: 0.1, similar: 0.05, far: 0.05 },
+    u: { exact: 0.01, close: 0.005, similar: 0.03, far: 0.955 },
+  },
+  date: {
+    m: { exact: 0.8, close: 0.12, similar: 0.03, far: 0.05 },
+    u: { exact: 0.0005, close: 0.005, similar: 0.02, far: 0.9745 },
+  },
+  text: {
+    m: { exact: 0.8, close: 0.1, similar: 0.03, far: 0.07 },
+    u: { exact: 0.05, close: 0.005, similar: 0.01, far: 0.935 },
+  },
+  exact: {
+    m: { exact: 0.9, far: 0.1 },
+    u: { exact: 0.01, far: 0.99 },
+  },
+});
 
 /** Fields compared when none are given. */
 export const DEFAULT_FIELDS: Readonly<Record<string, FieldKind>> = Object.freeze({
@@ -145,7 +176,7 @@ export function resolveOptions(options: FuzzyMatchOptions | undefined, what = "f
   for (const [field, kind] of Object.entries(kinds)) {
     if (!KINDS.has(kind)) invalid(what, `fields.${field}`, "must be name, date, text or exact");
   }
-  const fields = Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const fields = Object.entries(kinds).sort(([a], [b]) => compareStrings(a, b));
   if (fields.length === 0) invalid(what, "fields", "needs at least one field");
   const probabilities: Record<string, LevelProbabilities> = {};
   const weights: Record<string, Partial<Record<ComparisonLevel, number>>> = {};

@@ -5,6 +5,7 @@ import { versionOf } from "../_lib/catalogue.js";
 import { describeDuration, isoMinus } from "../_lib/duration.js";
 import { Severity } from "../_lib/options.js";
 import { firstAfter } from "../_lib/time.js";
+import { violation } from "../_lib/violation.js";
 import type { OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link contactCap} rule. */
@@ -67,11 +68,11 @@ export const contactCap: Rule<ContactCapOptions> = {
     }
     const scope = channels === undefined ? "across channels" : `on ${channels.join(", ")}`;
     return [
-      {
-        rule: "contact-cap",
-        severity: options.severity,
-        message: `${count} marketing presentations within ${describeDuration(options.per)} ${scope} (max ${options.max})`,
-        evidence: {
+      violation(
+        "contact-cap",
+        options.severity,
+        `${count} marketing presentations within ${describeDuration(options.per)} ${scope} (max ${options.max})`,
+        {
           count,
           max: options.max,
           per: { ...options.per },
@@ -79,7 +80,7 @@ export const contactCap: Rule<ContactCapOptions> = {
           channels: channels === undefined ? null : [...channels],
           earlierPresentationIds: counted,
         },
-      },
+      ),
     ];
   },
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { conversation, day, factsFor, offerVersion, presented } from "../_lib/fixtures.js";
+import { conversation, day, factsFor, offerVersion, presented } from "../../../test/offers/_fixtures.js";
 import type { FactsConversation } from "../types.js";
-import { COMPLAINT_SUPPRESSION_DEFAULTS, complaintSuppression } from "./complaint-suppression.js";
+import { COMPLAINT_SUPPRESSION_DEFAULTS, complaintSuppression } from "./complaintSuppression.js";
 
 const promo = offerVersion({ id: "promo" });
 const info = offerVersion({ id: "info", category: "service" });

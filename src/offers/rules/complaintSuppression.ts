@@ -1,9 +1,11 @@
 import * as z from "zod";
+import { compareStrings } from "../../_lib/hash.js";
 import type { Violation } from "../../schema/outputs.js";
 import { LIMITS, Name } from "../../schema/primitives.js";
 import { isOpenAt, tagSince } from "../_lib/conversations.js";
 import { Severity } from "../_lib/options.js";
 import { formatDay } from "../_lib/time.js";
+import { violation } from "../_lib/violation.js";
 import type { OfferFacts, Rule } from "../types.js";
 
 /** Options of the {@link complaintSuppression} rule. */
@@ -53,28 +55,26 @@ export const complaintSuppression: Rule<ComplaintSuppressionOptions> = {
         const since = tagSince(conversation, tag);
         if (since === undefined || since > now) continue;
         out ??= [];
-        out.push({
-          rule: "complaint-suppression",
-          severity: options.severity,
-          message: `${offer.category === "marketing" ? "Marketing" : "Service"} offer ${offer.id} on ${presentation.channel} while conversation ${conversation.id} tagged ${tag} is open (since ${formatDay(since, now)})`,
-          evidence: {
-            conversationId: conversation.id,
-            tag,
-            since,
-            startedAt: conversation.startedAt,
-            channels: [...conversation.channels],
-          },
-        });
+        out.push(
+          violation(
+            "complaint-suppression",
+            options.severity,
+            `${offer.category === "marketing" ? "Marketing" : "Service"} offer ${offer.id} on ${presentation.channel} while conversation ${conversation.id} tagged ${tag} is open (since ${formatDay(since, now)})`,
+            {
+              conversationId: conversation.id,
+              tag,
+              since,
+              startedAt: conversation.startedAt,
+              channels: [...conversation.channels],
+            },
+          ),
+        );
         break;
       }
     }
     if (out === undefined) return [];
-    return out.length > 1 ? out.sort((a, b) => compare(a.evidence.conversationId, b.evidence.conversationId)) : out;
+    return out.length > 1
+      ? out.sort((a, b) => compareStrings(String(a.evidence.conversationId), String(b.evidence.conversationId)))
+      : out;
   },
 };
-
-function compare(a: unknown, b: unknown): number {
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { mulberry32 as random } from "../../_lib/random.js";
-import type { Alert, Conversation, CustomerSnapshot, Interaction, Presentation } from "../../schema/outputs.js";
+import { mulberry32 as random } from "../../src/_lib/random.js";
+import type { Alert, Conversation, CustomerSnapshot, Interaction, Presentation } from "../../src/schema/outputs.js";
 
 const PROFILE = "p-jan";
 

@@ -2,10 +2,11 @@
  * Test fixtures for the offer rules (used by the tests only): builders for offer versions,
  * presentations and facts, and a deep freeze.
  */
-import type { Consent, OfferVersion, Presentation } from "../../schema/outputs.js";
-import type { Scalar, Terms } from "../../schema/primitives.js";
-import type { FactsConversation, OfferFacts } from "../types.js";
-import { compareAtId } from "./time.js";
+
+import { compareAtId } from "../../src/offers/_lib/time.js";
+import type { FactsConversation, OfferFacts } from "../../src/offers/types.js";
+import type { Consent, OfferVersion, Presentation } from "../../src/schema/outputs.js";
+import type { Scalar, Terms } from "../../src/schema/primitives.js";
 
 /** 10:00 UTC on the given day of April 2026 (day may exceed 30 to roll into May). */
 export function day(d: number, hour = 10, minute = 0): string {

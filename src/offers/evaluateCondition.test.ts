@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Condition } from "../schema/inputs.js";
-import { evaluateCondition } from "./evaluate-condition.js";
+import { evaluateCondition } from "./evaluateCondition.js";
 
 const subject = {
   traits: { age: 30, country: "PL", name: "Jan Kowalski", vip: true, since: "2020-01-01" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { comparePresentations } from "./compare-presentations.js";
+import { comparePresentations } from "./comparePresentations.js";
 
 describe("comparePresentations", () => {
   it("orders by at, then by id", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { day, factsFor, offerVersion, presented } from "../../../test/offers/_fixtures.js";
 import type { Presentation } from "../../schema/outputs.js";
-import { day, factsFor, offerVersion, presented } from "../_lib/fixtures.js";
-import { CONTACT_CAP_DEFAULTS, ContactCapOptions, contactCap } from "./contact-cap.js";
+import { CONTACT_CAP_DEFAULTS, ContactCapOptions, contactCap } from "./contactCap.js";
 
 const promo = offerVersion({ id: "promo" });
 const info = offerVersion({ id: "info", category: "service" });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { conversation, day, deepFreeze, factsFor, offerVersion, presented } from "../../test/offers/_fixtures.js";
 import type { Violation } from "../schema/outputs.js";
-import { conversation, day, deepFreeze, factsFor, offerVersion, presented } from "./_lib/fixtures.js";
-import { createRuleSet } from "./create-rule-set.js";
-import { defineRule } from "./define-rule.js";
-import { evaluateRules } from "./evaluate-rules.js";
+import { createRuleSet } from "./createRuleSet.js";
+import { defineRule } from "./defineRule.js";
+import { evaluateRules } from "./evaluateRules.js";
 
 const loan = offerVersion({ id: "loan", terms: { apr: 5.9 }, validTo: day(20), exclusiveGroup: "credit" });
 const card = offerVersion({ id: "card", terms: { apr: 19.9 }, exclusiveGroup: "credit" });

@@ -1,6 +1,6 @@
 import { type InputIssue, InvalidInputError } from "../errors.js";
 import { issueMessage, toInputIssues } from "../schema/parse.js";
-import { BUILT_IN_RULES } from "./built-in-rules.js";
+import { BUILT_IN_RULES } from "./builtInRules.js";
 import type { ConfiguredRule, Rule, RuleSet, RuleSetOptions } from "./types.js";
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InvalidInputError, isCustomerContextError } from "../errors.js";
-import { BUILT_IN_RULES } from "./built-in-rules.js";
-import { createRuleSet } from "./create-rule-set.js";
-import { defineRule } from "./define-rule.js";
+import { BUILT_IN_RULES } from "./builtInRules.js";
+import { createRuleSet } from "./createRuleSet.js";
+import { defineRule } from "./defineRule.js";
 import type { RuleSetOptions } from "./types.js";
 
 const issuesOf = (options: RuleSetOptions) => {

@@ -1,6 +1,6 @@
 import type { Condition } from "../schema/inputs.js";
 import type { Scalar } from "../schema/primitives.js";
-import { describeCondition as describe, showValue as show } from "./_lib/describe-condition.js";
+import { describeCondition as describe, showValue as show } from "./_lib/describeCondition.js";
 
 /** The part of a profile an eligibility condition looks at. */
 export interface ConditionSubject {

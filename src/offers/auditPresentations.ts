@@ -3,7 +3,7 @@ import type { Consent, Presentation, Violation } from "../schema/outputs.js";
 import type { Scalar } from "../schema/primitives.js";
 import { findVersion } from "./_lib/catalogue.js";
 import { compareAtId } from "./_lib/time.js";
-import { evaluateRules } from "./evaluate-rules.js";
+import { evaluateRules } from "./evaluateRules.js";
 import type { Catalogue, DeepReadonly, FactsConversation, FactsProfile, OfferFacts, RuleSet } from "./types.js";
 
 /** Input of {@link auditPresentations}. Times are ISO strings in UTC (`toISOString()` form). */

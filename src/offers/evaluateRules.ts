@@ -1,3 +1,4 @@
+import { compareStrings } from "../_lib/hash.js";
 import type { Violation } from "../schema/outputs.js";
 import type { ConfiguredRule, OfferFacts, RuleSet } from "./types.js";
 
@@ -78,10 +79,7 @@ function sortFrom(list: Violation[], start: number): void {
 }
 
 function compareViolations(a: Violation, b: Violation): number {
-  if (a.message !== b.message) return a.message < b.message ? -1 : 1;
-  const x = stableJson(a.evidence);
-  const y = stableJson(b.evidence);
-  return x === y ? 0 : x < y ? -1 : 1;
+  return compareStrings(a.message, b.message) || compareStrings(stableJson(a.evidence), stableJson(b.evidence));
 }
 
 function stableJson(value: unknown): string {

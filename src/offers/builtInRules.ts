@@ -1,6 +1,6 @@
-import { complaintSuppression } from "./rules/complaint-suppression.js";
+import { complaintSuppression } from "./rules/complaintSuppression.js";
 import { consent } from "./rules/consent.js";
-import { contactCap } from "./rules/contact-cap.js";
+import { contactCap } from "./rules/contactCap.js";
 import { eligibility } from "./rules/eligibility.js";
 import { exclusivity } from "./rules/exclusivity.js";
 import { honour } from "./rules/honour.js";

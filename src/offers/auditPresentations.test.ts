@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { catalogueOf, conversation, day, deepFreeze, offerVersion, presented } from "../../test/offers/_fixtures.js";
 import { InvalidInputError } from "../errors.js";
 import type { Consent, Presentation, Violation } from "../schema/outputs.js";
-import { catalogueOf, conversation, day, deepFreeze, offerVersion, presented } from "./_lib/fixtures.js";
 import { compareAtId } from "./_lib/time.js";
-import { type AuditInput, auditPresentations } from "./audit-presentations.js";
-import { createRuleSet } from "./create-rule-set.js";
-import { defineRule } from "./define-rule.js";
-import { evaluateRules } from "./evaluate-rules.js";
+import { type AuditInput, auditPresentations } from "./auditPresentations.js";
+import { createRuleSet } from "./createRuleSet.js";
+import { defineRule } from "./defineRule.js";
+import { evaluateRules } from "./evaluateRules.js";
 import type { FactsConversation, OfferFacts, RuleSet } from "./types.js";
 
 const versions = [

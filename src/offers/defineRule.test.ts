@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { day, factsFor, offerVersion, presented } from "./_lib/fixtures.js";
-import { createRuleSet } from "./create-rule-set.js";
-import { defineRule } from "./define-rule.js";
-import { evaluateRules } from "./evaluate-rules.js";
+import { day, factsFor, offerVersion, presented } from "../../test/offers/_fixtures.js";
+import { createRuleSet } from "./createRuleSet.js";
+import { defineRule } from "./defineRule.js";
+import { evaluateRules } from "./evaluateRules.js";
 
 const maxAmount = defineRule({
   id: "max-amount",
