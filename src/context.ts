@@ -549,7 +549,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       /**
        * Defines an offer, or a new version of it. `at` is when that version of the catalogue was
        * recorded (default: now): a check, presentation or audit at time T uses the latest version
-       * recorded at or before T (before the first one, the first). `validFrom`/`validTo` stay the
+       * recorded at or before T (before the first one, the latest). `validFrom`/`validTo` stay the
        * offer's own validity rule.
        *
        * @example

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { linkAnchor } from "../identity/graph/resolveIdentities.js";
-import { compareVersions, versionAt, versionRecordedBy } from "../offers/_lib/catalogue.js";
+import { compareVersions, findVersion, versionAt, versionRecordedBy } from "../offers/_lib/catalogue.js";
 import { auditPresentations } from "../offers/audit-presentations.js";
 import { createRuleSet } from "../offers/create-rule-set.js";
 import { evaluateRules } from "../offers/evaluate-rules.js";
@@ -119,28 +119,32 @@ function strip<T extends { ownerKey: string }>(
 }
 
 /**
- * A stored presentation under the offer version in effect at its time (the latest recorded at or
- * before it), so that a version imported later with an earlier `at` is taken into account. The
- * object is returned as it is when its stored version is still the one in effect.
+ * A stored presentation under the offer version in effect at its time: the latest recorded at or
+ * before it, so that a version imported later with an earlier `at` is taken into account. When no
+ * version was recorded by then (a catalogue defined after the history it applies to, without
+ * `at`), it keeps the version that was current when it was presented. The object is returned as it
+ * is when its stored version is still the one in effect.
  */
-function inEffect<P extends Presentation>(cat: Map<string, OfferVersion[]>, p: P): P {
-  const version = versionAt(cat.get(p.offerId), p.at)?.version;
+function inEffect<P extends Presentation>(cat: ReadonlyMap<string, readonly OfferVersion[]>, p: P): P {
+  const version = versionRecordedBy(cat.get(p.offerId), p.at)?.version;
   return version === undefined || version === p.offerVersion ? p : { ...p, offerVersion: version };
 }
 
 /**
- * The facts the rules see for one presentation of a profile, under the offer version in effect at
- * its time. `order` places it among the stored presentations: the history is those before it.
+ * The facts the rules see for one presentation of a profile, under `offerVersion` (a recorded
+ * presentation's), else under the version in effect at its time. `order` places it among the
+ * stored presentations: the history is those before it.
  */
 async function buildFacts(
   env: OfferEnv,
   profile: ProfileDoc,
   presentation: OfferFacts["presentation"],
   order: { at: string; id: string },
+  offerVersion?: number,
 ): Promise<OfferFacts> {
   const cat = await catalogue(env);
   const versions = cat.get(presentation.offerId);
-  const offer = versionAt(versions, presentation.at);
+  const offer = offerVersion === undefined ? versionAt(versions, presentation.at) : findVersion(versions, offerVersion);
   if (!versions || !offer) throw new NotFoundError("offer", presentation.offerId);
   // Stored presentations are passed as they are (no copy per presentation, unless a later
   // catalogue version applies to them): rules never read a history entry's profileId, which may
@@ -274,7 +278,8 @@ export async function present(
       };
   if (input.agent !== undefined && !existing) presentation.agent = input.agent;
   if (input.externalId !== undefined && !existing) presentation.externalId = input.externalId;
-  const violations = evaluateRules(env.offers, await buildFacts(env, profile, presentation, presentation));
+  const facts = await buildFacts(env, profile, presentation, presentation, presentation.offerVersion);
+  const violations = evaluateRules(env.offers, facts);
   if (!existing) {
     await tx.put(
       OC.presentations,

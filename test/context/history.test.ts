@@ -225,8 +225,9 @@ describe("offers.define({ at }): the version in effect at a time", () => {
   ])("checks before, between and after two versions defined %s", async (_name, definitions) => {
     const { cc } = setup();
     for (const d of definitions) await cc.offers.define(d);
-    // Before the first version: the first one applies.
-    expect((await quote(cc, "2026-02-01T00:00:00Z", 5.9)).ok).toBe(true);
+    // Before the first version was recorded: the latest one applies (as without any `at`).
+    expect((await quote(cc, "2026-02-01T00:00:00Z", 6.9)).ok).toBe(true);
+    expect((await quote(cc, "2026-02-01T00:00:00Z", 5.9)).violations.map((v) => v.rule)).toEqual(["parity"]);
     expect((await quote(cc, "2026-03-15T00:00:00Z", 5.9)).ok).toBe(true);
     expect((await quote(cc, "2026-03-15T00:00:00Z", 6.9)).violations.map((v) => v.rule)).toEqual(["parity"]);
     expect((await quote(cc, "2026-04-01T00:00:00Z", 6.9)).ok).toBe(true);
@@ -281,6 +282,35 @@ describe("offers.define({ at }): the version in effect at a time", () => {
     expect(audited[0]?.presentationId).toEqual(expect.any(String));
   });
 
+  it("a catalogue defined after its history without `at`: each presentation keeps the version current when it was made", async () => {
+    const { cc } = setup();
+    const ewa = [email("ewa@poczta.pl")];
+    await cc.offers.define(loan);
+    const early = await cc.offers.present({
+      customer: jan,
+      offerId: "loan",
+      channel: "web",
+      at: apr(1),
+      terms: { apr: 5.9 },
+    });
+    expect(early.violations).toEqual([]);
+    await cc.offers.define({ ...loan, terms: { apr: 6.9 } });
+    const late = await cc.offers.present({
+      customer: ewa,
+      offerId: "loan",
+      channel: "web",
+      at: apr(3),
+      terms: { apr: 6.9 },
+    });
+    expect(late.violations).toEqual([]);
+    // No version was recorded by April (both at the clock's December): the latest one applies to checks.
+    expect(
+      (await cc.offers.check({ customer: ewa, offerId: "loan", channel: "web", at: apr(1), terms: { apr: 6.9 } })).ok,
+    ).toBe(true);
+    expect(await cc.offers.audit()).toEqual([]);
+    expect((await cc.context({ identifier: email("jan@poczta.pl") }))?.offers.map((p) => p.offerVersion)).toEqual([1]);
+  });
+
   it("property: a check at T uses the latest version recorded at or before T, in any definition order", async () => {
     const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString();
     await fc.assert(
@@ -295,7 +325,7 @@ describe("offers.define({ at }): the version in effect at a time", () => {
           const order = [...defs].sort((a, b) => shuffle(a.at) - shuffle(b.at) || a.at.localeCompare(b.at));
           for (const d of order) await cc.offers.define(d);
           const sorted = [...days].sort((a, b) => a - b);
-          const inEffect = [...sorted].reverse().find((d) => d <= t) ?? (sorted[0] as number);
+          const inEffect = [...sorted].reverse().find((d) => d <= t) ?? (sorted[sorted.length - 1] as number);
           const result = await quote(cc, day(t), inEffect + 1);
           expect(result).toEqual({ ok: true, violations: [] });
           if (sorted.length > 1) {

@@ -45,10 +45,11 @@ export function versionRecordedBy<V extends { readonly definedAt: string; readon
 }
 
 /**
- * The version of an offer in effect at `at`: the latest recorded at or before `at`. Before its
- * first version was recorded, an offer is taken as its first version, so that an offer defined
- * today (without `at`) applies to the history imported under it. `undefined` only when there are
- * no versions.
+ * The version of an offer in effect at `at`: the latest recorded at or before `at`. At a time
+ * before its first version was recorded, an offer is taken as its latest version, as it was before
+ * versions had a time: a catalogue defined today (without `at`) applies to the history imported
+ * under it, whatever the milliseconds between its definitions. `undefined` only when there are no
+ * versions.
  */
 export function versionAt<V extends { readonly definedAt: string; readonly version: number }>(
   versions: readonly V[] | undefined,
@@ -56,7 +57,7 @@ export function versionAt<V extends { readonly definedAt: string; readonly versi
 ): V | undefined {
   const recorded = versionRecordedBy(versions, at);
   if (recorded !== undefined) return recorded;
-  let first: V | undefined;
-  for (const v of versions ?? []) if (first === undefined || compareVersions(v, first) < 0) first = v;
-  return first;
+  let latest: V | undefined;
+  for (const v of versions ?? []) if (latest === undefined || compareVersions(v, latest) > 0) latest = v;
+  return latest;
 }
