@@ -94,6 +94,54 @@ describe("conversations.resolve(id, { at })", () => {
     expect(await shape(live)).toEqual(expected);
   });
 
+  it("property: resolving at `at` after importing everything equals resolving live at `at`", async () => {
+    const hour = (h: number) => new Date(Date.UTC(2026, 3, 1, h)).toISOString();
+    const interaction = fc.record({
+      h: fc.integer({ min: 0, max: 24 * 20 }),
+      channel: fc.constantFrom("email", "phone", "chat"),
+      thread: fc.option(fc.constantFrom("t1", "t2"), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(interaction, { minLength: 1, maxLength: 6, selector: (i) => i.h }),
+        fc.integer({ min: 0, max: 24 * 20 }),
+        async (items, offset) => {
+          const sorted = [...items].sort((a, b) => a.h - b.h);
+          const first = sorted[0] as (typeof sorted)[number];
+          const at = hour(first.h + offset);
+          const input = (i: (typeof sorted)[number]) => ({
+            channel: i.channel,
+            direction: "inbound" as const,
+            at: hour(i.h),
+            customer: jan,
+            ...(i.thread !== undefined ? { threadKey: i.thread } : {}),
+          });
+          const imported = setup().cc;
+          const { conversationId } = await imported.record(input(first));
+          for (const i of sorted.slice(1)) await imported.record(input(i));
+          await imported.conversations.resolve(conversationId, { at });
+
+          const live = setup().cc;
+          for (const i of sorted.filter((x) => hour(x.h) <= at)) await live.record(input(i));
+          await live.conversations.resolve(conversationId, { at });
+          for (const i of sorted.filter((x) => hour(x.h) > at)) await live.record(input(i));
+
+          const shape = async (cc: typeof live) =>
+            (await cc.conversations.list({ identifier: email("jan@poczta.pl") })).map((c) => ({
+              id: c.id,
+              status: c.status,
+              resolvedAt: c.resolvedAt,
+              interactions: [...c.interactionIds].sort(),
+            }));
+          expect(await shape(imported)).toEqual(await shape(live));
+          await imported.close();
+          await live.close();
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it("rejects a bad `at` naming the field, and writes nothing", async () => {
     const { cc, events } = setup();
     const { conversationId } = await complaint(cc);
