@@ -7,7 +7,7 @@
 import * as z from "zod";
 import { neverThrows } from "./_lib/neverThrows.js";
 import { memoryAdapter } from "./adapters/memory/index.js";
-import type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
+import type { CustomerContext, CustomerContextListener, CustomerContextTypes, OfferCheck } from "./customerContext.js";
 import { ClosedError, InvalidInputError } from "./errors.js";
 import type { MatchSuggestion } from "./identity/fuzzy/types.js";
 import { compileIdentityOptions } from "./identity/rules.js";
@@ -15,6 +15,7 @@ import { type JourneyMetrics, journeyMetrics } from "./journeys/journeyMetrics.j
 import {
   AuditRange,
   type ConsentInput,
+  ConversationDecisionOptions,
   type IngestItem,
   type InteractionInput,
   type ObservationInput,
@@ -301,10 +302,14 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
 
       /**
        * Merges two profiles as operator evidence. Refused (and nothing written) when it would break a rule.
+       * `at` dates the decision (default: now), so a merge imported from another system keeps its time.
        *
        * @example
        * ```ts
-       * await cc.profiles.merge(a, b, { reason: "Same customer, confirmed by phone" });
+       * const { profileId: a } = await cc.identify({ identifiers: [{ type: "email", value: "ewa@x.pl" }], at: "2026-03-01T10:00:00Z" });
+       * const { profileId: b } = await cc.identify({ identifiers: [{ type: "phone", value: "+48602111222" }], at: "2026-03-02T10:00:00Z" });
+       * const merged = await cc.profiles.merge(a, b, { reason: "Same customer, confirmed by phone", at: "2026-03-05T12:00:00Z" });
+       * merged.merged.includes(b); // true
        * ```
        */
       async merge(
@@ -323,10 +328,13 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
 
       /**
        * Detaches an identifier, and everything linked only through it, into its own profile. Sticky.
+       * `at` dates the decision (default: now).
        *
        * @example
        * ```ts
-       * await cc.profiles.unmerge(profileId, { type: "phone", value: "+48221234567" }, { reason: "Shared family phone" });
+       * const { detachedProfileId } = await cc.profiles.unmerge(profileId, { type: "phone", value: "+48601234567" },
+       *   { reason: "Shared family phone", at: "2026-04-02T08:00:00Z" });
+       * detachedProfileId === profileId; // false
        * ```
        */
       async unmerge(
@@ -390,30 +398,54 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       },
 
       /**
-       * Merges conversation `a` into `b` (operator evidence); `a` then resolves to `b`.
+       * Merges conversation `a` into `b` (operator evidence); `a` then resolves to `b`. `at` dates
+       * the decision (it must not be before both conversations started); without it, the merge is
+       * taken now, after everything recorded so far.
        *
        * @example
        * ```ts
-       * await cc.conversations.merge(duplicateId, mainId);
+       * const first = await cc.record({ channel: "email", direction: "inbound", at: "2026-04-02T08:00:00Z", customer: [email], subject: "Card blocked" });
+       * const second = await cc.record({ channel: "chat", direction: "inbound", at: "2026-04-02T09:00:00Z", customer: [email], threadKey: "chat-9" });
+       * const merged = await cc.conversations.merge(second.conversationId, first.conversationId, { at: "2026-04-02T09:30:00Z" });
+       * merged.channels; // ["email", "chat"]
        * ```
        */
-      async merge(a: string, b: string): Promise<Conversation> {
+      async merge(
+        a: string,
+        b: string,
+        options: z.input<typeof ConversationDecisionOptions> = {},
+      ): Promise<Conversation> {
         const ida = parseInput(Id, a, "conversation id a");
         const idb = parseInput(Id, b, "conversation id b");
-        return write((env) => conversations.mergeConversations(env, ida, idb));
+        const o = parseInput(ConversationDecisionOptions, options, "merge options");
+        return write((env) =>
+          conversations.mergeConversations(env, ida, idb, o.at === undefined ? {} : { at: toIso(o.at) }),
+        );
       },
 
       /**
-       * Resolves (closes) a conversation.
+       * Resolves (closes) a conversation. `at` is when it was resolved, for example a helpdesk
+       * export's resolution time: it counts as resolved from then on, for offer checks too. `at`
+       * must not be before the conversation started; without it, the conversation is resolved now,
+       * after everything recorded so far.
        *
        * @example
        * ```ts
-       * await cc.conversations.resolve(conversationId);
+       * const { conversationId } = await cc.record({ channel: "email", direction: "inbound", at: "2026-04-02T08:00:00Z",
+       *   customer: [email], subject: "Wrong fee charged", tags: ["complaint"] });
+       * const resolved = await cc.conversations.resolve(conversationId, { at: "2026-04-02T16:30:00Z" });
+       * resolved.resolvedAt; // "2026-04-02T16:30:00.000Z"
        * ```
        */
-      async resolve(id: string): Promise<Conversation> {
+      async resolve(id: string, options: z.input<typeof ConversationDecisionOptions> = {}): Promise<Conversation> {
         const cid = parseInput(Id, id, "conversation id");
-        return write((env) => conversations.resolveConversation(env, cid));
+        const o = parseInput(ConversationDecisionOptions, options, "resolve options");
+        const prepared = ingestShell.prepare(
+          "resolve",
+          { conversationId: cid, ...(o.at !== undefined ? { at: o.at } : {}) },
+          prepareContext,
+        );
+        return write(async (env) => (await ingestShell.apply(env, prepared)).result as Conversation);
       },
     },
 
@@ -432,11 +464,16 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
 
     offers: {
       /**
-       * Defines an offer, or a new version of it.
+       * Defines an offer, or a new version of it. `at` is when that version of the catalogue was
+       * recorded (default: now): a check, presentation or audit at time T uses the latest version
+       * recorded at or before T (before the first one, the latest). `validFrom`/`validTo` stay the
+       * offer's own validity rule.
        *
        * @example
        * ```ts
-       * await cc.offers.define({ id: "loan-2026", name: "Personal loan", category: "marketing", terms: { apr: 5.9 } });
+       * await cc.offers.define({ id: "loan-2026", name: "Personal loan", category: "marketing", terms: { apr: 5.9 }, at: "2026-03-01T00:00:00Z" });
+       * const v2 = await cc.offers.define({ id: "loan-2026", name: "Personal loan", category: "marketing", terms: { apr: 6.9 }, at: "2026-04-01T00:00:00Z" });
+       * v2.version; // 2
        * ```
        */
       async define(input: z.input<typeof OfferInput>): Promise<OfferVersion> {
@@ -464,15 +501,18 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       },
 
       /**
-       * Evaluates a presentation before it is made. Writes nothing.
+       * Evaluates a presentation before it is made, under the offer version in effect at `at`.
+       * Writes nothing, so its violations carry no `presentationId`.
        *
        * @example
        * ```ts
-       * const { ok, violations } = await cc.offers.check({ customer: { profileId }, offerId: "loan-2026",
-       *   channel: "web", at: new Date(), terms: { apr: 5.9 } });
+       * const { ok, violations } = await cc.offers.check({ customer: { profileId }, offerId: "loan",
+       *   channel: "web", at: "2026-04-03T12:00:00Z", terms: { apr: 6.9 } });
+       * ok; // false
+       * violations.map((v) => v.rule); // ["parity"]
        * ```
        */
-      async check(input: z.input<typeof PresentationInput>): Promise<{ ok: boolean; violations: Violation[] }> {
+      async check(input: z.input<typeof PresentationInput>): Promise<OfferCheck> {
         const p = parseInput(PresentationInput, input, "presentation");
         return read(async (env) => offers.check(env, p));
       },

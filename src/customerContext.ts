@@ -11,6 +11,7 @@ import type { JourneyMetrics } from "./journeys/journeyMetrics.js";
 import type {
   AuditRange,
   ConsentInput,
+  ConversationDecisionOptions,
   IngestItem,
   InteractionInput,
   ObservationInput,
@@ -101,6 +102,8 @@ export type PresentationRecordInput<T extends CustomerContextTypes = CustomerCon
 >;
 /** An operator's decision: why (and optionally when and by whom). */
 export type OperatorDecisionInput = z.input<typeof OperatorReason>;
+/** Options of `cc.conversations.resolve` and `cc.conversations.merge`: when the decision was made. */
+export type ConversationDecisionInput = z.input<typeof ConversationDecisionOptions>;
 /** A time range: `from` and `to`, both optional. */
 export type TimeRange = z.input<typeof AuditRange>;
 
@@ -154,10 +157,13 @@ export interface Explanation {
   separations: ExplanationSeparation[];
 }
 
-/** Result of `cc.offers.check`. */
+/**
+ * Result of `cc.offers.check`. A check stores nothing, so its violations carry no
+ * `presentationId` (those of `present` and `audit` do).
+ */
 export interface OfferCheck {
   ok: boolean;
-  violations: Violation[];
+  violations: Array<Omit<Violation, "presentationId">>;
 }
 /** Result of `cc.offers.present`. */
 export interface PresentResult {
@@ -214,8 +220,8 @@ export interface CustomerContext<T extends CustomerContextTypes = CustomerContex
   readonly conversations: {
     get(id: string): Promise<Conversation | null>;
     list(ref: TypedCustomerRef<T>): Promise<Conversation[]>;
-    merge(a: string, b: string): Promise<Conversation>;
-    resolve(id: string): Promise<Conversation>;
+    merge(a: string, b: string, options?: ConversationDecisionInput): Promise<Conversation>;
+    resolve(id: string, options?: ConversationDecisionInput): Promise<Conversation>;
   };
   /** Records a per-channel, per-purpose consent decision; the latest one wins. */
   consent(input: ConsentRecordInput<T>): Promise<Consent>;

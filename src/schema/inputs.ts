@@ -131,6 +131,11 @@ export const OfferInput = z
     validTo: When.optional(),
     eligibility: boundedNesting(Condition).optional(),
     exclusiveGroup: Name.optional(),
+    /**
+     * When this version of the catalogue was recorded (default: now). A check, presentation or
+     * audit at time T uses the latest version recorded at or before T.
+     */
+    at: When.optional(),
   })
   .superRefine((offer, ctx) => {
     if (offer.validFrom !== undefined && offer.validTo !== undefined) {
@@ -163,7 +168,11 @@ export const AuditRange = z.strictObject({ from: When.optional(), to: When.optio
 });
 export type AuditRange = z.input<typeof AuditRange>;
 
-/** `{ reason }` for operator decisions. */
+/**
+ * `{ reason, by?, at? }` for operator decisions (`profiles.merge`, `profiles.unmerge`): why, who,
+ * and when the decision was made (default: now), so that a decision from another system's history
+ * keeps its time.
+ */
 export const OperatorReason = z.strictObject({
   reason: z
     .string()
@@ -171,8 +180,16 @@ export const OperatorReason = z.strictObject({
     .max(LIMITS.short)
     .regex(NO_NUL, "must not contain U+0000 (NUL)"),
   by: ShortText.optional(),
+  at: When.optional(),
 });
 export type OperatorReason = z.input<typeof OperatorReason>;
+
+/**
+ * `{ at? }` of `conversations.resolve` and `conversations.merge`: when the decision was made.
+ * Without it, the decision is taken now, after everything recorded so far.
+ */
+export const ConversationDecisionOptions = z.strictObject({ at: When.optional() });
+export type ConversationDecisionOptions = z.input<typeof ConversationDecisionOptions>;
 
 /** `resolve` item of `cc.ingest`: closes a conversation. */
 export const ResolveItem = z.strictObject({

@@ -17,7 +17,7 @@ import {
   stitchConversations,
 } from "../conversations/stitchConversations.js";
 import { type StitchState as CoreStitchState, type StitchCandidate, stitchStep } from "../conversations/stitchStep.js";
-import { ConflictError, NotFoundError, RefusedError } from "../errors.js";
+import { ConflictError, InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
 import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { InteractionInput } from "../schema/inputs.js";
 import type { ConversationOptions } from "../schema/options.js";
@@ -725,18 +725,43 @@ async function storeDecision(
   await env.tx.put(CC.decisions, decision.id, doc, { index: { owner: doc.owners } });
 }
 
-/** Resolves a conversation (operator decision). */
-export async function resolveConversation(env: ConversationEnv, id: string): Promise<Conversation> {
+/** When an operator decision on conversations was made: `at` given by the caller, else now. */
+export interface ConversationDecisionTime {
+  /** Canonical ISO time of the decision; absent: now, after everything recorded so far. */
+  at?: string | undefined;
+}
+
+/**
+ * Resolves a conversation (operator decision). With `at` (an imported resolution time), the
+ * decision covers the conversation's interactions up to `at`: it is resolved from `at` on, and a
+ * later interaction continues it (or starts a new one) as the stitching rules say. Without `at`,
+ * it is resolved now, after everything recorded so far. `at` before the conversation started is
+ * an `invalid_input` naming `at`.
+ */
+export async function resolveConversation(
+  env: ConversationEnv,
+  id: string,
+  options: ConversationDecisionTime = {},
+): Promise<Conversation> {
   const conv = await getConversationDoc(env.tx, id);
   if (!conv) throw new NotFoundError("conversation", id);
   await env.tx.lock([`profile:${conv.profileId}`]);
-  const at = env.now();
-  const last = conv.interactionIds[conv.interactionIds.length - 1] as string;
+  const at = options.at ?? env.now();
+  let last: string;
+  let decidedAt: string;
+  if (options.at === undefined) {
+    last = conv.interactionIds[conv.interactionIds.length - 1] as string;
+    decidedAt = maxString(at, conv.lastAt);
+  } else {
+    if (at < conv.startedAt) throw decisionTooEarly("resolve options", `the conversation started (${conv.startedAt})`);
+    last = await lastInteractionAtOrBefore(env, conv, at);
+    decidedAt = at;
+  }
   await storeDecision(env, conv, {
     kind: "resolve",
     id: stableId("cdec", "resolve", conv.id, at),
     interactionId: last,
-    at: maxString(at, conv.lastAt),
+    at: decidedAt,
   });
   const next = await restitchProfile(env, conv.profileId, []);
   const result = next.find((c) => c.interactionIds.includes(last)) as ConversationDoc;
@@ -744,8 +769,32 @@ export async function resolveConversation(env: ConversationEnv, id: string): Pro
   return publicConversation(result);
 }
 
-/** Merges conversation `a` into `b` (operator decision); `a` then resolves to `b`. */
-export async function mergeConversations(env: ConversationEnv, a: string, b: string): Promise<Conversation> {
+/** The latest interaction of `conv` at or before `at` (by time, then id), as the stitching replays them. */
+async function lastInteractionAtOrBefore(env: ConversationEnv, conv: ConversationDoc, at: string): Promise<string> {
+  const docs = await env.tx.getMany<InteractionEvidence>(CC.evidence, conv.interactionIds);
+  let best: InteractionEvidence | undefined;
+  for (const d of docs.values()) {
+    if (d.at > at) continue;
+    if (best === undefined || d.at > best.at || (d.at === best.at && d.id > best.id)) best = d;
+  }
+  return best?.id ?? (conv.interactionIds[0] as string);
+}
+
+function decisionTooEarly(what: string, started: string): InvalidInputError {
+  return new InvalidInputError(what, [{ path: ["at"], code: "too_small", message: `must not be before ${started}` }]);
+}
+
+/**
+ * Merges conversation `a` into `b` (operator decision); `a` then resolves to `b`. With `at`, the
+ * merge is dated then (it must not be before both conversations started); without it, it is
+ * taken now, after everything recorded so far.
+ */
+export async function mergeConversations(
+  env: ConversationEnv,
+  a: string,
+  b: string,
+  options: ConversationDecisionTime = {},
+): Promise<Conversation> {
   const from = await getConversationDoc(env.tx, a);
   if (!from) throw new NotFoundError("conversation", a);
   const into = await getConversationDoc(env.tx, b);
@@ -761,8 +810,12 @@ export async function mergeConversations(env: ConversationEnv, a: string, b: str
     );
   }
   await env.tx.lock([`profile:${into.profileId}`]);
-  const at = env.now();
-  const latest = [from.lastAt, into.lastAt, at].reduce(maxString);
+  const at = options.at ?? env.now();
+  if (options.at !== undefined) {
+    const started = maxString(from.startedAt, into.startedAt);
+    if (at < started) throw decisionTooEarly("merge options", `both conversations started (${started})`);
+  }
+  const decidedAt = options.at ?? [from.lastAt, into.lastAt, at].reduce(maxString);
   await storeDecision(
     env,
     into,
@@ -771,7 +824,7 @@ export async function mergeConversations(env: ConversationEnv, a: string, b: str
       id: stableId("cdec", "merge", from.id, into.id, at),
       from: from.interactionIds[0] as string,
       into: into.interactionIds[0] as string,
-      at: latest,
+      at: decidedAt,
     },
     [from],
   );

@@ -229,7 +229,12 @@ export async function apply(env: ApplyEnv, p: Prepared): Promise<Applied> {
         id,
         content,
         (conv) => anchorsOf(env, conv.profileId),
-        () => conversations.resolveConversation({ ...env, now: () => p.at }, p.input.conversationId),
+        () =>
+          conversations.resolveConversation(
+            { ...env, now: () => p.at },
+            p.input.conversationId,
+            p.input.at === undefined ? {} : { at: p.at },
+          ),
         async (stored) => (await conversations.getConversation(env.tx, stored.id)) ?? stored,
       );
       return { kind: p.kind, result, duplicate };

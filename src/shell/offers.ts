@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { linkAnchor } from "../identity/graph/resolveIdentities.js";
+import { compareVersions, findVersion, versionAt, versionRecordedBy } from "../offers/_lib/catalogue.js";
 import { auditPresentations } from "../offers/auditPresentations.js";
 import { createRuleSet } from "../offers/createRuleSet.js";
 import { evaluateRules } from "../offers/evaluateRules.js";
@@ -51,12 +52,18 @@ interface OfferDoc {
 type StoredPresentation = Presentation & { ownerKey: string; digest?: string };
 type StoredConsent = Consent & { ownerKey: string };
 
-/** Defines an offer; a changed definition becomes a new version, an identical one changes nothing. */
+/**
+ * Defines an offer: a new version recorded at `input.at` (default: now). A definition identical
+ * to the version in effect at that time changes nothing, so replaying a catalogue's history is
+ * idempotent. Versions are numbered in the order they arrive and kept in the order they were
+ * recorded (`definedAt`).
+ */
 export async function defineOffer(env: OfferEnv, input: z.output<typeof OfferInput>): Promise<OfferVersion> {
   const { tx } = env;
   await tx.lock([`offer:${input.id}`]);
   const doc = (await tx.get<OfferDoc>(OC.offers, input.id)) ?? { id: input.id, versions: [] };
-  const latest = doc.versions[doc.versions.length - 1];
+  const definedAt = input.at === undefined ? env.now() : toIso(input.at);
+  const current = versionRecordedBy(doc.versions, definedAt);
   const definition: Omit<OfferVersion, "version" | "definedAt"> = {
     id: input.id,
     name: input.name,
@@ -69,12 +76,14 @@ export async function defineOffer(env: OfferEnv, input: z.output<typeof OfferInp
   if (input.validTo !== undefined) definition.validTo = toIso(input.validTo);
   if (input.eligibility !== undefined) definition.eligibility = input.eligibility;
   if (input.exclusiveGroup !== undefined) definition.exclusiveGroup = input.exclusiveGroup;
-  if (latest) {
-    const { version: _v, definedAt: _d, ...current } = latest;
-    if (JSON.stringify(current) === JSON.stringify(JSON.parse(JSON.stringify(definition)))) return latest;
+  if (current) {
+    const { version: _v, definedAt: _d, ...terms } = current;
+    if (JSON.stringify(terms) === JSON.stringify(JSON.parse(JSON.stringify(definition)))) return current;
   }
-  const version: OfferVersion = { ...definition, version: (latest?.version ?? 0) + 1, definedAt: env.now() };
-  await tx.put(OC.offers, input.id, { id: input.id, versions: [...doc.versions, version] });
+  const number = doc.versions.reduce((max, v) => Math.max(max, v.version), 0) + 1;
+  const version: OfferVersion = { ...definition, version: number, definedAt };
+  const versions = [...doc.versions, version].sort(compareVersions);
+  await tx.put(OC.offers, input.id, { id: input.id, versions });
   env.events.push({ type: "offer.defined", offerId: input.id, version: version.version, at: version.definedAt });
   return version;
 }
@@ -109,27 +118,41 @@ function strip<T extends { ownerKey: string }>(
   return { ...rest, profileId };
 }
 
-/** The facts the rules see for one presentation of a profile. */
+/**
+ * A stored presentation under the offer version in effect at its time: the latest recorded at or
+ * before it, so that a version imported later with an earlier `at` is taken into account. When no
+ * version was recorded by then (a catalogue defined after the history it applies to, without
+ * `at`), it keeps the version that was current when it was presented. The object is returned as it
+ * is when its stored version is still the one in effect.
+ */
+function inEffect<P extends Presentation>(cat: ReadonlyMap<string, readonly OfferVersion[]>, p: P): P {
+  const version = versionRecordedBy(cat.get(p.offerId), p.at)?.version;
+  return version === undefined || version === p.offerVersion ? p : { ...p, offerVersion: version };
+}
+
+/**
+ * The facts the rules see for one presentation of a profile, under `offerVersion` (a recorded
+ * presentation's), else under the version in effect at its time. `order` places it among the
+ * stored presentations: the history is those before it.
+ */
 async function buildFacts(
   env: OfferEnv,
   profile: ProfileDoc,
   presentation: OfferFacts["presentation"],
-  offerVersion: number | undefined,
+  order: { at: string; id: string },
+  offerVersion?: number,
 ): Promise<OfferFacts> {
   const cat = await catalogue(env);
   const versions = cat.get(presentation.offerId);
-  if (!versions || versions.length === 0) throw new NotFoundError("offer", presentation.offerId);
-  const offer =
-    offerVersion === undefined
-      ? (versions[versions.length - 1] as OfferVersion)
-      : versions.find((v) => v.version === offerVersion);
-  if (!offer) throw new NotFoundError("offer version", `${presentation.offerId}@${offerVersion}`);
-  // Stored presentations are passed as they are (no copy per presentation): rules never read a
-  // history entry's profileId, which may name a profile the customer had before a merge.
-  const key = { at: presentation.at, id: presentation.id ?? "\uffff" };
+  const offer = offerVersion === undefined ? versionAt(versions, presentation.at) : findVersion(versions, offerVersion);
+  if (!versions || !offer) throw new NotFoundError("offer", presentation.offerId);
+  // Stored presentations are passed as they are (no copy per presentation, unless a later
+  // catalogue version applies to them): rules never read a history entry's profileId, which may
+  // name a profile the customer had before a merge.
   const history = (await ownedBy<StoredPresentation>(env, OC.presentations, profile))
-    .filter((p) => byAtId(p, key) < 0)
-    .sort(byAtId);
+    .filter((p) => byAtId(p, order) < 0)
+    .sort(byAtId)
+    .map((p) => inEffect(cat, p));
   const convs = await conversationDocsOf(env.tx, profile.id);
   const consents = (await ownedBy<StoredConsent>(env, OC.consents, profile))
     .map((c) => strip(c, profile.id))
@@ -153,22 +176,40 @@ function toFactsConversation(c: Awaited<ReturnType<typeof conversationDocsOf>>[n
   return rest;
 }
 
-/** Evaluates a presentation without writing anything. */
+/** A violation of a check: a check stores nothing, so there is no presentation to name. */
+function withoutPresentation(v: Violation): Omit<Violation, "presentationId"> {
+  const { presentationId: _p, ...rest } = v;
+  return rest;
+}
+
+/**
+ * Evaluates a presentation without writing anything, under the offer version in effect at its
+ * time. Its violations carry no `presentationId`.
+ */
 export async function check(
   env: OfferEnv,
   input: z.output<typeof PresentationInput>,
-): Promise<{ ok: boolean; violations: Violation[] }> {
+): Promise<{ ok: boolean; violations: Array<Omit<Violation, "presentationId">> }> {
   const { profileId, ownerKey } = await readOnlyCustomer(env, input.customer);
+  const at = toIso(input.at);
+  const presentation = {
+    profileId: profileId ?? "",
+    offerId: input.offerId,
+    channel: input.channel,
+    at,
+    terms: input.terms,
+  };
+  let facts: OfferFacts;
   if (profileId === null) {
     // An unknown customer has no history: evaluate against an empty profile.
     const cat = await catalogue(env);
     const versions = cat.get(input.offerId);
-    if (!versions || versions.length === 0) throw new NotFoundError("offer", input.offerId);
-    const at = toIso(input.at);
-    const facts: OfferFacts = {
+    const offer = versionAt(versions, at);
+    if (!versions || !offer) throw new NotFoundError("offer", input.offerId);
+    facts = {
       now: at,
-      presentation: { profileId: "", offerId: input.offerId, channel: input.channel, at, terms: input.terms },
-      offer: versions[versions.length - 1] as OfferVersion,
+      presentation,
+      offer,
       versions,
       catalogue: cat,
       profile: { id: "", traits: {}, tags: [] },
@@ -176,25 +217,13 @@ export async function check(
       conversations: [],
       consents: [],
     };
-    const violations = evaluateRules(env.offers, facts);
-    return { ok: !violations.some((v) => v.severity === "error"), violations };
+  } else {
+    // Ordered as the presentation would be once recorded, so that one already recorded with
+    // the same content is not counted as its own history.
+    const order = { at, id: presentationId(input, ownerKey) };
+    facts = await buildFacts(env, await profileOf(env, profileId), presentation, order);
   }
-  const profile = await profileOf(env, profileId);
-  const at = toIso(input.at);
-  const facts = await buildFacts(
-    env,
-    profile,
-    {
-      id: presentationId(input, ownerKey),
-      profileId,
-      offerId: input.offerId,
-      channel: input.channel,
-      at,
-      terms: input.terms,
-    },
-    undefined,
-  );
-  const violations = evaluateRules(env.offers, facts);
+  const violations = evaluateRules(env.offers, facts).map(withoutPresentation);
   return { ok: !violations.some((v) => v.severity === "error"), violations };
 }
 
@@ -233,23 +262,23 @@ export async function present(
   const at = toIso(input.at);
   const id = presentationId(input, ownerKey);
   const offerDoc = await tx.get<OfferDoc>(OC.offers, input.offerId);
-  const latest = offerDoc?.versions[offerDoc.versions.length - 1];
-  if (!latest) throw new NotFoundError("offer", input.offerId);
+  const inForce = versionAt(offerDoc?.versions, at);
+  if (!offerDoc || !inForce) throw new NotFoundError("offer", input.offerId);
   const existing = await tx.get<StoredPresentation>(OC.presentations, id);
   const presentation: Presentation = existing
-    ? strip(existing, profileId)
+    ? inEffect(new Map([[offerDoc.id, offerDoc.versions]]), strip(existing, profileId))
     : {
         id,
         profileId,
         offerId: input.offerId,
-        offerVersion: latest.version,
+        offerVersion: inForce.version,
         channel: input.channel,
         at,
         terms: input.terms,
       };
   if (input.agent !== undefined && !existing) presentation.agent = input.agent;
   if (input.externalId !== undefined && !existing) presentation.externalId = input.externalId;
-  const facts = await buildFacts(env, profile, presentation, presentation.offerVersion);
+  const facts = await buildFacts(env, profile, presentation, presentation, presentation.offerVersion);
   const violations = evaluateRules(env.offers, facts);
   if (!existing) {
     await tx.put(
@@ -326,10 +355,11 @@ export async function audit(env: OfferEnv, range: { from?: string; to?: string }
   const identDocs = await tx.getMany<IdentifierDoc>(IC.identifiers, owners);
   const profileIds = [...new Set([...identDocs.values()].map((d) => d.profileId))];
   const profileDocs = await tx.getMany<ProfileDoc>(IC.profiles, profileIds);
+  const cat = await catalogue(env);
   const presentations: Presentation[] = [];
   for (const p of stored) {
     const profileId = identDocs.get(p.ownerKey)?.profileId;
-    if (profileId !== undefined) presentations.push(strip(p, profileId));
+    if (profileId !== undefined) presentations.push(inEffect(cat, strip(p, profileId)));
   }
   const profiles = new Map<string, { traits: ProfileDoc["traits"]; tags: string[] }>();
   const conversations = new Map<string, FactsConversation[]>();
@@ -348,7 +378,7 @@ export async function audit(env: OfferEnv, range: { from?: string; to?: string }
   }
   return auditPresentations(env.offers, {
     presentations,
-    catalogue: await catalogue(env),
+    catalogue: cat,
     profiles,
     conversations,
     consents,
@@ -386,11 +416,13 @@ export async function recordConsent(
   return consent;
 }
 
-/** Presentations of a profile (oldest first), for the agent's snapshot. */
+/** Presentations of a profile (oldest first, each under the offer version in effect then), for the agent's snapshot. */
 export async function presentationsOf(env: ConversationEnv, profile: ProfileDoc): Promise<Presentation[]> {
-  return (await ownedBy<StoredPresentation>(env as OfferEnv, OC.presentations, profile))
-    .map((p) => strip(p, profile.id))
-    .sort(byAtId);
+  const stored = await ownedBy<StoredPresentation>(env as OfferEnv, OC.presentations, profile);
+  const offerIds = [...new Set(stored.map((p) => p.offerId))];
+  const cat = new Map<string, OfferVersion[]>();
+  for (const doc of (await env.tx.getMany<OfferDoc>(OC.offers, offerIds)).values()) cat.set(doc.id, doc.versions);
+  return stored.map((p) => inEffect(cat, strip(p, profile.id))).sort(byAtId);
 }
 
 /** Erases a profile's presentations and consents (GDPR erasure). */

@@ -8,13 +8,8 @@ export const NOT_RUNNABLE = new Map<string, string>([
 export const NOT_YET_TRUE = new Set<string>([
   "src/context.ts#4",
   "src/context.ts#8",
-  "src/context.ts#9",
-  "src/context.ts#10",
   "src/context.ts#12",
-  "src/context.ts#14",
-  "src/context.ts#15",
   "src/context.ts#18",
-  "src/context.ts#19",
   "src/context.ts#22",
   "src/errors.ts#3",
   "src/identity/graph/resolveIdentities.ts#0",
