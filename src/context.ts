@@ -731,8 +731,8 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
    *
    * @example
    * ```ts
-   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-1" }, { type: "email", value: "family@poczta.pl" }] });
-   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-2" }, { type: "email", value: "family@poczta.pl" }] });
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-1" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-01T09:00:00Z" });
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-2" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-02T09:00:00Z" });
    * const [review] = await cc.profiles.reviews({ status: "open" });
    * review.reason; // "limit"
    * ```
@@ -771,8 +771,8 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
    *
    * @example
    * ```ts
-   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-1" }, { type: "email", value: "family@poczta.pl" }] });
-   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-2" }, { type: "email", value: "family@poczta.pl" }] });
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-1" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-01T09:00:00Z" });
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-2" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-02T09:00:00Z" });
    * const [review] = await cc.profiles.reviews();
    * (await cc.profiles.dismissReview(review.id, { reason: "two customers share the inbox" })).status; // "dismissed"
    * ```

@@ -10,7 +10,6 @@ import { type CustomerContextEvent, createCustomerContext, type Identifier } fro
 
 const email = (value: string) => ({ type: "email", value });
 const phone = (value: string) => ({ type: "phone", value });
-const crm = (value: string) => ({ type: "crmId", value });
 const day = (d: number, h = 9) => `2026-04-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`;
 const iso = (d: number, h = 9) => new Date(day(d, h)).toISOString();
 
