@@ -16,12 +16,14 @@ import {
   AuditRange,
   type ConsentInput,
   ConversationDecisionOptions,
+  DecisionAction,
   type IngestItem,
   type InteractionInput,
   type ObservationInput,
   OfferInput,
   OperatorReason,
   PresentationInput,
+  ReviewFilter,
 } from "./schema/inputs.js";
 import { ConversationOptions, IdentityOptions, OfferOptions } from "./schema/options.js";
 import type {
@@ -29,22 +31,27 @@ import type {
   Conversation,
   CustomerContextEvent,
   CustomerSnapshot,
+  Decision,
   IdentifyResult,
   OfferVersion,
   Profile,
   RecordResult,
+  Review,
+  RevokeResult,
   Violation,
 } from "./schema/outputs.js";
 import { parseInput } from "./schema/parse.js";
 import { CustomerRef, Id, Identifier, isoNow, toIso } from "./schema/primitives.js";
 import * as conversations from "./shell/conversations.js";
 import { compileConversationOptions } from "./shell/conversations.js";
+import * as decisions from "./shell/decisions.js";
 import * as identity from "./shell/identity.js";
 import type { ApplyEnv, IngestOptions, IngestSummary } from "./shell/ingest.js";
 import * as ingestShell from "./shell/ingest.js";
 import { deliver, type Observer, Observers } from "./shell/observers.js";
 import * as offers from "./shell/offers.js";
 import { compileOfferOptions } from "./shell/offers.js";
+import * as reviews from "./shell/reviews.js";
 import { assertAdapter, transactionRunner } from "./shell/transaction.js";
 import type { StorageAdapter, StorageTransaction } from "./storage/port.js";
 
@@ -365,6 +372,13 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
         const r = parseInput(CustomerRef, ref, "customer reference");
         return write((env) => ingestShell.forgetNow(env, r, now()));
       },
+
+      // Documented where they are defined, after `close` (below).
+      decisions: listDecisions,
+      revoke: revokeDecision,
+      reviews: listReviews,
+      acceptReview,
+      dismissReview,
     },
 
     conversations: {
@@ -623,6 +637,109 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       await storage.close();
     },
   };
+
+  /**
+   * The operator decisions that shape a profile (merges, unmerges and auto-merges naming its
+   * identifiers), oldest first, each with its id, time, reason and `by`. Empty for an unknown customer.
+   *
+   * @example
+   * ```ts
+   * const other = await cc.identify({ identifiers: [{ type: "crmId", value: "C-9" }] });
+   * await cc.profiles.merge(profileId, other.profileId, { reason: "same customer", by: "agent-7" });
+   * const [decision] = await cc.profiles.decisions({ profileId });
+   * decision.kind; // "merge"
+   * decision.by; // "agent-7"
+   * ```
+   */
+  async function listDecisions(ref: z.input<typeof CustomerRef>): Promise<Decision[]> {
+    const r = parseInput(CustomerRef, ref, "customer reference");
+    return read(async (env) => {
+      const id = await refToProfileId(env.tx, r);
+      return id ? decisions.listDecisions(env, id) : [];
+    });
+  }
+
+  /**
+   * Withdraws an operator decision: its evidence is removed and the profiles are recomputed (and
+   * their conversations re-stitched) as if it had never been made. Revoking an auto-merge is
+   * sticky: fuzzy matching does not merge the two again until an operator does. Unknown id:
+   * `not_found`; revoking a revoked decision changes nothing.
+   *
+   * @example
+   * ```ts
+   * const other = await cc.identify({ identifiers: [{ type: "crmId", value: "C-9" }] });
+   * await cc.profiles.merge(profileId, other.profileId, { reason: "same customer" });
+   * const [decision] = await cc.profiles.decisions({ profileId });
+   * const { profileIds } = await cc.profiles.revoke(decision.id, { reason: "merged by mistake" });
+   * profileIds.length; // 2
+   * ```
+   */
+  async function revokeDecision(decisionId: string, action: z.input<typeof DecisionAction>): Promise<RevokeResult> {
+    const id = parseInput(Id, decisionId, "decision id");
+    const a = parseInput(DecisionAction, action, "revoke decision");
+    const prepared = ingestShell.prepare("revoke", { decisionId: id, ...a }, prepareContext);
+    return write(async (env) => (await ingestShell.apply(env, prepared)).result as RevokeResult);
+  }
+
+  /**
+   * The review queue: refused links (limit conflicts, operator separations, auto-blocked
+   * identifiers) and fuzzy suggestions below `autoMergeAbove`, each with its evidence; with
+   * `status`, only those. An open item whose identifiers are in one profile by now is left out.
+   *
+   * @example
+   * ```ts
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-1" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-01T09:00:00Z" });
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-2" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-02T09:00:00Z" });
+   * const [review] = await cc.profiles.reviews({ status: "open" });
+   * review.reason; // "limit"
+   * ```
+   */
+  async function listReviews(filter: z.input<typeof ReviewFilter> = {}): Promise<Review[]> {
+    const f = parseInput(ReviewFilter, filter, "review filter");
+    return read((env) => reviews.listReviews(env, f.status));
+  }
+
+  /**
+   * Accepts a review item: records an operator merge of its two profiles (refused, and nothing
+   * written, when the merge would break a rule). Revoking that merge opens the item again.
+   *
+   * @example
+   * ```ts
+   * await cc.identify({ identifiers: [{ type: "email", value: "ola@poczta.pl" }, { type: "phone", value: "+48601000111" }] });
+   * await cc.profiles.unmerge(profileId, { type: "phone", value: "+48601234567" }, { reason: "family phone" });
+   * await cc.identify({ identifiers: [{ type: "email", value: "jan@x.pl" }, { type: "phone", value: "+48601234567" }] });
+   * const [review] = await cc.profiles.reviews({ status: "open" });
+   * const accepted = await cc.profiles.acceptReview(review.id, { reason: "checked with the customer" });
+   * accepted.review.status; // "accepted"
+   * ```
+   */
+  async function acceptReview(
+    reviewId: string,
+    action: z.input<typeof DecisionAction>,
+  ): Promise<{ review: Review; profileId: string; merged: string[] }> {
+    const id = parseInput(Id, reviewId, "review id");
+    const a = parseInput(DecisionAction, action, "review decision");
+    const at = a.at === undefined ? now() : toIso(a.at);
+    return write((env) => reviews.acceptReview(env, id, { reason: a.reason, by: a.by, at }));
+  }
+
+  /**
+   * Dismisses a review item; it is remembered and not raised again.
+   *
+   * @example
+   * ```ts
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-1" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-01T09:00:00Z" });
+   * await cc.identify({ identifiers: [{ type: "crmId", value: "C-2" }, { type: "email", value: "family@poczta.pl" }], at: "2026-04-02T09:00:00Z" });
+   * const [review] = await cc.profiles.reviews();
+   * (await cc.profiles.dismissReview(review.id, { reason: "two customers share the inbox" })).status; // "dismissed"
+   * ```
+   */
+  async function dismissReview(reviewId: string, action: z.input<typeof DecisionAction>): Promise<Review> {
+    const id = parseInput(Id, reviewId, "review id");
+    const a = parseInput(DecisionAction, action, "review decision");
+    const at = a.at === undefined ? now() : toIso(a.at);
+    return write((env) => reviews.dismissReview(env, id, { reason: a.reason, by: a.by, at }));
+  }
 
   async function refToProfileId(tx: StorageTransaction, ref: CustomerRef): Promise<string | null> {
     if ("profileId" in ref) return identity.resolveProfileId(tx, ref.profileId);

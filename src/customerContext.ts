@@ -12,23 +12,28 @@ import type {
   AuditRange,
   ConsentInput,
   ConversationDecisionOptions,
+  DecisionAction,
   IngestItem,
   InteractionInput,
   ObservationInput,
   OfferInput,
   OperatorReason,
   PresentationInput,
+  ReviewFilter,
 } from "./schema/inputs.js";
 import type {
   Consent,
   Conversation,
   CustomerContextEvent,
   CustomerSnapshot,
+  Decision,
   IdentifyResult,
   OfferVersion,
   Profile,
   RecordResult,
   Refusal,
+  Review,
+  RevokeResult,
   Violation,
 } from "./schema/outputs.js";
 import type { Identifier } from "./schema/primitives.js";
@@ -104,6 +109,10 @@ export type PresentationRecordInput<T extends CustomerContextTypes = CustomerCon
 export type OperatorDecisionInput = z.input<typeof OperatorReason>;
 /** Options of `cc.conversations.resolve` and `cc.conversations.merge`: when the decision was made. */
 export type ConversationDecisionInput = z.input<typeof ConversationDecisionOptions>;
+/** What revoking a decision, or accepting or dismissing a review, records: why, and optionally who and when. */
+export type DecisionActionInput = z.input<typeof DecisionAction>;
+/** `{ status? }` of `cc.profiles.reviews`. */
+export type ReviewFilterInput = z.input<typeof ReviewFilter>;
 /** A time range: `from` and `to`, both optional. */
 export type TimeRange = z.input<typeof AuditRange>;
 
@@ -183,6 +192,14 @@ export interface UnmergeResult {
   detachedProfileId: string;
 }
 
+/** Result of `cc.profiles.acceptReview`: the review, and the merge it recorded. */
+export interface AcceptReviewResult {
+  review: Review;
+  profileId: string;
+  /** The profile ids absorbed into `profileId` by the merge. */
+  merged: string[];
+}
+
 /** A subscriber of `cc.subscribe`. */
 export type CustomerContextListener = (event: CustomerContextEvent) => void;
 
@@ -216,6 +233,16 @@ export interface CustomerContext<T extends CustomerContextTypes = CustomerContex
     merge(a: string, b: string, decision: OperatorDecisionInput): Promise<MergeResult>;
     unmerge(profileId: string, identifier: TypedIdentifier<T>, decision: OperatorDecisionInput): Promise<UnmergeResult>;
     forget(ref: TypedCustomerRef<T>): Promise<boolean>;
+    /** The operator decisions (merge, unmerge, auto-merge) that shape a profile, oldest first. */
+    decisions(ref: TypedCustomerRef<T>): Promise<Decision[]>;
+    /** Withdraws a decision, as if it had never been made; revoking an auto-merge is sticky. */
+    revoke(decisionId: string, action: DecisionActionInput): Promise<RevokeResult>;
+    /** The review queue of unclear identity (refused links, fuzzy suggestions below `autoMergeAbove`). */
+    reviews(filter?: ReviewFilterInput): Promise<Review[]>;
+    /** Accepts a review item: an operator merge of its two profiles. */
+    acceptReview(reviewId: string, action: DecisionActionInput): Promise<AcceptReviewResult>;
+    /** Dismisses a review item: remembered, and not raised again. */
+    dismissReview(reviewId: string, action: DecisionActionInput): Promise<Review>;
   };
   readonly conversations: {
     get(id: string): Promise<Conversation | null>;

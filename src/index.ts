@@ -13,9 +13,11 @@ export {
 } from "./context.js";
 export * from "./conversations/index.js";
 export type {
+  AcceptReviewResult,
   ChannelOf,
   ConsentRecordInput,
   CustomerContextTypes,
+  DecisionActionInput,
   Explanation,
   ExplanationEdge,
   ExplanationSeparation,
@@ -28,6 +30,7 @@ export type {
   PresentationRecordInput,
   PresentResult,
   RecordInput,
+  ReviewFilterInput,
   TimeRange,
   TypedCustomer,
   TypedCustomerRef,

@@ -254,7 +254,7 @@ interface SourceRow {
 }
 
 /** Kinds whose idempotency key is `id` (records and presentations have `externalId` / their content). */
-const KEYED_KINDS = new Set(["identify", "consent", "resolve", "merge", "unmerge"]);
+const KEYED_KINDS = new Set(["identify", "consent", "resolve", "merge", "unmerge", "revoke"]);
 
 /**
  * The row with an idempotency key derived from the source name and the row's content, unless it

@@ -218,15 +218,38 @@ export const UnmergeItem = z.strictObject({
   id: IdempotencyKey.optional(),
 });
 
+/**
+ * `{ reason, by?, at? }` for `cc.profiles.revoke`, `acceptReview` and `dismissReview`: why, who,
+ * and when (default: the clock), so that history can be imported.
+ */
+export const DecisionAction = z.strictObject({
+  reason: OperatorReason.shape.reason,
+  by: ShortText.optional(),
+  at: When.optional(),
+});
+export type DecisionAction = z.input<typeof DecisionAction>;
+
+/** `revoke` item of `cc.ingest`: withdraws an operator decision (`cc.profiles.revoke`). */
+export const RevokeItem = z.strictObject({
+  decisionId: Id,
+  reason: OperatorReason.shape.reason,
+  by: ShortText.optional(),
+  at: When.optional(),
+  id: IdempotencyKey.optional(),
+});
+
+/** `cc.profiles.reviews({ status? })`. */
+export const ReviewFilter = z.strictObject({
+  status: z.enum(["open", "accepted", "dismissed"]).optional(),
+});
+export type ReviewFilter = z.input<typeof ReviewFilter>;
+
 /** `forget` item of `cc.ingest`: erases a customer (`{ profileId }` or `{ identifier }`). */
 export const ForgetItem = z.union([z.strictObject({ profileId: Id }), z.strictObject({ identifier: Identifier })], {
   error: "must be { profileId } or { identifier: { type, value } }",
 });
 
-/**
- * The input schema of each kind of `cc.ingest` item (the item without its `kind`). `revoke` is
- * listed so that it is recognised, and refused while revoking auto-merges is not supported.
- */
+/** The input schema of each kind of `cc.ingest` item (the item without its `kind`). */
 export const INGEST_ITEM_SCHEMAS = {
   identify: ObservationInput,
   record: InteractionInput,
@@ -236,7 +259,7 @@ export const INGEST_ITEM_SCHEMAS = {
   resolve: ResolveItem,
   merge: MergeItem,
   unmerge: UnmergeItem,
-  revoke: z.never(),
+  revoke: RevokeItem,
   forget: ForgetItem,
 } as const;
 
@@ -247,7 +270,7 @@ export type IngestKind = keyof typeof INGEST_ITEM_SCHEMAS;
 export type IngestItem =
   | {
       [K in IngestKind]: { kind: K } & z.input<(typeof INGEST_ITEM_SCHEMAS)[K]>;
-    }[Exclude<IngestKind, "revoke" | "forget">]
+    }[Exclude<IngestKind, "forget">]
   | ({ kind: "forget" } & z.input<typeof ForgetItem>);
 
 export { Duration };

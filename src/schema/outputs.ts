@@ -184,6 +184,59 @@ export interface CustomerSnapshot {
   alerts: Alert[];
 }
 
+/** What kind of operator decision a {@link Decision} is. */
+export type DecisionKind = "merge" | "unmerge" | "auto-merge";
+
+/** An operator decision that shapes a profile (`cc.profiles.decisions`). */
+export interface Decision {
+  id: string;
+  /** `merge` and `unmerge` were made by an operator, `auto-merge` by fuzzy matching above `autoMergeAbove`. */
+  kind: DecisionKind;
+  at: string;
+  reason: string;
+  by?: string;
+  /** Merges: the two identifiers joined (each side's anchor then). Unmerges: the identifier detached. */
+  identifiers: Identifier[];
+  /** Unmerges: the identifiers that went with the detached one, and those that stayed. */
+  detached?: Identifier[];
+  kept?: Identifier[];
+  /** `false` for an unmerge that a later operator merge lifted. */
+  active: boolean;
+}
+
+/** Result of `cc.profiles.revoke`. */
+export interface RevokeResult {
+  decisionId: string;
+  kind: DecisionKind;
+  /** The profiles that now hold the decision's identifiers. */
+  profileIds: string[];
+}
+
+/** Why a {@link Review} was raised. */
+export type ReviewReason = "limit" | "unmerged" | "auto-blocked" | "fuzzy";
+
+/** Where a {@link Review} stands. */
+export type ReviewStatus = "open" | "accepted" | "dismissed";
+
+/** The evidence of a review: the refused observation, or the fuzzy match. */
+export type ReviewEvidence =
+  | { kind: "link"; linkId: string; identifiers: Identifier[]; at: string; message: string }
+  | { kind: "fuzzy"; score: number; weights: Record<string, number>; at: string; message: string };
+
+/** An unclear identity question for a person (`cc.profiles.reviews`). */
+export interface Review {
+  id: string;
+  status: ReviewStatus;
+  reason: ReviewReason;
+  /** The two identifiers whose profiles accepting the review merges. */
+  identifiers: [Identifier, Identifier];
+  /** The profiles holding them now. */
+  profileIds: [string, string];
+  evidence: ReviewEvidence;
+  /** The operator's answer, once accepted or dismissed. */
+  decision?: { reason: string; by?: string; at: string; decisionId?: string };
+}
+
 /** Events delivered to `cc.subscribe` listeners after a change commits. */
 export type CustomerContextEvent =
   | { type: "profile.created"; profileId: string; at: string }

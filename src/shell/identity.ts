@@ -3,13 +3,14 @@
  * and writes the derived profiles back, inside the caller's transaction.
  */
 import { compareStrings, stableId } from "../_lib/hash.js";
-import { InvalidInputError, isCustomerContextError, NotFoundError, RefusedError } from "../errors.js";
+import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
 import { matchPair } from "../identity/fuzzy/matchPair.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
 import type { MatchSuggestion } from "../identity/fuzzy/types.js";
 import { countCooccurrence } from "../identity/graph/countCooccurrence.js";
 import { deriveProfileFacts, evidenceOrder as order } from "../identity/graph/deriveProfileFacts.js";
+import { decisionKeys } from "../identity/graph/describeDecision.js";
 import { describeRefusal } from "../identity/graph/describeRefusal.js";
 import { explainResolution } from "../identity/graph/explainResolution.js";
 import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
@@ -184,6 +185,8 @@ export interface ObserveResult {
   change: PartitionChange;
   /** The identifier whose profile the observation speaks for. */
   anchor: string;
+  /** The id of the link evidence the observation was folded into. */
+  linkId: string;
 }
 
 /**
@@ -273,7 +276,7 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
   const merged = change.absorbed.get(profileId) ?? [];
   const created = oldIds.length === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
-  return { profileId, created, merged, refused, change, anchor };
+  return { profileId, created, merged, refused, change, anchor, linkId };
 }
 
 function foldLink(existing: LinkEvidence | null, id: string, keys: string[], input: ObserveInput): LinkEvidence {
@@ -421,10 +424,6 @@ async function loadCluster(
     idents,
     links: linkList,
   };
-}
-
-function decisionKeys(d: OperatorDecision): string[] {
-  return d.kind === "merge" ? [...d.keys] : [...d.detached, ...d.kept];
 }
 
 /** Writes the derived state of a resolution and reports how the partition changed. */
@@ -625,29 +624,6 @@ export async function suggestMatches(env: IdentityEnv, profileId?: string): Prom
     .sort((a, b) => b.score - a.score || compareStrings(a.b, b.b));
 }
 
-/** Merges a profile with every candidate scoring at least `autoMergeAbove` (refused merges are skipped). */
-export async function autoMerge(env: IdentityEnv, profileId: string, at: string): Promise<PartitionChange[]> {
-  const limit = env.options.fuzzy?.autoMergeAbove;
-  if (limit === undefined) return [];
-  const changes: PartitionChange[] = [];
-  let current = profileId;
-  for (const suggestion of await suggestMatches(env, profileId)) {
-    if (suggestion.score < limit) continue;
-    const other = suggestion.a === profileId ? suggestion.b : suggestion.a;
-    const reason = `fuzzy match ${suggestion.score.toFixed(3)} (${Object.entries(suggestion.weights)
-      .map(([field, w]) => `${field} ${w >= 0 ? "+" : ""}${w.toFixed(1)}`)
-      .join(", ")})`;
-    try {
-      const result = await mergeProfiles(env, current, other, { reason, by: "fuzzy", at });
-      current = result.profileId;
-      changes.push(result.change);
-    } catch (error) {
-      if (!isCustomerContextError(error, "refused")) throw error;
-    }
-  }
-  return changes;
-}
-
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
@@ -682,11 +658,16 @@ export async function readProfile(tx: StorageTransaction, id: string): Promise<P
 }
 
 /** Recomputes the clusters around `keys` from evidence (after decisions or erasures). */
-export async function recompute(env: IdentityEnv, keys: readonly string[], at: string): Promise<PartitionChange> {
+export async function recompute(
+  env: IdentityEnv,
+  keys: readonly string[],
+  at: string,
+  reason?: string,
+): Promise<PartitionChange> {
   const cluster = await loadCluster(env.tx, keys);
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
   const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map(), undefined);
-  fixEventTimes(env.events, at);
+  fixEventTimes(env.events, at, reason);
   return change;
 }
 
@@ -695,12 +676,12 @@ export async function mergeProfiles(
   env: IdentityEnv,
   a: string,
   b: string,
-  decision: { reason: string; by?: string | undefined; at: string },
-): Promise<{ profileId: string; change: PartitionChange }> {
+  decision: { reason: string; by?: string | undefined; at: string; auto?: boolean },
+): Promise<{ profileId: string; change: PartitionChange; decisionId: string | null }> {
   const { tx } = env;
   const pa = await requireProfile(tx, a);
   const pb = await requireProfile(tx, b);
-  if (pa.id === pb.id) return { profileId: pa.id, change: emptyChange() };
+  if (pa.id === pb.id) return { profileId: pa.id, change: emptyChange(), decisionId: null };
   const id = stableId("dec", "merge", pa.anchor, pb.anchor, decision.at);
   const merge: OperatorDecision = {
     id,
@@ -709,6 +690,7 @@ export async function mergeProfiles(
     at: decision.at,
     reason: decision.reason,
     ...(decision.by !== undefined ? { by: decision.by } : {}),
+    ...(decision.auto === true ? { auto: true as const } : {}),
   };
   await tx.put(C.decisions, id, merge, { index: { ident: merge.keys } });
   // Lift separations between the two profiles: the operator joined them again.
@@ -739,7 +721,7 @@ export async function mergeProfiles(
   }
   const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map());
   fixEventTimes(env.events, decision.at, decision.reason);
-  return { profileId: resolution.profileOf.get(pa.anchor) as string, change };
+  return { profileId: resolution.profileOf.get(pa.anchor) as string, change, decisionId: id };
 }
 
 /**

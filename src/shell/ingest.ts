@@ -34,15 +34,18 @@ import type {
   IdentifyResult,
   OfferVersion,
   RecordResult,
+  RevokeResult,
   Violation,
 } from "../schema/outputs.js";
 import { parseInput } from "../schema/parse.js";
 import { type CustomerRef, toIso } from "../schema/primitives.js";
 import type { JsonValue } from "../storage/port.js";
 import * as conversations from "./conversations.js";
+import * as decisions from "./decisions.js";
 import { contentDigest } from "./digest.js";
 import * as identity from "./identity.js";
 import * as offers from "./offers.js";
+import * as reviews from "./reviews.js";
 import type { WriteBuffer } from "./writeBuffer.js";
 
 /** The environment of one write transaction: the shell's env over a write buffer. */
@@ -78,6 +81,7 @@ export type Prepared =
       at: string;
       key: string;
     }
+  | { kind: "revoke"; input: z.output<(typeof INGEST_ITEM_SCHEMAS)["revoke"]>; at: string }
   | { kind: "forget"; input: CustomerRef; at: string };
 
 /** What applying an item returned, and whether it changed nothing (a duplicate). */
@@ -90,6 +94,7 @@ export type Applied =
   | { kind: "resolve"; result: Conversation; duplicate: boolean }
   | { kind: "merge"; result: { profileId: string; merged: string[] }; duplicate: boolean }
   | { kind: "unmerge"; result: { profileId: string; detachedProfileId: string }; duplicate: boolean }
+  | { kind: "revoke"; result: RevokeResult; duplicate: boolean }
   | { kind: "forget"; result: boolean; duplicate: boolean };
 
 /** What preparing needs: the compiled options and the clock. */
@@ -158,12 +163,10 @@ export function prepare(kind: IngestKind, input: unknown, ctx: PrepareContext): 
     }
     case "forget":
       return { kind, input: parseInput(INGEST_ITEM_SCHEMAS.forget, input, "forget item"), at: ctx.now() };
-    case "revoke":
-      throw new CustomerContextError(
-        "refused",
-        "Revoking an automatic merge is not supported yet: the item was skipped",
-        { kind: "revoke" },
-      );
+    case "revoke": {
+      const r = parseInput(INGEST_ITEM_SCHEMAS.revoke, input, "revoke item");
+      return { kind, input: r, at: r.at === undefined ? ctx.now() : toIso(r.at) };
+    }
   }
 }
 
@@ -247,7 +250,14 @@ export async function apply(env: ApplyEnv, p: Prepared): Promise<Applied> {
         id,
         content,
         (r) => anchorsOf(env, r.profileId),
-        () => mergeNow(env, p.input.a, p.input.b, p),
+        async () => {
+          const { profileId, merged } = await decisions.operatorMerge(env, p.input.a, p.input.b, {
+            reason: p.input.reason,
+            by: p.input.by,
+            at: p.at,
+          });
+          return { profileId, merged };
+        },
         async (stored: { profileId: string; merged: string[] }) => ({
           profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
           merged: [],
@@ -282,6 +292,29 @@ export async function apply(env: ApplyEnv, p: Prepared): Promise<Applied> {
       );
       return { kind: p.kind, result, duplicate };
     }
+    case "revoke": {
+      const { id, ...content } = p.input;
+      let again = false;
+      const { result, duplicate } = await once(
+        env,
+        "revoke",
+        id,
+        content,
+        (r) => anchorsOf(env, ...r.profileIds),
+        async () => {
+          const { duplicate: repeated, ...r } = await decisions.revokeDecision(env, p.input.decisionId, {
+            reason: p.input.reason,
+            by: p.input.by,
+            at: p.at,
+          });
+          again = repeated;
+          if (!repeated) await reviews.reopenReviewsOf(env, r.decisionId);
+          return r;
+        },
+        async (stored: RevokeResult) => stored,
+      );
+      return { kind: p.kind, result, duplicate: duplicate || again };
+    }
     case "forget": {
       const result = await forgetNow(env, p.input, p.at);
       return { kind: p.kind, result, duplicate: !result };
@@ -305,10 +338,16 @@ async function identifyNow(env: ApplyEnv, p: Extract<Prepared, { kind: "identify
     ...(obs.traits !== undefined ? { traits: obs.traits } : {}),
   });
   await conversations.restitchAfter(env, result.change);
+  await reviews.raiseRefusals(
+    env,
+    result,
+    p.normalized.identifiers.map((i) => i.key),
+    p.at,
+  );
   let profileId = result.profileId;
   const merged = [...result.merged];
-  if (obs.traits !== undefined && env.options.fuzzy?.autoMergeAbove !== undefined) {
-    for (const change of await identity.autoMerge(env, profileId, p.at)) {
+  if (obs.traits !== undefined && env.options.fuzzy !== undefined) {
+    for (const change of await reviews.matchAndReview(env, profileId, p.at)) {
       await conversations.restitchAfter(env, change);
       for (const [into, absorbed] of change.absorbed) {
         merged.push(...absorbed);
@@ -324,22 +363,6 @@ async function identifyNow(env: ApplyEnv, p: Extract<Prepared, { kind: "identify
   };
 }
 
-async function mergeNow(
-  env: ApplyEnv,
-  a: string,
-  b: string,
-  d: { input: { reason: string; by?: string | undefined }; at: string },
-): Promise<{ profileId: string; merged: string[] }> {
-  const before = new Set(
-    [await identity.resolveProfileId(env.tx, a), await identity.resolveProfileId(env.tx, b)].filter(
-      (x): x is string => x !== null,
-    ),
-  );
-  const result = await identity.mergeProfiles(env, a, b, { reason: d.input.reason, by: d.input.by, at: d.at });
-  await conversations.restitchAfter(env, result.change);
-  return { profileId: result.profileId, merged: [...before].filter((id) => id !== result.profileId) };
-}
-
 /** Erases a customer and everything of theirs, idempotency keys included; false when unknown. */
 export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Promise<boolean> {
   const id = await refToProfileId(env, ref);
@@ -353,6 +376,8 @@ export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Pr
     );
   await conversations.forgetProfileData(env, id);
   await offers.forgetProfileData(env, id);
+  await decisions.forgetRevocations(env, keys);
+  await reviews.forgetReviews(env, keys);
   const result = await identity.forgetProfile(env, id, at);
   await conversations.restitchAfter(env, result.change);
   return true;

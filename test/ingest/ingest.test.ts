@@ -192,7 +192,7 @@ describe("cc.ingest", () => {
       [2, "invalid_input"],
       [3, "invalid_input"],
       [4, "invalid_input"],
-      [5, "refused"],
+      [5, "invalid_input"],
     ]);
     const details = (i: number) => summary.rejected[i]?.error.details;
     expect(details(0)).toEqual([expect.objectContaining({ path: ["identifiers"], code: "too_small" })]);

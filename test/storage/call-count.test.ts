@@ -50,6 +50,10 @@ const at = (day: number) => `2026-04-${String(day).padStart(2, "0")}T09:00:00Z`;
 
 /** DESIGN.md §5 and issue 10: about 6 storage calls per single identify. */
 const IDENTIFY_BUDGET = 8;
+/** An identify with a refused link also raises a review item: one read and one write more. */
+const REFUSED_IDENTIFY_BUDGET = IDENTIFY_BUDGET + 2;
+/** Emails without the default limit of 5 per profile, so that none of an identify's emails is refused. */
+const MANY_EMAILS = { types: { email: { limit: 1000 } } };
 
 describe("storage calls per identify", () => {
   it("stay within the budget for a new customer, a returning one and a growing one", async () => {
@@ -67,13 +71,32 @@ describe("storage calls per identify", () => {
     // A customer with many identifiers: one more costs the same number of calls.
     for (let i = 0; i < 50; i++)
       await cc.identify({ identifiers: [email("a@x.pl"), email(`alias${i}@x.pl`)], at: at(3) });
+    // Past the limit of 5 emails per profile, the new email is refused: a refused link is also
+    // raised for review, which costs one read and one write more.
     const grown = await measure([email("a@x.pl"), email("one-more@x.pl")], 4);
-    expect(grown.length, grown.join(", ")).toBeLessThanOrEqual(IDENTIFY_BUDGET);
+    expect(grown.length, grown.join(", ")).toBeLessThanOrEqual(REFUSED_IDENTIFY_BUDGET);
+  });
+
+  it("stay within the budget when a link is refused (the refusal is raised for review)", async () => {
+    const { adapter, calls } = counting(memoryAdapter());
+    const cc = createCustomerContext({ storage: adapter });
+    for (let i = 0; i < 5; i++)
+      await cc.identify({ identifiers: [email("a@x.pl"), email(`alias${i}@x.pl`)], at: at(1) });
+    const measure = async (value: string, day: number) => {
+      calls.length = 0;
+      const { refused } = await cc.identify({ identifiers: [email("a@x.pl"), email(value)], at: at(day) });
+      expect(refused.map((r) => r.reason)).toEqual(["limit"]);
+      return [...calls];
+    };
+    const first = await measure("sixth@x.pl", 2);
+    expect(first.length, first.join(", ")).toBeLessThanOrEqual(REFUSED_IDENTIFY_BUDGET);
+    const seventh = await measure("seventh@x.pl", 3);
+    expect(seventh).toEqual(first);
   });
 
   it("do not grow with the number of identifiers an identify writes", async () => {
     const { adapter, calls } = counting(memoryAdapter());
-    const cc = createCustomerContext({ storage: adapter });
+    const cc = createCustomerContext({ storage: adapter, identity: MANY_EMAILS });
     const measure = async (n: number, prefix: string) => {
       calls.length = 0;
       await cc.identify({ identifiers: Array.from({ length: n }, (_, i) => email(`${prefix}${i}@x.pl`)), at: at(2) });

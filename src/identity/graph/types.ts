@@ -44,6 +44,8 @@ export type OperatorDecision =
       at: string;
       reason: string;
       by?: string;
+      /** Made by fuzzy matching above `autoMergeAbove`, not by a person. */
+      auto?: true;
     }
   | {
       id: string;
