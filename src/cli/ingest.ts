@@ -6,7 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import type { CustomerContext } from "../context.js";
-import { isCustomerContextError } from "../errors.js";
+import { interactionIdFor } from "../conversations/interactionIdFor.js";
+import { normalizeMessageId } from "../conversations/messageId.js";
+import { conversationIdFor } from "../conversations/stitchConversations.js";
+import { InvalidInputError, isCustomerContextError } from "../errors.js";
 import { readCsv } from "./csv.js";
 import { type OwnAddresses, readMail } from "./mail.js";
 import { readLines } from "./readers/readLines.js";
@@ -338,8 +341,15 @@ async function ingestRows(
         reject(row, row.error ?? { code: "parse", message: "unreadable row" });
         continue;
       }
+      let item: Record<string, unknown>;
+      try {
+        item = withConversationOfInteraction(row.item);
+      } catch (error) {
+        reject(row, describeError(error));
+        continue;
+      }
       inFlight.set(next++, row);
-      yield withIdempotencyKey(row.item, sourceName, row.raw);
+      yield withIdempotencyKey(item, sourceName, row.raw);
     }
   }
   const result = await cc.ingest(items(), {
@@ -358,7 +368,12 @@ async function ingestRows(
     onReject: ({ index, error }) => {
       const row = inFlight.get(index);
       inFlight.delete(index);
-      if (row) reject(row, describeError(error));
+      if (!row) return;
+      const described = describeError(error);
+      if (described.code === "not_found" && row.item?.kind === "resolve" && row.item.interaction !== undefined) {
+        described.message = `${described.message}: the interaction named did not start a conversation (name the first interaction of the conversation, recorded before this row)`;
+      }
+      reject(row, described);
     },
   });
   release(true);
@@ -387,6 +402,42 @@ interface SourceRow {
   raw: string;
   item?: Record<string, unknown>;
   error?: RejectedRow["error"];
+}
+
+/**
+ * A `resolve` row may name the conversation by the interaction that started it, as a helpdesk
+ * export knows it: `"interaction": { "channel": "email", "externalId": "T-17" }` or
+ * `{ "messageId": "<a1@klient.pl>" }`, instead of a `conversationId` (a hash no export knows).
+ * The row then resolves the conversation started by that interaction.
+ *
+ * @throws {InvalidInputError} naming the field when the reference is malformed
+ */
+function withConversationOfInteraction(item: Record<string, unknown>): Record<string, unknown> {
+  if (item.kind !== "resolve" || !("interaction" in item)) return item;
+  const { interaction: ref, ...rest } = item;
+  const fail = (path: (string | number)[], message: string): never => {
+    throw new InvalidInputError("resolve item", [{ path, code: "invalid_value", message }]);
+  };
+  if (rest.conversationId !== undefined) fail(["interaction"], "give either conversationId or interaction, not both");
+  if (typeof ref !== "object" || ref === null || Array.isArray(ref)) {
+    return fail(["interaction"], "must be { channel, externalId } or { messageId }");
+  }
+  const r = ref as Record<string, unknown>;
+  const keys = Object.keys(r).sort().join(",");
+  if (keys === "messageId") {
+    const id = typeof r.messageId === "string" ? normalizeMessageId(r.messageId) : null;
+    if (id === null) fail(["interaction", "messageId"], "must be a Message-ID such as <a1@klient.pl>");
+    return { ...rest, conversationId: conversationIdFor(interactionIdFor({ messageId: id as string })) };
+  }
+  if (keys === "channel,externalId") {
+    for (const field of ["channel", "externalId"] as const) {
+      const value = r[field];
+      if (typeof value !== "string" || value === "") fail(["interaction", field], "must be a non-empty string");
+    }
+    const parts = { channel: r.channel as string, externalId: r.externalId as string };
+    return { ...rest, conversationId: conversationIdFor(interactionIdFor(parts)) };
+  }
+  return fail(["interaction"], "must be { channel, externalId } or { messageId }");
 }
 
 /** Kinds whose idempotency key is `id` (records and presentations have `externalId` / their content). */
