@@ -178,7 +178,9 @@ Examples:
       "after",
       `
 NDJSON rows are {"kind": ${NDJSON_KINDS.map((k) => `"${k}"`).join(" | ")}, ...input}, one per line,
-with the input of cc.identify, cc.record, cc.consent, cc.offers.define or cc.offers.present.
+with the input of cc.identify, cc.record, cc.consent, cc.offers.define, cc.offers.present, or an
+operator decision. A resolve row may name its conversation by the interaction that started it:
+{"kind":"resolve","interaction":{"channel":"email","externalId":"T-1"},"at":"…"} (or {"messageId":"<…>"}).
 A CSV row becomes one cc.identify: empty cells are skipped.
 A mail message becomes one email cc.record: a sender who is not --mailbox/--own-domain is the
 customer (inbound); a message from an own address is outbound, to the customer in To (or Cc).
@@ -226,8 +228,11 @@ Examples:
       mbox !== undefined
         ? statSync(mbox).size
         : names.reduce((n, name) => n + statSync(join(dir as string, name)).size, 0);
-    const { cc, g } = await open(command, false);
     const rejectsPath = options.rejects !== undefined ? resolve(options.rejects) : undefined;
+    if (rejectsPath !== undefined && (rejectsPath === mbox || rejectsPath === dir)) {
+      throw new Error("--rejects must not name the input itself");
+    }
+    const { cc, g } = await open(command, false);
     if (rejectsPath !== undefined && dir !== undefined) mkdirSync(rejectsPath, { recursive: true });
     const rejectsFd = rejectsPath !== undefined && mbox !== undefined ? openSync(rejectsPath, "w") : undefined;
     const mboxFd = rejectsFd !== undefined && mbox !== undefined ? openSync(mbox, "r") : undefined;
