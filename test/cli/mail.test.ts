@@ -259,3 +259,16 @@ describe("ingestMbox and ingestEml", () => {
     expect(rejects[1]).toMatchObject({ file: "big.eml", error: { code: "too_long" } });
   });
 });
+
+describe("readMbox without blank lines between messages", () => {
+  it("cuts at an exact asctime separator even without a blank line, but never at a body line that merely looks like one", async () => {
+    const mbox =
+      "From a@x.pl Wed Apr  1 07:00:00 2026\nSubject: one\n\nOpen From 9:00 to 17:00.\nFrom 9:00 to 17:00 we answer.\n" +
+      "From 1634@xxx Sat Apr 04 10:00:00 +0000 2026\nSubject: two\n\nsecond\n";
+    const messages = await collect(readMbox(chunks(mbox)));
+    expect(bodies(messages)).toEqual([
+      "Subject: one\n\nOpen From 9:00 to 17:00.\nFrom 9:00 to 17:00 we answer.\n",
+      "Subject: two\n\nsecond\n",
+    ]);
+  });
+});

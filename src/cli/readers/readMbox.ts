@@ -44,8 +44,14 @@ export class NotMboxError extends Error {
 const DEFAULT_MAX_MESSAGE = 32 * 1024 * 1024;
 const FROM = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
 const latin1 = new TextDecoder("latin1");
-/** A separator: `From <sender> <date>`, where the date has a time of day (`Thu Apr  2 10:00:00 2026`). */
+/** A separator after a blank line: `From <sender> <date>`, where the date has a time of day (`Thu Apr  2 10:00:00 2026`). */
 const SEPARATOR = /^From \S+\s.*\b\d{1,2}:\d\d(?::\d\d)?\b/;
+/**
+ * A separator without a blank line before it (some writers leave it out): only the exact
+ * `From <sender> <asctime>` form, e.g. `From 1634@xxx Sat Apr 04 10:00:00 +0000 2026`.
+ */
+const STRICT_SEPARATOR =
+  /^From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d\d:\d\d(?::\d\d)?(?: [+-]\d{4})? \d{4}\r?\n?$/;
 
 function startsWithFrom(line: Uint8Array, at: number): boolean {
   if (line.length < at + FROM.length) return false;
@@ -60,8 +66,9 @@ function isBlank(line: Uint8Array): boolean {
 
 /**
  * Splits an mbox into messages. A message starts at a `From ` line that opens the file or follows
- * a blank line and looks like a separator (`From <sender> <date with a time>`), so a body line that
- * merely begins with "From " is not a cut. Body lines quoted as `>From `, `>>From `, … lose one `>`
+ * a blank line and looks like a separator (`From <sender> <date with a time>`), or at an exact
+ * `From <sender> <asctime date>` line anywhere, so a body line that merely begins with "From " is
+ * not a cut. Body lines quoted as `>From `, `>>From `, … lose one `>`
  * (mboxrd; this also reads mboxo, whose only quoting is `>From `). The blank line before the next
  * separator belongs to the format and is removed. Each message is held in memory alone, up to
  * `maxMessageBytes`; a longer one is reported as an error and the next message is read on.
@@ -131,7 +138,10 @@ export async function* readMbox(
     const lineOffset = offset;
     offset += line.length;
     let done: MboxMessage | null = null;
-    if (previousBlank && startsWithFrom(line, 0) && SEPARATOR.test(latin1.decode(line.subarray(0, 200)))) {
+    if (
+      startsWithFrom(line, 0) &&
+      (previousBlank ? SEPARATOR : STRICT_SEPARATOR).test(latin1.decode(line.subarray(0, 200)))
+    ) {
       done = finish(lineOffset - (pendingBlank?.length ?? 0));
       if (done) done.length += pendingBlank?.length ?? 0;
       pendingBlank = null;
