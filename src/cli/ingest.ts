@@ -429,9 +429,11 @@ function withConversationOfInteraction(item: Record<string, unknown>): Record<st
     if (id === null) fail(["interaction", "messageId"], "must be a Message-ID such as <a1@klient.pl>");
     return { ...rest, conversationId: conversationIdFor(interactionIdFor({ messageId: id as string })) };
   }
-  if (keys === "channel,externalId") {
+  if (keys === "channel" || keys === "externalId" || keys === "channel,externalId") {
     for (const field of ["channel", "externalId"] as const) {
       const value = r[field];
+      if (value === undefined)
+        fail(["interaction", field], "is required with " + (field === "channel" ? "externalId" : "channel"));
       if (typeof value !== "string" || value === "") fail(["interaction", field], "must be a non-empty string");
     }
     const parts = { channel: r.channel as string, externalId: r.externalId as string };

@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { ingest, type RejectedRow } from "../../src/cli/ingest.js";
+import { createCustomerContext } from "../../src/index.js";
 
 const MAIN = resolve(import.meta.dirname, "../../src/cli/main.ts");
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -88,7 +90,7 @@ describe("a helpdesk history through the CLI", () => {
       [11, "invalid_input"],
       [12, "not_found"],
     ]);
-    expect(summary.rejects[0]?.error.details?.[0]?.path).toEqual(["interaction"]);
+    expect(summary.rejects[0]?.error.details?.[0]?.path).toEqual(["interaction", "externalId"]);
     expect(summary.rejects[1]?.error.message).toMatch(/did not start a conversation/);
 
     const view = JSON.parse((await cli("context", "email:ann@klient.pl", "--json")).stdout) as {
@@ -159,4 +161,49 @@ describe("a helpdesk history through the CLI", () => {
     };
     expect(after.identifiers.map((i) => i.type)).toEqual(["email"]);
   }, 120_000);
+});
+
+describe("resolve rows that name an interaction", () => {
+  it("reject a malformed reference with invalid_input naming the field, and write nothing", async () => {
+    const cc = createCustomerContext();
+    const first = record("email", "inbound", "2026-04-01T09:00:00Z", ann, { externalId: "T1-1", subject: "Card" });
+    await ingest(
+      (async function* () {
+        yield ndjson([first]);
+      })(),
+      cc,
+    );
+    const before = await cc.context({ identifier: ann[0] as { type: string; value: string } });
+    const bad = [
+      { kind: "resolve", interaction: "T1-1" },
+      { kind: "resolve", interaction: { externalId: "T1-1" } },
+      { kind: "resolve", interaction: { channel: "email", externalId: "" } },
+      { kind: "resolve", interaction: { messageId: "no-at-sign" } },
+      { kind: "resolve", interaction: { channel: "email", externalId: "T1-1", messageId: "<a@b>" } },
+      { kind: "resolve", conversationId: "conv_x", interaction: { channel: "email", externalId: "T1-1" } },
+    ];
+    const rejects: RejectedRow[] = [];
+    const summary = await ingest(
+      (async function* () {
+        yield ndjson(bad);
+      })(),
+      cc,
+      { onReject: (r) => rejects.push(r) },
+    );
+    expect(summary).toMatchObject({ read: 6, kept: 0, rejected: 6 });
+    expect(
+      rejects.map((r) => [r.line, r.error.code, (r.error.details as Array<{ path: unknown[] }>)[0]?.path]),
+    ).toEqual([
+      [1, "invalid_input", ["interaction"]],
+      [2, "invalid_input", ["interaction", "channel"]],
+      [3, "invalid_input", ["interaction", "externalId"]],
+      [4, "invalid_input", ["interaction", "messageId"]],
+      [5, "invalid_input", ["interaction"]],
+      [6, "invalid_input", ["interaction"]],
+    ]);
+    expect(await cc.context({ identifier: ann[0] as { type: string; value: string } })).toEqual(before);
+    expect((await cc.conversations.list({ identifier: ann[0] as { type: string; value: string } }))[0]?.status).toBe(
+      "open",
+    );
+  });
 });
