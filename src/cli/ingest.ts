@@ -142,8 +142,10 @@ export function parseCsvMappings(values: readonly string[]): CsvMapping[] {
 }
 
 /**
- * Ingests NDJSON rows (`{ "kind": "identify" | "record" | "consent" | "offer" | "present", ...input }`,
- * one per line) or a CSV of contacts (one `identify` per row, through `map`) into a customer
+ * Ingests NDJSON rows (`{ "kind": "identify" | "record" | "consent" | "offer" | "present" | "resolve"
+ * | "merge" | "unmerge" | "revoke" | "forget", ...input }`, one per line; a `resolve` row may name
+ * its conversation by the interaction that started it, `"interaction": { channel, externalId }` or
+ * `{ messageId }`) or a CSV of contacts (one `identify` per row, through `map`) into a customer
  * context. This is a thin reader over `cc.ingest`: rows are applied in batches, one transaction
  * each; a bad row is rejected with its line number and the library's error (whose details name
  * the field), and every good row is kept. Each row without a key of its own gets an idempotency
@@ -433,7 +435,7 @@ function withConversationOfInteraction(item: Record<string, unknown>): Record<st
     for (const field of ["channel", "externalId"] as const) {
       const value = r[field];
       if (value === undefined)
-        fail(["interaction", field], "is required with " + (field === "channel" ? "externalId" : "channel"));
+        fail(["interaction", field], `is required with ${field === "channel" ? "externalId" : "channel"}`);
       if (typeof value !== "string" || value === "") fail(["interaction", field], "must be a non-empty string");
     }
     const parts = { channel: r.channel as string, externalId: r.externalId as string };
