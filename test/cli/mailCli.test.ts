@@ -141,6 +141,11 @@ describe("customer-context ingest --mbox / --eml", () => {
     expect(runs[0]?.stderr).toMatch(/exactly one input/);
     expect(runs[2]?.stderr).toMatch(/--mailbox "support" is not an address/);
     for (const db of ["u1", "u2", "u3", "u4"]) expect(existsSync(join(dir, `${db}.sqlite`))).toBe(false);
+    // --rejects naming the input would truncate the mailbox being read: refused, the mailbox intact.
+    const self = await cli("--db", "u6.sqlite", "ingest", "--mbox", "support.mbox", "--rejects", "support.mbox");
+    expect(self.status).toBe(2);
+    expect(self.stderr).toMatch(/--rejects must not name the input/);
+    expect(readFileSync(join(dir, "support.mbox"), "utf8")).toBe(readFileSync(FIXTURE, "utf8"));
     writeFileSync(join(dir, "one.eml"), "From: a@x.pl\nDate: Sat, 4 Apr 2026 12:00:00 +0200\n\nhi\n");
     const notMbox = await cli("--db", "u5.sqlite", "ingest", "--mbox", "one.eml");
     expect(notMbox.status).toBe(2);
