@@ -6,9 +6,14 @@
  */
 import { createHash } from "node:crypto";
 import type { CustomerContext } from "../context.js";
-import { isCustomerContextError } from "../errors.js";
+import { interactionIdFor } from "../conversations/interactionIdFor.js";
+import { normalizeMessageId } from "../conversations/messageId.js";
+import { conversationIdFor } from "../conversations/stitchConversations.js";
+import { InvalidInputError, isCustomerContextError } from "../errors.js";
 import { readCsv } from "./csv.js";
+import { type OwnAddresses, readMail } from "./mail.js";
 import { readLines } from "./readers/readLines.js";
+import { readMbox } from "./readers/readMbox.js";
 
 /** The row kinds of an NDJSON file, and the method each one calls. */
 export const NDJSON_KINDS = [
@@ -63,9 +68,15 @@ export interface IngestOptions {
 
 /** A row that was not kept, with why. */
 export interface RejectedRow {
-  /** Line number in the input (1-based; for a CSV the line the record starts on). */
+  /** Line number in the input (1-based; for a CSV the line the record starts on; for mail the line of the message's first line). */
   line: number;
-  /** The row as it appeared in the input. */
+  /** Mail: the 1-based number of the message in the mbox or the directory. */
+  message?: number;
+  /** Mail from a directory: the name of the `.eml` file. */
+  file?: string;
+  /** Mbox: where the message is in the file (byte offset and length, its `From ` line included). */
+  bytes?: { offset: number; length: number };
+  /** The row as it appeared in the input (for mail, the start of the message). */
   raw: string;
   error: {
     /** A library error code (`invalid_input`, `refused`, …), or `parse` / `mapping` for the file's own problems. */
@@ -131,8 +142,10 @@ export function parseCsvMappings(values: readonly string[]): CsvMapping[] {
 }
 
 /**
- * Ingests NDJSON rows (`{ "kind": "identify" | "record" | "consent" | "offer" | "present", ...input }`,
- * one per line) or a CSV of contacts (one `identify` per row, through `map`) into a customer
+ * Ingests NDJSON rows (`{ "kind": "identify" | "record" | "consent" | "offer" | "present" | "resolve"
+ * | "merge" | "unmerge" | "revoke" | "forget", ...input }`, one per line; a `resolve` row may name
+ * its conversation by the interaction that started it, `"interaction": { channel, externalId }` or
+ * `{ messageId }`) or a CSV of contacts (one `identify` per row, through `map`) into a customer
  * context. This is a thin reader over `cc.ingest`: rows are applied in batches, one transaction
  * each; a bad row is rejected with its line number and the library's error (whose details name
  * the field), and every good row is kept. Each row without a key of its own gets an idempotency
@@ -155,6 +168,130 @@ export async function ingest(
   input: AsyncIterable<string | Uint8Array>,
   cc: CustomerContext,
   options: IngestOptions = {},
+): Promise<IngestSummary> {
+  return ingestRows(options.format === "csv" ? csvRows(input, options) : ndjsonRows(input), cc, options);
+}
+
+/** Options of {@link ingestMbox} and {@link ingestEml}. */
+export interface IngestMailOptions
+  extends Pick<IngestOptions, "onProgress" | "progressEvery" | "onReject" | "batchSize">,
+    OwnAddresses {
+  /** Largest message accepted, in bytes; a larger one is rejected (`too_long`). Default 32 MiB. */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Ingests an mbox file: every message becomes an email interaction (see {@link mailToRecord}),
+ * read as the file streams in, one message in memory at a time. A message that cannot be an
+ * interaction (no sender, no date, no customer, too large) is rejected with its number and line;
+ * every other message is kept. The Message-ID (or a content hash when there is none) is the
+ * interaction's key, so ingesting the same mailbox again changes nothing.
+ *
+ * @param input - the file's bytes (e.g. `createReadStream("support.mbox")`)
+ * @param cc - the customer context to write to
+ * @param options - the company's own mailboxes and domains, callbacks, bounds
+ * @returns the summary, as for {@link ingest}; each message is one row
+ * @throws {NotMboxError} when the input does not start with a `From ` line
+ *
+ * @example
+ * ```ts
+ * const summary = await ingestMbox(createReadStream("support.mbox"), cc, { domains: ["shop.pl"] });
+ * summary.byKind.record; // the messages kept
+ * ```
+ */
+export async function ingestMbox(
+  input: AsyncIterable<string | Uint8Array>,
+  cc: CustomerContext,
+  options: IngestMailOptions = {},
+): Promise<IngestSummary> {
+  return ingestRows(mboxRows(input, options), cc, { batchSize: MAIL_BATCH, ...options });
+}
+
+/**
+ * Ingests `.eml` files (one RFC 5322 message each), in the order given: as {@link ingestMbox},
+ * a message that cannot be an interaction is rejected with its file name, the others are kept.
+ *
+ * @param files - the messages: each file's name and a way to read its bytes and size
+ * @param cc - the customer context to write to
+ * @param options - the company's own mailboxes and domains, callbacks, bounds
+ * @returns the summary, as for {@link ingest}; each file is one row
+ *
+ * @example
+ * ```ts
+ * const names = readdirSync("mail").filter((n) => n.endsWith(".eml")).sort();
+ * await ingestEml(names.map((name) => ({ name, size: statSync(join("mail", name)).size, read: () => readFileSync(join("mail", name)) })), cc, { mailboxes: ["help@shop.pl"] });
+ * ```
+ */
+export async function ingestEml(
+  files: Iterable<EmlFile> | AsyncIterable<EmlFile>,
+  cc: CustomerContext,
+  options: IngestMailOptions = {},
+): Promise<IngestSummary> {
+  return ingestRows(emlRows(files, options), cc, { batchSize: MAIL_BATCH, ...options });
+}
+
+/** One `.eml` file for {@link ingestEml}. */
+export interface EmlFile {
+  name: string;
+  /** Its size in bytes, checked against `maxMessageBytes` before it is read. */
+  size: number;
+  read(): Uint8Array | Promise<Uint8Array>;
+}
+
+/** Messages per transaction: a message may carry 64 KiB of text, so batches are smaller than for rows. */
+const MAIL_BATCH = 200;
+const latin1 = new TextDecoder("latin1");
+
+/** The start of a message, for reports. */
+function headOf(bytes: Uint8Array): string {
+  return latin1.decode(bytes.subarray(0, 200));
+}
+
+async function* mboxRows(
+  input: AsyncIterable<string | Uint8Array>,
+  options: IngestMailOptions,
+): AsyncGenerator<SourceRow> {
+  for await (const m of readMbox(
+    input,
+    options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {},
+  )) {
+    const position = { line: m.line, message: m.message, bytes: { offset: m.offset, length: m.length } };
+    if ("error" in m) {
+      yield { ...position, raw: "", error: m.error };
+      continue;
+    }
+    const result = await readMail(m.bytes, options);
+    yield "error" in result
+      ? { ...position, raw: headOf(m.bytes), error: result.error }
+      : { ...position, raw: headOf(m.bytes), item: result.item };
+  }
+}
+
+async function* emlRows(
+  files: Iterable<EmlFile> | AsyncIterable<EmlFile>,
+  options: IngestMailOptions,
+): AsyncGenerator<SourceRow> {
+  const max = options.maxMessageBytes ?? 32 * 1024 * 1024;
+  let message = 0;
+  for await (const file of files) {
+    const position = { line: 1, message: ++message, file: file.name };
+    if (file.size > max) {
+      yield { ...position, raw: "", error: { code: "too_long", message: `the message is longer than ${max} bytes` } };
+      continue;
+    }
+    const bytes = await file.read();
+    const result = await readMail(bytes, options);
+    yield "error" in result
+      ? { ...position, raw: headOf(bytes), error: result.error }
+      : { ...position, raw: headOf(bytes), item: result.item };
+  }
+}
+
+/** Applies source rows through `cc.ingest`, reporting rejects in row order. */
+async function ingestRows(
+  rows: AsyncIterable<SourceRow>,
+  cc: CustomerContext,
+  options: IngestOptions,
 ): Promise<IngestSummary> {
   const started = performance.now();
   const summary: IngestSummary = {
@@ -184,7 +321,8 @@ export async function ingest(
     while (waiting.length > 0 && (waiting[0] as (typeof waiting)[number]).row.line < first) {
       const { row, error } = waiting.shift() as (typeof waiting)[number];
       summary.rejected++;
-      options.onReject?.({ line: row.line, raw: row.raw, error });
+      const { item: _item, error: _error, ...position } = row;
+      options.onReject?.({ ...position, error });
       progress();
     }
   };
@@ -196,7 +334,6 @@ export async function ingest(
   // Reading (rows of the file) and applying (cc.ingest, in batches) are separate steps: the rows
   // in flight are remembered by their index in the item stream until their batch committed.
   const sourceName = options.sourceName ?? "stdin";
-  const rows = options.format === "csv" ? csvRows(input, options) : ndjsonRows(input);
   const inFlight = new Map<number, SourceRow>();
   let next = 0;
   async function* items(): AsyncGenerator<unknown> {
@@ -206,8 +343,15 @@ export async function ingest(
         reject(row, row.error ?? { code: "parse", message: "unreadable row" });
         continue;
       }
+      let item: Record<string, unknown>;
+      try {
+        item = withConversationOfInteraction(row.item);
+      } catch (error) {
+        reject(row, describeError(error));
+        continue;
+      }
       inFlight.set(next++, row);
-      yield withIdempotencyKey(row.item, sourceName, row.raw);
+      yield withIdempotencyKey(item, sourceName, row.raw);
     }
   }
   const result = await cc.ingest(items(), {
@@ -226,7 +370,12 @@ export async function ingest(
     onReject: ({ index, error }) => {
       const row = inFlight.get(index);
       inFlight.delete(index);
-      if (row) reject(row, describeError(error));
+      if (!row) return;
+      const described = describeError(error);
+      if (described.code === "not_found" && row.item?.kind === "resolve" && row.item.interaction !== undefined) {
+        described.message = `${described.message}: the interaction named did not start a conversation (name the first interaction of the conversation, recorded before this row)`;
+      }
+      reject(row, described);
     },
   });
   release(true);
@@ -248,9 +397,51 @@ export async function ingest(
 interface SourceRow {
   /** Line number (for a CSV, the line the record starts on). */
   line: number;
+  /** Mail: message number, file name, place in the mbox. */
+  message?: number;
+  file?: string;
+  bytes?: { offset: number; length: number };
   raw: string;
   item?: Record<string, unknown>;
   error?: RejectedRow["error"];
+}
+
+/**
+ * A `resolve` row may name the conversation by the interaction that started it, as a helpdesk
+ * export knows it: `"interaction": { "channel": "email", "externalId": "T-17" }` or
+ * `{ "messageId": "<a1@klient.pl>" }`, instead of a `conversationId` (a hash no export knows).
+ * The row then resolves the conversation started by that interaction.
+ *
+ * @throws {InvalidInputError} naming the field when the reference is malformed
+ */
+function withConversationOfInteraction(item: Record<string, unknown>): Record<string, unknown> {
+  if (item.kind !== "resolve" || !("interaction" in item)) return item;
+  const { interaction: ref, ...rest } = item;
+  const fail = (path: (string | number)[], message: string): never => {
+    throw new InvalidInputError("resolve item", [{ path, code: "invalid_value", message }]);
+  };
+  if (rest.conversationId !== undefined) fail(["interaction"], "give either conversationId or interaction, not both");
+  if (typeof ref !== "object" || ref === null || Array.isArray(ref)) {
+    return fail(["interaction"], "must be { channel, externalId } or { messageId }");
+  }
+  const r = ref as Record<string, unknown>;
+  const keys = Object.keys(r).sort().join(",");
+  if (keys === "messageId") {
+    const id = typeof r.messageId === "string" ? normalizeMessageId(r.messageId) : null;
+    if (id === null) fail(["interaction", "messageId"], "must be a Message-ID such as <a1@klient.pl>");
+    return { ...rest, conversationId: conversationIdFor(interactionIdFor({ messageId: id as string })) };
+  }
+  if (keys === "channel" || keys === "externalId" || keys === "channel,externalId") {
+    for (const field of ["channel", "externalId"] as const) {
+      const value = r[field];
+      if (value === undefined)
+        fail(["interaction", field], `is required with ${field === "channel" ? "externalId" : "channel"}`);
+      if (typeof value !== "string" || value === "") fail(["interaction", field], "must be a non-empty string");
+    }
+    const parts = { channel: r.channel as string, externalId: r.externalId as string };
+    return { ...rest, conversationId: conversationIdFor(interactionIdFor(parts)) };
+  }
+  return fail(["interaction"], "must be { channel, externalId } or { messageId }");
 }
 
 /** Kinds whose idempotency key is `id` (records and presentations have `externalId` / their content). */

@@ -3,8 +3,22 @@
  *
  * @module
  */
-import { createReadStream, createWriteStream, statSync, type WriteStream, writeFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import {
+  closeSync,
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  type WriteStream,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { basename, join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
 import type { CountryCode } from "libphonenumber-js";
@@ -14,7 +28,15 @@ import { isCustomerContextError } from "../errors.js";
 import { renderJourneySvg } from "../journeys/renderJourneySvg.js";
 import { renderTimelineSvg } from "../journeys/renderTimelineSvg.js";
 import { formatContext, formatExplanation, formatJourneyMetrics, formatViolations } from "./format.js";
-import { type IngestSummary, ingest, NDJSON_KINDS, parseCsvMappings, type RejectedRow } from "./ingest.js";
+import {
+  type IngestSummary,
+  ingest,
+  ingestEml,
+  ingestMbox,
+  NDJSON_KINDS,
+  parseCsvMappings,
+  type RejectedRow,
+} from "./ingest.js";
 import { DEFAULT_DB, openStorage } from "./storage.js";
 
 /** Where the CLI writes; the process's streams by default. */
@@ -119,8 +141,22 @@ Examples:
 
   program
     .command("ingest")
-    .description("ingest an NDJSON file of rows, or a CSV of contacts with a column mapping")
-    .argument("<file>", "the file to read; - for standard input")
+    .description("ingest an NDJSON file of rows, a CSV of contacts with a column mapping, or mail (mbox, .eml)")
+    .argument("[file]", "the NDJSON or CSV file to read; - for standard input")
+    .option("--mbox <file>", "read mail from an mbox file: every message becomes an email interaction")
+    .option("--eml <dir>", "read mail from the .eml files of a directory, in name order")
+    .option(
+      "--mailbox <address>",
+      "mail: one of the company's own addresses, e.g. support@shop.pl (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      "--own-domain <domain>",
+      "mail: a domain whose every address is the company's own, e.g. shop.pl (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .addOption(
       new Option("--format <format>", "input format (default: csv for *.csv, otherwise ndjson)").choices([
         "ndjson",
@@ -142,34 +178,132 @@ Examples:
       "after",
       `
 NDJSON rows are {"kind": ${NDJSON_KINDS.map((k) => `"${k}"`).join(" | ")}, ...input}, one per line,
-with the input of cc.identify, cc.record, cc.consent, cc.offers.define or cc.offers.present.
+with the input of cc.identify, cc.record, cc.consent, cc.offers.define, cc.offers.present, or an
+operator decision. A resolve row may name its conversation by the interaction that started it:
+{"kind":"resolve","interaction":{"channel":"email","externalId":"T-1"},"at":"…"} (or {"messageId":"<…>"}).
 A CSV row becomes one cc.identify: empty cells are skipped.
+A mail message becomes one email cc.record: a sender who is not --mailbox/--own-domain is the
+customer (inbound); a message from an own address is outbound, to the customer in To (or Cc).
 
-Every bad row is reported with its line number and the error; good rows are kept.
+Every bad row (message) is reported with its line number (message number, file) and the error;
+good rows are kept.
 Exit status: 0 when every row was kept, 1 when some were rejected, 2 on a usage error.
 
 Examples:
   $ customer-context ingest events.ndjson --rejects rejected.ndjson
   $ customer-context ingest crm.csv --map crmId=ID --map email=E-mail --map phone=Phone \\
-      --map trait:name="Full name" --map at=Updated --source crm-export --region PL`,
+      --map trait:name="Full name" --map at=Updated --source crm-export --region PL
+  $ customer-context ingest --mbox support.mbox --own-domain shop.pl --rejects bad.mbox
+  $ customer-context ingest --eml exported/ --mailbox help@shop.pl --rejects bad-mail/`,
     )
-    .action(async (file: string, options: IngestCommandOptions, command: Command) => {
-      setStatus(await runIngest(file, options, command));
+    .action(async (file: string | undefined, options: IngestCommandOptions, command: Command) => {
+      const sources = [file, options.mbox, options.eml].filter((s) => s !== undefined);
+      if (sources.length !== 1) {
+        throw new Error("ingest needs exactly one input: a <file>, --mbox <file> or --eml <dir>");
+      }
+      if (file === undefined) setStatus(await runMailIngest(options, command));
+      else setStatus(await runIngest(file, options, command));
     });
 
-  async function runIngest(file: string, options: IngestCommandOptions, command: Command): Promise<number> {
-    const format = options.format ?? (/\.csv$/i.test(file) ? "csv" : "ndjson");
-    const map = parseCsvMappings(options.map);
-    if (format === "csv" && map.length === 0) {
-      throw new Error("A CSV needs a column mapping: --map <type>=<column>, e.g. --map email=E-mail");
+  async function runMailIngest(options: IngestCommandOptions, command: Command): Promise<number> {
+    const own = { mailboxes: options.mailbox, domains: options.ownDomain };
+    for (const address of options.mailbox) {
+      if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw new Error(`--mailbox ${JSON.stringify(address)} is not an address`);
     }
-    const path = file === "-" ? undefined : resolve(file);
-    const size = path === undefined ? undefined : statSync(path).size;
+    for (const domain of options.ownDomain) {
+      if (!/^@?[^\s@]+\.[^\s@]+$/.test(domain))
+        throw new Error(`--own-domain ${JSON.stringify(domain)} is not a domain`);
+    }
+    const mbox = options.mbox !== undefined ? resolve(options.mbox) : undefined;
+    const dir = options.eml !== undefined ? resolve(options.eml) : undefined;
+    // Read the input's listing before anything is written, so a wrong path writes nothing.
+    const names =
+      dir === undefined
+        ? []
+        : readdirSync(dir, { withFileTypes: true })
+            .filter((entry) => entry.isFile() && /\.eml$/i.test(entry.name))
+            .map((entry) => entry.name)
+            .sort();
+    const size =
+      mbox !== undefined
+        ? statSync(mbox).size
+        : names.reduce((n, name) => n + statSync(join(dir as string, name)).size, 0);
+    const rejectsPath = options.rejects !== undefined ? resolve(options.rejects) : undefined;
+    if (rejectsPath !== undefined && (rejectsPath === mbox || rejectsPath === dir)) {
+      throw new Error("--rejects must not name the input itself");
+    }
     const { cc, g } = await open(command, false);
-    const rejects: WriteStream | undefined =
-      options.rejects !== undefined ? createWriteStream(resolve(options.rejects)) : undefined;
+    if (rejectsPath !== undefined && dir !== undefined) mkdirSync(rejectsPath, { recursive: true });
+    const rejectsFd = rejectsPath !== undefined && mbox !== undefined ? openSync(rejectsPath, "w") : undefined;
+    const mboxFd = rejectsFd !== undefined && mbox !== undefined ? openSync(mbox, "r") : undefined;
     const rejected: RejectedRow[] = [];
     let bytes = 0;
+    const { bar, bars, report } = progressBar(options, size);
+    if (!g.json && own.mailboxes.length === 0 && own.domains.length === 0) {
+      report("note: no --mailbox or --own-domain: every message counts as inbound from its sender");
+    }
+    const mailOptions = {
+      ...own,
+      onProgress: ({ rows }: { rows: number }) => bar?.update(bytes, { rows, rejected: rejected.length }),
+      onReject: (row: RejectedRow) => {
+        rejected.push(row);
+        if (mboxFd !== undefined && rejectsFd !== undefined && row.bytes !== undefined) {
+          // The message exactly as the mbox holds it, separator and quoting included.
+          const copy = Buffer.alloc(row.bytes.length);
+          readSync(mboxFd, copy, 0, copy.length, row.bytes.offset);
+          writeSync(rejectsFd, copy);
+          if (copy.length > 0 && copy[copy.length - 1] !== 10) writeSync(rejectsFd, "\n");
+          if (copy.length < 2 || copy[copy.length - 2] !== 10) writeSync(rejectsFd, "\n");
+        }
+        if (dir !== undefined && rejectsPath !== undefined && row.file !== undefined) {
+          copyFileSync(join(dir, row.file), join(rejectsPath, row.file));
+        }
+        if (!g.json) report(`${mailPosition(row)}: ${row.error.message}`);
+      },
+    };
+    let summary: IngestSummary;
+    try {
+      if (mbox !== undefined) {
+        const stream = createReadStream(mbox);
+        const counted = (async function* () {
+          for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+            bytes += chunk.length;
+            yield chunk;
+          }
+        })();
+        summary = await ingestMbox(counted, cc, mailOptions);
+      } else {
+        const files = names.map((name) => ({
+          name,
+          size: statSync(join(dir as string, name)).size,
+          read: () => {
+            const content = readFileSync(join(dir as string, name));
+            bytes += content.length;
+            return content;
+          },
+        }));
+        summary = await ingestEml(files, cc, mailOptions);
+      }
+      bar?.update(size, { rows: summary.read, rejected: rejected.length });
+    } finally {
+      bars?.stop();
+      if (mboxFd !== undefined) closeSync(mboxFd);
+      if (rejectsFd !== undefined) closeSync(rejectsFd);
+      await cc.close();
+    }
+    if (g.json) {
+      printJson({
+        ...summary,
+        ...(rejectsPath !== undefined ? { rejectsFile: rejectsPath } : {}),
+        rejects: rejected.map(({ raw: _raw, ...rest }) => rest),
+      });
+    } else {
+      print(formatSummary(summary, rejectsPath, "messages"));
+    }
+    return summary.rejected > 0 ? EXIT.rejected : EXIT.ok;
+  }
+
+  function progressBar(options: IngestCommandOptions, size: number | undefined) {
     const showBar = options.progress !== false && io.stderr.isTTY === true && size !== undefined && size > 0;
     const bars = showBar
       ? new cliProgress.MultiBar(
@@ -185,6 +319,23 @@ Examples:
       : undefined;
     const bar = bars?.create(size ?? 0, 0, { rows: 0, rejected: 0 });
     const report = (line: string) => (bars ? bars.log(`${line}\n`) : io.stderr.write(`${line}\n`));
+    return { bars, bar, report };
+  }
+
+  async function runIngest(file: string, options: IngestCommandOptions, command: Command): Promise<number> {
+    const format = options.format ?? (/\.csv$/i.test(file) ? "csv" : "ndjson");
+    const map = parseCsvMappings(options.map);
+    if (format === "csv" && map.length === 0) {
+      throw new Error("A CSV needs a column mapping: --map <type>=<column>, e.g. --map email=E-mail");
+    }
+    const path = file === "-" ? undefined : resolve(file);
+    const size = path === undefined ? undefined : statSync(path).size;
+    const { cc, g } = await open(command, false);
+    const rejects: WriteStream | undefined =
+      options.rejects !== undefined ? createWriteStream(resolve(options.rejects)) : undefined;
+    const rejected: RejectedRow[] = [];
+    let bytes = 0;
+    const { bar, bars, report } = progressBar(options, size);
     let summary: IngestSummary;
     try {
       const stream = path === undefined ? process.stdin : createReadStream(path);
@@ -356,6 +507,10 @@ Examples:
 
 interface IngestCommandOptions {
   format?: "ndjson" | "csv";
+  mbox?: string;
+  eml?: string;
+  mailbox: string[];
+  ownDomain: string[];
   map: string[];
   delimiter: string;
   source?: string;
@@ -383,6 +538,11 @@ export function parseCustomer(text: string): { identifier: { type: string; value
   return { profileId: text };
 }
 
+/** Where a rejected message is: `message 3 (line 40)` in an mbox, `message 3 (reply.eml)` in a directory. */
+function mailPosition(row: RejectedRow): string {
+  return `message ${row.message ?? "?"} (${row.file ?? `line ${row.line}`})`;
+}
+
 function count(n: number): string {
   return n.toLocaleString("en-US");
 }
@@ -400,7 +560,7 @@ function count(n: number): string {
  * // Read 100,000 rows in 41.2 s (2,427 rows/s)
  * ```
  */
-export function formatSummary(summary: IngestSummary, rejectsFile?: string): string {
+export function formatSummary(summary: IngestSummary, rejectsFile?: string, unit = "rows"): string {
   const seconds = summary.ms / 1000;
   const rate = seconds > 0 ? Math.round(summary.read / seconds) : summary.read;
   const kinds = Object.entries(summary.byKind)
@@ -419,7 +579,7 @@ export function formatSummary(summary: IngestSummary, rejectsFile?: string): str
     ["merges", summary.merges, "profiles absorbed"],
     ["conversations", summary.conversations, "of those profiles"],
   ];
-  const lines = [`Read ${count(summary.read)} rows in ${seconds.toFixed(1)} s (${count(rate)} rows/s)`];
+  const lines = [`Read ${count(summary.read)} ${unit} in ${seconds.toFixed(1)} s (${count(rate)} ${unit}/s)`];
   for (const [label, n, note] of rows) {
     lines.push(`  ${label.padEnd(14)}${count(n).padStart(10)}${note ? `  ${note}` : ""}`);
   }
