@@ -193,6 +193,13 @@ interface Section {
   bottom: number;
 }
 
+/** A section's bold title and, under it, its muted one-line explanation. */
+function sectionHeading(left: number, top: number, title: string, subtitle?: string): string {
+  const markup = element("text", { x: left, y: top + 14, "font-size": 14, "font-weight": 700 }, title);
+  if (subtitle === undefined) return markup;
+  return markup + element("text", { x: left, y: top + 32, "font-size": 12, fill: INK.muted }, subtitle);
+}
+
 function transitionFlows(
   metrics: JourneyMetrics,
   channelColour: ReadonlyMap<string, string>,
@@ -200,10 +207,10 @@ function transitionFlows(
   top: number,
   sectionWidth: number,
 ): Section {
-  let markup = element("text", { x: left, y: top + 14, "font-size": 14, "font-weight": 700 }, "Channel transitions");
-  markup += element(
-    "text",
-    { x: left, y: top + 32, "font-size": 12, fill: INK.muted },
+  let markup = sectionHeading(
+    left,
+    top,
+    "Channel transitions",
     "band width = how often a conversation moved from the left channel to the right one",
   );
   top += 48;
@@ -376,7 +383,7 @@ function channelTable(
   const response = new Map(metrics.firstResponse.byChannel.map((row) => [row.channel, row]));
   const unanswered = new Map(metrics.unansweredInbound.byChannel.map((row) => [row.channel, row]));
   const channels = [...new Set([...response.keys(), ...unanswered.keys()])].sort(compareStrings);
-  let markup = element("text", { x: left, y: top + 14, "font-size": 14, "font-weight": 700 }, "Per channel");
+  let markup = sectionHeading(left, top, "Per channel");
   const note = wrap(
     "n: conversations whose first inbound contact used the channel; their first response is counted there",
     Math.floor(sectionWidth / (12 * 0.56)),
@@ -479,12 +486,7 @@ function transitionMatrix(
   top: number,
   sectionWidth: number,
 ): Section {
-  let markup = element("text", { x: left, y: top + 14, "font-size": 14, "font-weight": 700 }, "Transition matrix");
-  markup += element(
-    "text",
-    { x: left, y: top + 32, "font-size": 12, fill: INK.muted },
-    "rows: from · columns: to · every count",
-  );
+  let markup = sectionHeading(left, top, "Transition matrix", "rows: from · columns: to · every count");
   top += 40;
   if (channels.length === 0) {
     markup += element("text", { x: left, y: top + 20, "font-size": 12.5, fill: INK.muted }, "No channels.");

@@ -5,6 +5,13 @@
  *
  * @module
  */
+
+// The port's required and batch members, for adapter authors' own checks (the suite uses them).
+export {
+  BATCH_TRANSACTION_METHODS,
+  REQUIRED_ADAPTER_MEMBERS,
+  REQUIRED_TRANSACTION_METHODS,
+} from "../storage/port.js";
 export {
   type ArbitraryIdentifier,
   type ArbitraryOptions,
