@@ -339,7 +339,8 @@ async function mergeNow(
 export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Promise<boolean> {
   const id = await refToProfileId(env, ref);
   if (!id) return false;
-  const keys = (await env.tx.find(identity.C.identifiers, "profile", id)).map((d) => d.key);
+  const profile = (await env.tx.get<identity.ProfileDoc>(identity.C.profiles, id)) as identity.ProfileDoc;
+  const keys = await identity.membersOf(env.tx, profile);
   const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
   if (stale.length > 0)
     await env.buffer.deleteMany(
