@@ -258,52 +258,72 @@ export interface ObserveResult {
   anchor: string;
 }
 
+/** What a batch of observations reads before it is resolved. */
+interface LoadedObservations {
+  /** Stored links the batch names, by id. */
+  links: Map<string, LinkEvidence>;
+  /** Stored identifier docs the batch names, by key. */
+  idents: Map<string, IdentifierDoc>;
+  /** Member group -> the profile it belongs to. */
+  owners: Map<string, ProfileDoc>;
+  /** The profiles those identifiers belong to, by id. */
+  profiles: Map<string, ProfileDoc>;
+}
+
+const linkIdOf = (input: ObserveInput) => stableId("link", ...input.identifiers.map((i) => i.key));
+
 /**
- * Applies one observation: folds it into its link evidence and updates the profile partition,
- * through the compressed-node resolver ({@link applyObservations}) when the observation is the
- * newest evidence of every profile it touches, and by recomputing the affected cluster otherwise.
- * Either way the result equals a full rebuild. The fast path reads and writes the observation's
- * identifiers and the profiles they belong to, never every member of those profiles.
+ * Reads everything a batch of observations needs, a constant number of calls whatever its size:
+ * one lock for all its identifiers, its links, its identifier docs and the profiles they name.
  */
-export async function observe(env: IdentityEnv, input: ObserveInput): Promise<ObserveResult> {
-  const { tx, options } = env;
-  const keys = input.identifiers.map((i) => i.key);
-  const linkId = stableId("link", ...keys);
+async function loadObservations(env: IdentityEnv, inputs: readonly ObserveInput[]): Promise<LoadedObservations> {
+  const { tx } = env;
+  const keys = unique(inputs.flatMap((input) => input.identifiers.map((i) => i.key)));
   await tx.lock(keys.map(lockKey));
-  const existingLink = await tx.get<LinkEvidence>(C.links, linkId);
+  const links = await tx.getMany<LinkEvidence>(C.links, unique(inputs.map(linkIdOf)));
   // A writer merging a profile rewrites its identifiers holding only the profile's lock: read the
   // identifiers again once their profiles are locked, until the profile ids are stable.
-  let identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  let idents = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
   let owners = await profilesOfGroups(
     tx,
-    [...identDocs.values()].map((d) => d.group),
+    [...idents.values()].map((d) => d.group),
   );
   const idsOf = (o: Map<string, ProfileDoc>) => unique([...o.values()].map((p) => p.id));
   let oldIds = idsOf(owners);
   while (env.concurrent) {
     await tx.lock(oldIds.map(lockProfile));
-    identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+    idents = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
     owners = await profilesOfGroups(
       tx,
-      [...identDocs.values()].map((d) => d.group),
+      [...idents.values()].map((d) => d.group),
     );
     const ids = idsOf(owners);
     const locked = ids.every((id) => oldIds.includes(id));
     oldIds = locked ? ids : unique([...oldIds, ...ids]);
     if (locked) break;
   }
-  const oldProfiles = new Map<string, ProfileDoc>();
-  for (const p of owners.values()) oldProfiles.set(p.id, p);
+  const profiles = new Map<string, ProfileDoc>();
+  for (const p of owners.values()) profiles.set(p.id, p);
+  return { links, idents, owners, profiles };
+}
 
-  const link = foldLink(existingLink, linkId, keys, input);
-  await tx.put(C.links, linkId, link, { index: { ident: keys } });
-
+/** One observation folded into its link and identifier docs (updates `links` and `idents`). */
+function foldObservation(
+  links: Map<string, LinkEvidence>,
+  idents: Map<string, IdentifierDoc>,
+  input: ObserveInput,
+  options: CompiledIdentityOptions,
+): { link: LinkEvidence; newlyBlocked: Set<string>; observation: BatchObservation } {
+  const keys = input.identifiers.map((i) => i.key);
+  const linkId = stableId("link", ...keys);
+  const existing = links.get(linkId) ?? null;
+  const link = foldLink(existing, linkId, keys, input);
+  links.set(linkId, link);
   // Identifier docs: first/last seen, counts, co-occurrence for auto-blocking.
   const threshold = options.rules.autoBlockThreshold;
   const newlyBlocked = new Set<string>();
-  const nextIdents = new Map<string, IdentifierDoc>();
   for (const ident of input.identifiers) {
-    const before = identDocs.get(ident.key);
+    const before = idents.get(ident.key);
     const doc: IdentifierDoc = before
       ? {
           ...before,
@@ -328,48 +348,113 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
       doc.autoBlocked = true;
       newlyBlocked.add(ident.key);
     }
-    nextIdents.set(ident.key, doc);
+    idents.set(ident.key, doc);
   }
+  const repeat = existing !== null && existing.firstSeen === link.firstSeen && newlyBlocked.size === 0;
+  const kind = repeat ? "repeat" : existing === null && newlyBlocked.size === 0 ? "new" : "late";
+  const observation: BatchObservation = {
+    link,
+    at: input.at,
+    kind,
+    autoBlocked: keys.filter((k) => idents.get(k)?.autoBlocked),
+    ...(input.traits !== undefined ? { traits: input.traits } : {}),
+    ...(input.channel !== undefined ? { channel: input.channel } : {}),
+    ...(input.source !== undefined ? { source: input.source } : {}),
+  };
+  return { link, newlyBlocked, observation };
+}
 
-  const duplicate = existingLink !== null && existingLink.firstSeen === link.firstSeen && newlyBlocked.size === 0;
-  const kind = duplicate ? "repeat" : existingLink === null && newlyBlocked.size === 0 ? "new" : "late";
-  if (kind !== "late") {
-    const known = new Map<string, KnownIdentifier>();
-    for (const [key, doc] of identDocs) {
-      const owner = owners.get(doc.group);
-      if (owner) known.set(key, { profileId: owner.id, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
-    }
-    const observation: BatchObservation = {
-      link,
-      at: input.at,
-      kind,
-      autoBlocked: keys.filter((k) => nextIdents.get(k)?.autoBlocked),
-      ...(input.traits !== undefined ? { traits: input.traits } : {}),
-      ...(input.channel !== undefined ? { channel: input.channel } : {}),
-      ...(input.source !== undefined ? { source: input.source } : {}),
-    };
-    const batch = applyObservations(
-      { profiles: new Map([...oldProfiles].map(([id, p]) => [id, nodeOf(p)])), identifiers: known },
-      [observation],
-      options,
-    );
-    const outcome = batch.outcomes[0];
-    if (batch.applied === 1 && outcome) {
-      const change = await writeBatch(env, batch, oldProfiles, nextIdents, input.at);
-      if (outcome.refused.length > 0) {
-        env.events.push({
-          type: "identify.refused",
-          profileId: outcome.profileId,
-          refusals: outcome.refused,
-          at: input.at,
-        });
-      }
-      return { ...outcome, change };
-    }
+/**
+ * Applies a batch of observations through the compressed-node resolver
+ * ({@link applyObservations}) with one bulk read and bulk writes, and returns the results of the
+ * prefix it applied: it stops before the first late observation (which needs its whole cluster,
+ * see {@link observe}) and after the first one that merges profiles (so that conversations are
+ * re-stitched after each merge, as one by one). Each result equals what {@link observe} returns.
+ */
+export async function observeMany(env: IdentityEnv, inputs: readonly ObserveInput[]): Promise<ObserveResult[]> {
+  return applyLoaded(env, await loadObservations(env, inputs), inputs);
+}
+
+async function applyLoaded(
+  env: IdentityEnv,
+  loaded: LoadedObservations,
+  inputs: readonly ObserveInput[],
+): Promise<ObserveResult[]> {
+  const { tx, options } = env;
+  const known = new Map<string, KnownIdentifier>();
+  for (const [key, doc] of loaded.idents) {
+    const owner = loaded.owners.get(doc.group);
+    if (owner) known.set(key, { profileId: owner.id, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
   }
+  const state = { profiles: new Map([...loaded.profiles].map(([id, p]) => [id, nodeOf(p)])), identifiers: known };
+  const fold = (n: number) => {
+    const links = new Map(loaded.links);
+    const idents = new Map(loaded.idents);
+    const observations: BatchObservation[] = [];
+    for (const input of inputs.slice(0, n)) {
+      const { observation } = foldObservation(links, idents, input, options);
+      if (observation.kind === "late") break;
+      observations.push(observation);
+    }
+    return { links, idents, observations };
+  };
+  let folded = fold(inputs.length);
+  // The late observation that stopped the fold was folded into the maps: fold again without it.
+  if (folded.observations.length < inputs.length) folded = fold(folded.observations.length);
+  let batch = applyObservations(state, folded.observations, options);
+  const firstMerge = batch.outcomes.findIndex((o) => o.changes.some((c) => c.absorbed.length > 0));
+  const n = firstMerge >= 0 ? Math.min(batch.applied, firstMerge + 1) : batch.applied;
+  if (n === 0) return [];
+  if (n < folded.observations.length) {
+    folded = fold(n);
+    batch = applyObservations(state, folded.observations, options);
+  }
+  const applied = folded.observations.slice(0, n);
+  const linkPuts = new Map<string, PutEntry<LinkEvidence>>();
+  for (const o of applied) {
+    const link = folded.links.get(o.link.id) as LinkEvidence;
+    linkPuts.set(link.id, { key: link.id, value: link, index: { ident: link.keys } });
+  }
+  await batchOf(tx).putMany(C.links, [...linkPuts.values()]);
+  const nextIdents = new Map<string, IdentifierDoc>();
+  for (const o of applied) for (const key of o.link.keys) nextIdents.set(key, folded.idents.get(key) as IdentifierDoc);
+  const change = await writeBatch(
+    env,
+    batch,
+    loaded.profiles,
+    nextIdents,
+    applied.map((o) => o.at),
+  );
+  return batch.outcomes.map((o, i) => ({
+    profileId: o.profileId,
+    created: o.created,
+    merged: o.merged,
+    refused: o.refused,
+    anchor: o.anchor,
+    change: i === n - 1 ? change : emptyChange(),
+  }));
+}
+
+/**
+ * Applies one observation: folds it into its link evidence and updates the profile partition,
+ * through the compressed-node resolver ({@link applyObservations}) when the observation is the
+ * newest evidence of every profile it touches, and by recomputing the affected cluster otherwise.
+ * Either way the result equals a full rebuild. The fast path reads and writes the observation's
+ * identifiers and the profiles they belong to, never every member of those profiles.
+ */
+export async function observe(env: IdentityEnv, input: ObserveInput): Promise<ObserveResult> {
+  const { tx, options } = env;
+  const loaded = await loadObservations(env, [input]);
+  const [fast] = await applyLoaded(env, loaded, [input]);
+  if (fast) return fast;
 
   // Late evidence, or a newly auto-blocked identifier that unglues the profiles it joined: the
   // whole cluster's evidence is reloaded.
+  const keys = input.identifiers.map((i) => i.key);
+  const idents = new Map(loaded.idents);
+  const { link, newlyBlocked } = foldObservation(new Map(loaded.links), idents, input, options);
+  await tx.put(C.links, link.id, link, { index: { ident: keys } });
+  const nextIdents = new Map(keys.map((k) => [k, idents.get(k) as IdentifierDoc]));
   const cluster = await loadCluster(tx, keys, nextIdents, newlyBlocked);
   const resolution = resolveIdentities(cluster.evidence, options.rules);
   const anchor = linkAnchor(keys, resolution.autoBlocked, options.rules);
@@ -377,12 +462,12 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
 
   const profileId = resolution.profileOf.get(anchor) as string;
   const refused = resolution.refusals
-    .filter((r) => r.linkId === linkId)
+    .filter((r) => r.linkId === link.id)
     .map((r) => describeRefusal(r, resolution, options.rules));
   if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
   const merged = change.absorbed.get(profileId) ?? [];
-  const newKeys = keys.filter((k) => !identDocs.has(k));
-  const created = oldIds.length === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
+  const newKeys = keys.filter((k) => !loaded.idents.has(k));
+  const created = loaded.profiles.size === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
   return { profileId, created, merged, refused, change, anchor };
 }
 
@@ -435,7 +520,7 @@ async function writeBatch(
   batch: ReturnType<typeof applyObservations>,
   before: ReadonlyMap<string, ProfileDoc>,
   touchedIdents: ReadonlyMap<string, IdentifierDoc>,
-  at: string,
+  ats: readonly string[],
 ): Promise<PartitionChange> {
   const { tx, options, events } = env;
   const change = emptyChange();
@@ -460,7 +545,8 @@ async function writeBatch(
       await tx.put(C.profiles, doc.id, doc, index ? { index } : undefined);
     }
   }
-  for (const outcome of batch.outcomes) {
+  for (const [i, outcome] of batch.outcomes.entries()) {
+    const at = ats[i] as string;
     for (const c of outcome.changes) {
       if (c.absorbed.length > 0) {
         change.absorbed.set(c.profileId, unique([...(change.absorbed.get(c.profileId) ?? []), ...c.absorbed]));
@@ -469,6 +555,9 @@ async function writeBatch(
         events.push({ type: "profile.merged", profileId: c.profileId, absorbed: c.absorbed, at });
       }
       if (c.created) events.push({ type: "profile.created", profileId: c.profileId, at });
+    }
+    if (outcome.refused.length > 0) {
+      events.push({ type: "identify.refused", profileId: outcome.profileId, refusals: outcome.refused, at });
     }
   }
   // Identifiers: those the batch named, and the smaller sides of its merges.
@@ -491,16 +580,18 @@ async function writeBatch(
   if (identPuts.length > 0) await batchOf(tx).putMany(C.identifiers, identPuts);
   // Absorbed profiles: deleted, with an alias to where their anchor went; older aliases pointing
   // at them are collapsed onto the survivor.
-  const removed = [...batch.successor.keys()].filter((id) => before.has(id));
+  // (A profile created earlier in the same batch was never stored, but its id was handed out.)
+  const removed = [...batch.successor.keys()];
   if (removed.length > 0) {
     for (const id of removed) change.removed.add(id);
-    await batchOf(tx).deleteMany(C.profiles, removed);
+    const stored = removed.filter((id) => before.has(id));
+    if (stored.length > 0) await batchOf(tx).deleteMany(C.profiles, stored);
     const aliasPuts: PutEntry<AliasDoc>[] = removed.map((id) => {
       const target = finalOf(id);
-      return { key: id, value: { target, anchor: (before.get(id) as ProfileDoc).anchor }, index: { target } };
+      return { key: id, value: { target, anchor: batch.absorbedAnchors.get(id) as string }, index: { target } };
     });
     for (const { key, value } of await batchOf(tx).findMany<AliasDoc>(C.aliases, "target", removed)) {
-      if (before.has(key)) continue;
+      if (batch.successor.has(key)) continue;
       const target = finalOf(value.target);
       if (target !== value.target && target !== key)
         aliasPuts.push({ key, value: { ...value, target }, index: { target } });

@@ -88,6 +88,8 @@ export interface AppliedObservations {
   profiles: Map<string, ProfileNode>;
   /** Profiles that no longer exist -> the profile that absorbed them (after the batch). */
   successor: Map<string, string>;
+  /** The anchor each profile of `successor` had when it was absorbed. */
+  absorbedAnchors: Map<string, string>;
   /** Every identifier the applied observations named, with its profile after the batch. */
   identifiers: Map<string, KnownIdentifier>;
 }
@@ -129,6 +131,7 @@ export function applyObservations(
   const profiles = new Map(state.profiles);
   const identifiers = new Map(state.identifiers);
   const successor = new Map<string, string>();
+  const absorbedAnchors = new Map<string, string>();
   const touchedIds = new Set<string>();
   const named = new Set<string>();
   const outcomes: ObservationOutcome[] = [];
@@ -243,6 +246,7 @@ export function applyObservations(
       });
       touchedIds.add(component.id);
       const gone = parts.map((p) => p.id).filter((id) => id !== component.id);
+      for (const p of parts) if (p.id !== component.id) absorbedAnchors.set(p.id, p.anchor);
       for (const id of gone) {
         profiles.delete(id);
         touchedIds.delete(id);
@@ -284,7 +288,7 @@ export function applyObservations(
   for (const id of successor.keys()) finalSuccessor.set(id, current(id));
   const live = new Map<string, ProfileNode>();
   for (const id of touchedIds) live.set(id, profiles.get(id) as ProfileNode);
-  return { applied, outcomes, profiles: live, successor: finalSuccessor, identifiers: out };
+  return { applied, outcomes, profiles: live, successor: finalSuccessor, absorbedAnchors, identifiers: out };
 }
 
 function maxOf(a: string, b: string): string {
