@@ -588,7 +588,7 @@ async function applyBatch(
   };
   // How many identify items the next bulk run reads: it doubles while runs apply whole, and
   // shrinks to twice what the last run applied, so late items cost only a constant more reads.
-  let window = 64;
+  let window = batch.length;
   for (let i = 0; i < batch.length; ) {
     if (signal?.aborted) throw new CustomerContextError("aborted", "Ingest aborted", {});
     // A run of identify items goes through the bulk resolver: one read and one resolution for

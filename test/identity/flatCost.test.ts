@@ -188,3 +188,27 @@ describe("flat cost of identify", () => {
     }
   }, 120_000);
 });
+
+describe("ingest of identify items", () => {
+  it("makes the same number of storage calls for a batch of 20 as for a batch of 400", async () => {
+    const calls: Record<number, number> = {};
+    for (const n of [20, 400]) {
+      const { adapter, current } = counting(memoryAdapter());
+      const cc = createCustomerContext({ storage: adapter });
+      const items = Array.from({ length: n }, (_, i) => ({
+        kind: "identify" as const,
+        identifiers: [{ type: "email", value: `u${i}@x.pl` }, cookie(`k${i}`)],
+        at: day(1, i % 60),
+        id: `row-${i}`,
+      }));
+      current.t = tally();
+      const summary = await cc.ingest(items, { batchSize: 1000 });
+      expect(summary.profilesCreated).toBe(n);
+      calls[n] = current.t.calls;
+      // The same as one by one: every customer is one profile.
+      expect((await cc.profiles.find(cookie(`k${n - 1}`)))?.identifiers).toHaveLength(2);
+      await cc.close();
+    }
+    expect(calls[400]).toBe(calls[20]);
+  });
+});
