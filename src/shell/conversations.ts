@@ -43,6 +43,7 @@ import {
   observe,
   type PartitionChange,
   type ProfileDoc,
+  profileIdsOf,
   resolveProfileId,
 } from "./identity.js";
 
@@ -255,7 +256,7 @@ export async function profilesOfCustomer(
     IC.identifiers,
     customer.identifiers.map((i) => i.key),
   );
-  return new Set([...docs.values()].map((d) => d.profileId).filter((id) => id !== ""));
+  return new Set((await profileIdsOf(env.tx, docs.values())).values());
 }
 
 /** Records an interaction (idempotently) and stitches it into its customer's conversations. */

@@ -137,7 +137,8 @@ export async function autoMergeRevoked(env: ApplyEnv, profileId: string, otherPr
   if (revoked.length === 0) return false;
   const others = unique(revoked.flatMap(({ value }) => value.keys.filter((k) => !members.has(k))));
   const docs = await env.tx.getMany<identity.IdentifierDoc>(identity.C.identifiers, others);
-  return [...docs.values()].some((d) => d.profileId === otherProfileId);
+  const owners = await identity.profileIdsOf(env.tx, docs.values());
+  return [...owners.values()].some((id) => id === otherProfileId);
 }
 
 /** Erasure: the revocation records naming any of `keys` go with the person. */
@@ -154,7 +155,8 @@ export async function forgetRevocations(env: ApplyEnv, keys: readonly string[]):
 /** The current profiles holding `keys`, sorted. */
 async function holders(env: ApplyEnv, keys: readonly string[]): Promise<string[]> {
   const docs = await env.tx.getMany<identity.IdentifierDoc>(identity.C.identifiers, keys);
-  return unique([...docs.values()].map((d) => d.profileId).filter((id) => id !== "")).sort(compareStrings);
+  const owners = await identity.profileIdsOf(env.tx, docs.values());
+  return unique([...owners.values()].filter((id) => id !== "")).sort(compareStrings);
 }
 
 /** Every identifier of the profiles holding `keys`. */

@@ -8,8 +8,14 @@ import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
 import { matchPair } from "../identity/fuzzy/matchPair.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
 import type { MatchSuggestion } from "../identity/fuzzy/types.js";
+import {
+  applyObservations,
+  type BatchObservation,
+  type KnownIdentifier,
+  type ProfileNode,
+} from "../identity/graph/applyObservations.js";
 import { countCooccurrence } from "../identity/graph/countCooccurrence.js";
-import { deriveProfileFacts, evidenceOrder as order } from "../identity/graph/deriveProfileFacts.js";
+import { deriveProfileFacts } from "../identity/graph/deriveProfileFacts.js";
 import { decisionKeys } from "../identity/graph/describeDecision.js";
 import { describeRefusal } from "../identity/graph/describeRefusal.js";
 import { explainResolution } from "../identity/graph/explainResolution.js";
@@ -45,7 +51,12 @@ export interface IdentifierDoc {
   key: string;
   type: string;
   value: string;
-  profileId: string;
+  /**
+   * The member group it is filed under in the `profile` index: its profile's id, or the id of a
+   * larger profile that profile absorbed (merges rewrite the smaller side only). Read the profile
+   * with {@link profilesOfGroups}; list a profile's identifiers with {@link membersOf}.
+   */
+  group: string;
   firstSeen: string;
   lastSeen: string;
   count: number;
@@ -54,11 +65,17 @@ export interface IdentifierDoc {
   autoBlocked?: true;
 }
 
-/** Stored per profile: derived state. */
+/**
+ * Stored per profile: derived state, summaries only. Its identifiers are the identifier docs
+ * filed under `group` in the identifier index, never a list in this document.
+ */
 export interface ProfileDoc {
   id: string;
   anchor: string;
-  keys: string[];
+  /** The member group of its identifiers (its own id unless it absorbed a larger profile). */
+  group: string;
+  /** Identifiers per type (the resolver's limits need them). */
+  counts: Record<string, number>;
   createdAt: string;
   updatedAt: string;
   /** Largest evidence order (`time|linkId`) of any link naming one of its identifiers. */
@@ -149,10 +166,65 @@ export async function resolveProfileId(tx: StorageTransaction, id: string): Prom
 
 /**
  * The identifier keys of a profile, sorted. Every part of the shell asks this function, never
- * the profile document, so that where membership is stored is decided in one place.
+ * the profile document: membership lives in the identifier index (`profile` -> member group).
  */
-export async function membersOf(_tx: StorageTransaction, profile: ProfileDoc): Promise<string[]> {
-  return profile.keys;
+export async function membersOf(tx: StorageTransaction, profile: ProfileDoc): Promise<string[]> {
+  return (await tx.find(C.identifiers, "profile", profile.group)).map((d) => d.key);
+}
+
+/** The identifier docs of a profile, in key order. */
+async function memberDocsOf(tx: StorageTransaction, profile: ProfileDoc): Promise<IdentifierDoc[]> {
+  return (await tx.find<IdentifierDoc>(C.identifiers, "profile", profile.group)).map((d) => d.value);
+}
+
+/**
+ * The current profiles of member groups: group -> profile document. A group is a live profile's
+ * id or an id it absorbed (an alias); absent when unknown. One read in the common case.
+ */
+export async function profilesOfGroups(
+  tx: StorageTransaction,
+  groups: Iterable<string>,
+): Promise<Map<string, ProfileDoc>> {
+  const ids = unique([...groups].filter((g) => g !== ""));
+  const out = new Map<string, ProfileDoc>();
+  if (ids.length === 0) return out;
+  const direct = await tx.getMany<ProfileDoc>(C.profiles, ids);
+  const missing: string[] = [];
+  for (const g of ids) {
+    const doc = direct.get(g);
+    if (doc) out.set(g, doc);
+    else missing.push(g);
+  }
+  if (missing.length === 0) return out;
+  const aliases = await tx.getMany<AliasDoc>(C.aliases, missing);
+  const targets = unique([...aliases.values()].map((a) => a.target));
+  const docs = targets.length > 0 ? await tx.getMany<ProfileDoc>(C.profiles, targets) : new Map<string, ProfileDoc>();
+  for (const g of missing) {
+    const alias = aliases.get(g);
+    const doc =
+      (alias ? docs.get(alias.target) : undefined) ??
+      (await followAliases<ProfileDoc>(tx, C.profiles, C.aliases, g))?.doc;
+    if (doc) out.set(g, doc);
+  }
+  return out;
+}
+
+/** The current profile id of each identifier doc: key -> profile id (absent when it has none). */
+export async function profileIdsOf(
+  tx: StorageTransaction,
+  docs: Iterable<IdentifierDoc>,
+): Promise<Map<string, string>> {
+  const list = [...docs];
+  const owners = await profilesOfGroups(
+    tx,
+    list.map((d) => d.group),
+  );
+  const out = new Map<string, string>();
+  for (const d of list) {
+    const owner = owners.get(d.group);
+    if (owner) out.set(d.key, owner.id);
+  }
+  return out;
 }
 
 /** The profile id an identifier belongs to, or null. */
@@ -164,7 +236,7 @@ export async function profileIdOfIdentifier(
   const result = normalizeIdentifier(identifier, options.normalize);
   if (!result.ok) return null;
   const doc = await tx.get<IdentifierDoc>(C.identifiers, result.key);
-  return doc?.profileId ?? null;
+  return doc ? ((await profileIdsOf(tx, [doc])).get(doc.key) ?? null) : null;
 }
 
 /** Input of {@link observe}. */
@@ -189,42 +261,72 @@ export interface ObserveResult {
   linkId: string;
 }
 
+/** What a batch of observations reads before it is resolved. */
+interface LoadedObservations {
+  /** Stored links the batch names, by id. */
+  links: Map<string, LinkEvidence>;
+  /** Stored identifier docs the batch names, by key. */
+  idents: Map<string, IdentifierDoc>;
+  /** Member group -> the profile it belongs to. */
+  owners: Map<string, ProfileDoc>;
+  /** The profiles those identifiers belong to, by id. */
+  profiles: Map<string, ProfileDoc>;
+}
+
+const linkIdOf = (input: ObserveInput) => stableId("link", ...input.identifiers.map((i) => i.key));
+
 /**
- * Applies one observation: folds it into its link evidence and updates the profile partition,
- * incrementally when the observation is the newest evidence of every profile it touches, and by
- * recomputing the affected cluster otherwise. Either way the result equals a full rebuild.
+ * Reads everything a batch of observations needs, a constant number of calls whatever its size:
+ * one lock for all its identifiers, its links, its identifier docs and the profiles they name.
  */
-export async function observe(env: IdentityEnv, input: ObserveInput): Promise<ObserveResult> {
-  const { tx, options } = env;
-  const keys = input.identifiers.map((i) => i.key);
-  const linkId = stableId("link", ...keys);
+async function loadObservations(env: IdentityEnv, inputs: readonly ObserveInput[]): Promise<LoadedObservations> {
+  const { tx } = env;
+  const keys = unique(inputs.flatMap((input) => input.identifiers.map((i) => i.key)));
   await tx.lock(keys.map(lockKey));
-  const existingLink = await tx.get<LinkEvidence>(C.links, linkId);
+  const links = await tx.getMany<LinkEvidence>(C.links, unique(inputs.map(linkIdOf)));
   // A writer merging a profile rewrites its identifiers holding only the profile's lock: read the
   // identifiers again once their profiles are locked, until the profile ids are stable.
-  const profileIdsOf = (docs: Map<string, IdentifierDoc>) => unique([...docs.values()].map((d) => d.profileId));
-  let identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
-  let oldIds = profileIdsOf(identDocs);
+  let idents = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  let owners = await profilesOfGroups(
+    tx,
+    [...idents.values()].map((d) => d.group),
+  );
+  const idsOf = (o: Map<string, ProfileDoc>) => unique([...o.values()].map((p) => p.id));
+  let oldIds = idsOf(owners);
   while (env.concurrent) {
     await tx.lock(oldIds.map(lockProfile));
-    identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
-    const ids = profileIdsOf(identDocs);
+    idents = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+    owners = await profilesOfGroups(
+      tx,
+      [...idents.values()].map((d) => d.group),
+    );
+    const ids = idsOf(owners);
     const locked = ids.every((id) => oldIds.includes(id));
     oldIds = locked ? ids : unique([...oldIds, ...ids]);
     if (locked) break;
   }
-  const oldProfiles =
-    oldIds.length > 0 ? await tx.getMany<ProfileDoc>(C.profiles, oldIds) : new Map<string, ProfileDoc>();
+  const profiles = new Map<string, ProfileDoc>();
+  for (const p of owners.values()) profiles.set(p.id, p);
+  return { links, idents, owners, profiles };
+}
 
-  const link = foldLink(existingLink, linkId, keys, input);
-  await tx.put(C.links, linkId, link, { index: { ident: keys } });
-
+/** One observation folded into its link and identifier docs (updates `links` and `idents`). */
+function foldObservation(
+  links: Map<string, LinkEvidence>,
+  idents: Map<string, IdentifierDoc>,
+  input: ObserveInput,
+  options: CompiledIdentityOptions,
+): { link: LinkEvidence; newlyBlocked: Set<string>; observation: BatchObservation } {
+  const keys = input.identifiers.map((i) => i.key);
+  const linkId = stableId("link", ...keys);
+  const existing = links.get(linkId) ?? null;
+  const link = foldLink(existing, linkId, keys, input);
+  links.set(linkId, link);
   // Identifier docs: first/last seen, counts, co-occurrence for auto-blocking.
   const threshold = options.rules.autoBlockThreshold;
   const newlyBlocked = new Set<string>();
-  const nextIdents = new Map<string, IdentifierDoc>();
   for (const ident of input.identifiers) {
-    const before = identDocs.get(ident.key);
+    const before = idents.get(ident.key);
     const doc: IdentifierDoc = before
       ? {
           ...before,
@@ -237,7 +339,7 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
           key: ident.key,
           type: ident.type,
           value: ident.value,
-          profileId: "",
+          group: "",
           firstSeen: input.at,
           lastSeen: input.at,
           count: 1,
@@ -249,34 +351,258 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
       doc.autoBlocked = true;
       newlyBlocked.add(ident.key);
     }
-    nextIdents.set(ident.key, doc);
+    idents.set(ident.key, doc);
   }
+  const repeat = existing !== null && existing.firstSeen === link.firstSeen && newlyBlocked.size === 0;
+  const kind = repeat ? "repeat" : existing === null && newlyBlocked.size === 0 ? "new" : "late";
+  const observation: BatchObservation = {
+    link,
+    at: input.at,
+    kind,
+    autoBlocked: keys.filter((k) => idents.get(k)?.autoBlocked),
+    ...(input.traits !== undefined ? { traits: input.traits } : {}),
+    ...(input.channel !== undefined ? { channel: input.channel } : {}),
+    ...(input.source !== undefined ? { source: input.source } : {}),
+  };
+  return { link, newlyBlocked, observation };
+}
 
-  const linkOrder = order(link.firstSeen, linkId);
-  const duplicate = existingLink !== null && existingLink.firstSeen === link.firstSeen && newlyBlocked.size === 0;
-  const isNewest = [...oldProfiles.values()].every((p) => compareStrings(p.maxOrder, linkOrder) < 0);
-  const newKeys = keys.filter((k) => !identDocs.has(k));
+/**
+ * Applies a batch of observations through the compressed-node resolver
+ * ({@link applyObservations}) with one bulk read and bulk writes, and returns the results of the
+ * prefix it applied: it stops before the first late observation (which needs its whole cluster,
+ * see {@link observe}) and after the first one that merges profiles (so that conversations are
+ * re-stitched after each merge, as one by one). Each result equals what {@link observe} returns.
+ */
+export async function observeMany(env: IdentityEnv, inputs: readonly ObserveInput[]): Promise<ObserveResult[]> {
+  return applyLoaded(env, await loadObservations(env, inputs), inputs);
+}
 
-  // A newly auto-blocked identifier unglues the profiles it joined: their evidence is reloaded.
-  const cluster =
-    duplicate || (existingLink === null && newlyBlocked.size === 0 && isNewest)
-      ? fastCluster(oldProfiles, nextIdents, link)
-      : await loadCluster(tx, keys, nextIdents, newlyBlocked);
+async function applyLoaded(
+  env: IdentityEnv,
+  loaded: LoadedObservations,
+  inputs: readonly ObserveInput[],
+): Promise<ObserveResult[]> {
+  const { tx, options } = env;
+  const known = new Map<string, KnownIdentifier>();
+  for (const [key, doc] of loaded.idents) {
+    const owner = loaded.owners.get(doc.group);
+    if (owner) known.set(key, { profileId: owner.id, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
+  }
+  const state = { profiles: new Map([...loaded.profiles].map(([id, p]) => [id, nodeOf(p)])), identifiers: known };
+  const fold = (n: number) => {
+    const links = new Map(loaded.links);
+    const idents = new Map(loaded.idents);
+    const observations: BatchObservation[] = [];
+    for (const input of inputs.slice(0, n)) {
+      const { observation } = foldObservation(links, idents, input, options);
+      if (observation.kind === "late") break;
+      observations.push(observation);
+    }
+    return { links, idents, observations };
+  };
+  let folded = fold(inputs.length);
+  // The late observation that stopped the fold was folded into the maps: fold again without it.
+  if (folded.observations.length < inputs.length) folded = fold(folded.observations.length);
+  let batch = applyObservations(state, folded.observations, options);
+  const firstMerge = batch.outcomes.findIndex((o) => o.changes.some((c) => c.absorbed.length > 0));
+  const n = firstMerge >= 0 ? Math.min(batch.applied, firstMerge + 1) : batch.applied;
+  if (n === 0) return [];
+  if (n < folded.observations.length) {
+    folded = fold(n);
+    batch = applyObservations(state, folded.observations, options);
+  }
+  const applied = folded.observations.slice(0, n);
+  const linkPuts = new Map<string, PutEntry<LinkEvidence>>();
+  for (const o of applied) {
+    const link = folded.links.get(o.link.id) as LinkEvidence;
+    linkPuts.set(link.id, { key: link.id, value: link, index: { ident: link.keys } });
+  }
+  await batchOf(tx).putMany(C.links, [...linkPuts.values()]);
+  const nextIdents = new Map<string, IdentifierDoc>();
+  for (const o of applied) for (const key of o.link.keys) nextIdents.set(key, folded.idents.get(key) as IdentifierDoc);
+  const change = await writeBatch(
+    env,
+    batch,
+    loaded.profiles,
+    nextIdents,
+    applied.map((o) => o.at),
+  );
+  return batch.outcomes.map((o, i) => ({
+    profileId: o.profileId,
+    created: o.created,
+    merged: o.merged,
+    refused: o.refused,
+    anchor: o.anchor,
+    change: i === n - 1 ? change : emptyChange(),
+    linkId: folded.observations[i]?.link.id ?? "",
+  }));
+}
+
+/**
+ * Applies one observation: folds it into its link evidence and updates the profile partition,
+ * through the compressed-node resolver ({@link applyObservations}) when the observation is the
+ * newest evidence of every profile it touches, and by recomputing the affected cluster otherwise.
+ * Either way the result equals a full rebuild. The fast path reads and writes the observation's
+ * identifiers and the profiles they belong to, never every member of those profiles.
+ */
+export async function observe(env: IdentityEnv, input: ObserveInput): Promise<ObserveResult> {
+  const { tx, options } = env;
+  const loaded = await loadObservations(env, [input]);
+  const [fast] = await applyLoaded(env, loaded, [input]);
+  if (fast) return fast;
+
+  // Late evidence, or a newly auto-blocked identifier that unglues the profiles it joined: the
+  // whole cluster's evidence is reloaded.
+  const keys = input.identifiers.map((i) => i.key);
+  const idents = new Map(loaded.idents);
+  const { link, newlyBlocked } = foldObservation(new Map(loaded.links), idents, input, options);
+  await tx.put(C.links, link.id, link, { index: { ident: keys } });
+  const nextIdents = new Map(keys.map((k) => [k, idents.get(k) as IdentifierDoc]));
+  const cluster = await loadCluster(tx, keys, nextIdents, newlyBlocked);
   const resolution = resolveIdentities(cluster.evidence, options.rules);
-
   const anchor = linkAnchor(keys, resolution.autoBlocked, options.rules);
-  const before = new Map<string, ProfileDoc>(oldProfiles);
-  for (const [id, doc] of cluster.profiles) before.set(id, doc);
-  const change = await applyResolution(env, resolution, cluster, before, nextIdents, { link, anchor, input });
+  const change = await applyResolution(env, resolution, cluster, nextIdents, { link, anchor, input });
 
   const profileId = resolution.profileOf.get(anchor) as string;
   const refused = resolution.refusals
-    .filter((r) => r.linkId === linkId)
+    .filter((r) => r.linkId === link.id)
     .map((r) => describeRefusal(r, resolution, options.rules));
   if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
   const merged = change.absorbed.get(profileId) ?? [];
-  const created = oldIds.length === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
-  return { profileId, created, merged, refused, change, anchor, linkId };
+  const newKeys = keys.filter((k) => !loaded.idents.has(k));
+  const created = loaded.profiles.size === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
+  return { profileId, created, merged, refused, change, anchor, linkId: link.id };
+}
+
+/** A profile document as the compressed node the bulk resolver works on. */
+function nodeOf(p: ProfileDoc): ProfileNode {
+  return {
+    id: p.id,
+    anchor: p.anchor,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    maxOrder: p.maxOrder,
+    counts: p.counts,
+    separations: p.separations,
+    traits: p.traits,
+    provenance: p.provenance,
+  };
+}
+
+/** The stored document of a profile (one field order everywhere, so equal state is equal JSON). */
+function profileDoc(node: ProfileNode, group: string): ProfileDoc {
+  return {
+    id: node.id,
+    anchor: node.anchor,
+    group,
+    counts: node.counts,
+    createdAt: node.createdAt,
+    updatedAt: node.updatedAt,
+    maxOrder: node.maxOrder,
+    separations: node.separations,
+    traits: node.traits,
+    provenance: node.provenance,
+  };
+}
+
+/** The size of a profile: how many identifiers it holds. */
+function sizeOf(p: { counts: Record<string, number> }): number {
+  let n = 0;
+  for (const c of Object.values(p.counts)) n += c;
+  return n;
+}
+
+/**
+ * Writes what the bulk resolver decided: the profiles it touched, the identifiers it named, and,
+ * for each merge, the identifiers of the smaller sides (union by size: the largest part keeps its
+ * member group, the others are refiled under it; the survivor's own identifiers are never
+ * rewritten unless it was the smaller side). Reports how the partition changed.
+ */
+async function writeBatch(
+  env: IdentityEnv,
+  batch: ReturnType<typeof applyObservations>,
+  before: ReadonlyMap<string, ProfileDoc>,
+  touchedIdents: ReadonlyMap<string, IdentifierDoc>,
+  ats: readonly string[],
+): Promise<PartitionChange> {
+  const { tx, options, events } = env;
+  const change = emptyChange();
+  const finalOf = (id: string) => batch.successor.get(id) ?? id;
+  const parts = new Map<string, ProfileDoc[]>();
+  for (const p of before.values()) {
+    const into = finalOf(p.id);
+    parts.set(into, [...(parts.get(into) ?? []), p]);
+  }
+  const groupOf = new Map<string, string>();
+  const refile = new Map<string, string>();
+  for (const [id, node] of batch.profiles) {
+    const mine = parts.get(id) ?? [];
+    const largest = [...mine].sort((a, b) => sizeOf(b) - sizeOf(a) || compareStrings(a.group, b.group))[0];
+    const group = largest?.group ?? id;
+    groupOf.set(id, group);
+    for (const p of mine) if (p.group !== group) refile.set(p.group, group);
+    const doc = profileDoc(node, group);
+    const prior = before.get(id);
+    if (!prior || !sameProfile(prior, doc)) {
+      const index = profileIndex(doc, options)?.index;
+      await tx.put(C.profiles, doc.id, doc, index ? { index } : undefined);
+    }
+  }
+  for (const [i, outcome] of batch.outcomes.entries()) {
+    const at = ats[i] as string;
+    for (const c of outcome.changes) {
+      if (c.absorbed.length > 0) {
+        change.absorbed.set(c.profileId, unique([...(change.absorbed.get(c.profileId) ?? []), ...c.absorbed]));
+        change.touched.add(c.profileId);
+        for (const id of c.absorbed) change.touched.add(id);
+        events.push({ type: "profile.merged", profileId: c.profileId, absorbed: c.absorbed, at });
+      }
+      if (c.created) events.push({ type: "profile.created", profileId: c.profileId, at });
+    }
+    if (outcome.refused.length > 0) {
+      events.push({ type: "identify.refused", profileId: outcome.profileId, refusals: outcome.refused, at });
+    }
+  }
+  // Identifiers: those the batch named, and the smaller sides of its merges.
+  const identPuts: PutEntry<IdentifierDoc>[] = [];
+  for (const [key, known] of batch.identifiers) {
+    const doc = touchedIdents.get(key);
+    if (!doc) continue;
+    const group = groupOf.get(known.profileId) ?? known.profileId;
+    identPuts.push({ key, value: { ...doc, group }, index: { profile: group } });
+  }
+  if (refile.size > 0) {
+    for (const { key, value } of await batchOf(tx).findMany<IdentifierDoc>(C.identifiers, "profile", [
+      ...refile.keys(),
+    ])) {
+      if (touchedIdents.has(key)) continue;
+      const group = refile.get(value.group) as string;
+      identPuts.push({ key, value: { ...value, group }, index: { profile: group } });
+    }
+  }
+  if (identPuts.length > 0) await batchOf(tx).putMany(C.identifiers, identPuts);
+  // Absorbed profiles: deleted, with an alias to where their anchor went; older aliases pointing
+  // at them are collapsed onto the survivor.
+  // (A profile created earlier in the same batch was never stored, but its id was handed out.)
+  const removed = [...batch.successor.keys()];
+  if (removed.length > 0) {
+    for (const id of removed) change.removed.add(id);
+    const stored = removed.filter((id) => before.has(id));
+    if (stored.length > 0) await batchOf(tx).deleteMany(C.profiles, stored);
+    const aliasPuts: PutEntry<AliasDoc>[] = removed.map((id) => {
+      const target = finalOf(id);
+      return { key: id, value: { target, anchor: batch.absorbedAnchors.get(id) as string }, index: { target } };
+    });
+    for (const { key, value } of await batchOf(tx).findMany<AliasDoc>(C.aliases, "target", removed)) {
+      if (batch.successor.has(key)) continue;
+      const target = finalOf(value.target);
+      if (target !== value.target && target !== key)
+        aliasPuts.push({ key, value: { ...value, target }, index: { target } });
+    }
+    await batchOf(tx).putMany(C.aliases, aliasPuts);
+  }
+  return change;
 }
 
 function foldLink(existing: LinkEvidence | null, id: string, keys: string[], input: ObserveInput): LinkEvidence {
@@ -307,53 +633,12 @@ function foldLink(existing: LinkEvidence | null, id: string, keys: string[], inp
 /** Evidence plus the derived docs that describe it. */
 interface Cluster {
   evidence: Parameters<typeof resolveIdentities>[0];
-  /** Profile docs found in the cluster (old state). */
+  /** Profile docs found in the cluster (old state), by id. */
   profiles: Map<string, ProfileDoc>;
   /** Identifier docs of the cluster. */
   idents: Map<string, IdentifierDoc>;
-  /** All links of the cluster (slow path) — traits and orders are recomputed from them. */
-  links: LinkEvidence[] | null;
-}
-
-/**
- * Evidence equivalent to the current profiles plus one new link: each old profile is rebuilt by
- * synthetic operator merges, its separations by synthetic splits. Valid when the new link is
- * later in canonical order than all evidence of those profiles.
- */
-function fastCluster(
-  profiles: Map<string, ProfileDoc>,
-  idents: Map<string, IdentifierDoc>,
-  link: LinkEvidence,
-): Cluster {
-  const nodes = new Map<string, NodeInfo>();
-  const decisions: OperatorDecision[] = [];
-  const autoBlocked = new Set<string>();
-  const separations = new Map<string, { detached: string[]; kept: string[] }>();
-  for (const p of profiles.values()) {
-    for (const key of p.keys) {
-      const isAnchor = key === p.anchor;
-      nodes.set(key, {
-        key,
-        type: keyType(key),
-        firstSeen: isAnchor ? p.createdAt : "\uffff",
-        lastSeen: isAnchor ? p.updatedAt : "",
-      });
-      if (!isAnchor) decisions.push({ id: "", kind: "merge", keys: [p.anchor, key], at: "", reason: "" });
-    }
-    for (const [tag, side] of Object.entries(p.separations)) {
-      const sep = separations.get(tag) ?? { detached: [], kept: [] };
-      (side === 0 ? sep.detached : sep.kept).push(p.anchor);
-      separations.set(tag, sep);
-    }
-  }
-  for (const [tag, sep] of separations) decisions.push({ id: tag, kind: "split", key: "", reason: "", at: "", ...sep });
-  for (const [key, doc] of idents) {
-    if (doc.autoBlocked) autoBlocked.add(key);
-    const known = nodes.get(key);
-    if (!known) nodes.set(key, { key, type: doc.type, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
-    else if (compareStrings(doc.lastSeen, known.lastSeen) > 0) nodes.set(key, { ...known, lastSeen: doc.lastSeen });
-  }
-  return { evidence: { links: [link], nodes, decisions, autoBlocked }, profiles, idents, links: null };
+  /** All links of the cluster: traits and orders are recomputed from them. */
+  links: LinkEvidence[];
 }
 
 /** Loads the whole cluster reachable from `keys` through links (not through auto-blocked identifiers). */
@@ -405,17 +690,19 @@ async function loadCluster(
     nodes.set(doc.key, { key: doc.key, type: doc.type, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
     if (doc.autoBlocked) autoBlocked.add(doc.key);
   }
-  const profileIds = unique([...idents.values()].map((d) => d.profileId).filter((id) => id !== ""));
-  await tx.lock(profileIds.map(lockProfile));
+  const groups = unique([...idents.values()].map((d) => d.group).filter((g) => g !== ""));
+  const owners = await profilesOfGroups(tx, groups);
+  await tx.lock(unique([...owners.values()].map((p) => lockProfile(p.id))));
   // Same as in observe: once the profiles are locked, identifiers must still point at them.
   const recheck = await tx.getMany<IdentifierDoc>(
     C.identifiers,
     [...idents.keys()].filter((k) => !fresh.has(k)),
   );
   for (const [key, doc] of recheck) {
-    if (doc.profileId !== idents.get(key)?.profileId) return loadCluster(tx, keys, fresh, expand);
+    if (doc.group !== idents.get(key)?.group) return loadCluster(tx, keys, fresh, expand);
   }
-  const profiles = await tx.getMany<ProfileDoc>(C.profiles, profileIds);
+  const profiles = new Map<string, ProfileDoc>();
+  for (const p of owners.values()) profiles.set(p.id, p);
   const linkList = [...links.values()].sort(compareEvidence);
   const decisionList = [...decisions.values()].sort((a, b) => compareStrings(a.id, b.id));
   return {
@@ -426,78 +713,69 @@ async function loadCluster(
   };
 }
 
-/** Writes the derived state of a resolution and reports how the partition changed. */
+/**
+ * Writes the derived state of a resolution of a whole cluster and reports how the partition
+ * changed. Each profile keeps its member group when it keeps all its identifiers; otherwise its
+ * identifiers are filed under its own id.
+ */
 async function applyResolution(
   env: IdentityEnv,
   resolution: Resolution,
   cluster: Cluster,
-  before: Map<string, ProfileDoc>,
   touchedIdents: Map<string, IdentifierDoc>,
   observation?: { link: LinkEvidence; anchor: string; input: ObserveInput },
 ): Promise<PartitionChange> {
   const { tx, options, events } = env;
-  const change: PartitionChange = { absorbed: new Map(), split: new Map(), removed: new Set(), touched: new Set() };
-  const formerProfile = new Map<string, string>();
-  for (const p of before.values()) for (const key of p.keys) formerProfile.set(key, p.id);
-  const oldOf = (key: string) =>
-    formerProfile.get(key) || touchedIdents.get(key)?.profileId || cluster.idents.get(key)?.profileId || "";
+  const before = cluster.profiles;
+  const change = emptyChange();
+  const ownerOfGroup = new Map<string, string>();
+  for (const p of before.values()) ownerOfGroup.set(p.group, p.id);
+  const docOf = (key: string) => touchedIdents.get(key) ?? cluster.idents.get(key);
+  const oldOf = (key: string) => ownerOfGroup.get(docOf(key)?.group ?? "") ?? "";
+  const oldKeys = new Map<string, string[]>();
+  for (const key of cluster.idents.keys()) {
+    const id = oldOf(key);
+    if (id !== "") oldKeys.set(id, [...(oldKeys.get(id) ?? []), key]);
+  }
   const at = observation?.input.at ?? new Date(0).toISOString();
-
-  // Slow path: traits, orders and separations come from all the cluster's evidence.
-  const facts = cluster.links
-    ? deriveProfileFacts(cluster.links, cluster.evidence.decisions, resolution, options.rules)
-    : null;
+  const facts = deriveProfileFacts(cluster.links, cluster.evidence.decisions, resolution, options.rules);
 
   const newIds = new Set(resolution.components.map((c) => c.id));
   const aliasDeletes: string[] = [];
   const identPuts: PutEntry<IdentifierDoc>[] = [];
-  const profilePuts: PutEntry<ProfileDoc>[] = [];
   for (const component of resolution.components) {
     const previous = unique(component.keys.map(oldOf).filter((id) => id !== ""));
-    const old = previous.map((id) => before.get(id)).filter((p): p is ProfileDoc => p !== undefined);
-    let traits: ReturnType<typeof mergeTraits>;
-    let maxOrder: string;
-    let separations: Record<string, number>;
-    if (facts) {
-      const f = facts.get(component.id);
-      traits = mergeTraits(f?.traitSources ?? [], options.traitRule);
-      maxOrder = f?.maxOrder ?? "";
-      separations = f?.separations ?? {};
-    } else {
-      const sources: Array<Record<string, TraitObservation>> = old.map((p) => p.provenance);
-      maxOrder = old.reduce((m, p) => maxString(m, p.maxOrder), "");
-      separations = Object.assign({}, ...old.map((p) => p.separations));
-      if (observation && resolution.profileOf.get(observation.anchor) === component.id) {
-        const fresh: Record<string, TraitObservation> = Object.create(null);
-        for (const [name, value] of Object.entries(observation.input.traits ?? {})) {
-          fresh[name] = { value, at: observation.input.at };
-          if (observation.input.source !== undefined)
-            (fresh[name] as TraitObservation).source = observation.input.source;
-          if (observation.input.channel !== undefined)
-            (fresh[name] as TraitObservation).channel = observation.input.channel;
-        }
-        sources.push(fresh);
-      }
-      if (observation && component.keys.some((k) => observation.link.keys.includes(k))) {
-        maxOrder = maxString(maxOrder, order(observation.link.firstSeen, observation.link.id));
-      }
-      traits = mergeTraits(sources, options.traitRule);
-    }
-    const doc: ProfileDoc = {
-      id: component.id,
-      anchor: component.anchor,
-      keys: component.keys,
-      createdAt: component.createdAt,
-      updatedAt: component.updatedAt,
-      maxOrder,
-      separations,
-      traits: traits.traits,
-      provenance: traits.provenance,
-    };
+    const f = facts.get(component.id);
+    const traits = mergeTraits(f?.traitSources ?? [], options.traitRule);
+    const counts: Record<string, number> = Object.create(null);
+    for (const key of component.keys) counts[keyType(key)] = (counts[keyType(key)] ?? 0) + 1;
     const prior = before.get(component.id);
+    const sameMembers =
+      prior !== undefined &&
+      (oldKeys.get(prior.id)?.length ?? 0) === component.keys.length &&
+      component.keys.every((k) => oldOf(k) === prior.id);
+    const keepsGroup =
+      prior !== undefined &&
+      (oldKeys.get(prior.id) ?? []).every((k) => resolution.profileOf.get(k) === component.id) &&
+      (prior.group === component.id || !newIds.has(prior.group));
+    const group = keepsGroup ? prior.group : component.id;
+    const doc = profileDoc(
+      {
+        id: component.id,
+        anchor: component.anchor,
+        createdAt: component.createdAt,
+        updatedAt: component.updatedAt,
+        maxOrder: f?.maxOrder ?? "",
+        counts,
+        separations: f?.separations ?? {},
+        traits: traits.traits,
+        provenance: traits.provenance,
+      },
+      group,
+    );
     if (!prior || !sameProfile(prior, doc)) {
       const index = profileIndex(doc, options)?.index;
-      profilePuts.push(index ? { key: doc.id, value: doc, index } : { key: doc.id, value: doc });
+      await tx.put(C.profiles, doc.id, doc, index ? { index } : undefined);
     }
     // A profile id that comes back (after an unmerge) stops being an alias. Only a profile whose
     // anchor was seen before can have been absorbed, so a brand-new anchor needs no delete.
@@ -509,25 +787,17 @@ async function applyResolution(
     }
     if (!prior && previous.length === 0) events.push({ type: "profile.created", profileId: component.id, at });
     // A profile made only of identifiers never seen before has no conversations to re-stitch.
-    if (previous.length > 0 && (!prior || !sameKeys(prior.keys, doc.keys))) {
+    if (previous.length > 0 && !sameMembers) {
       change.touched.add(component.id);
       for (const id of previous) change.touched.add(id);
     }
-    const moved = component.keys.filter((key) => touchedIdents.has(key) || oldOf(key) !== component.id);
-    const unloaded = moved.filter((key) => !touchedIdents.has(key) && !cluster.idents.has(key));
-    const loaded = unloaded.length > 0 ? await tx.getMany<IdentifierDoc>(C.identifiers, unloaded) : new Map();
-    for (const key of moved) {
-      const current = touchedIdents.get(key) ?? cluster.idents.get(key) ?? loaded.get(key);
-      if (current) {
-        identPuts.push({
-          key,
-          value: { ...current, profileId: component.id },
-          index: { profile: component.id },
-        });
+    for (const key of component.keys) {
+      const current = docOf(key);
+      if (current && (touchedIdents.has(key) || current.group !== group)) {
+        identPuts.push({ key, value: { ...current, group }, index: { profile: group } });
       }
     }
   }
-  if (profilePuts.length > 0) await batchOf(tx).putMany(C.profiles, profilePuts);
   if (aliasDeletes.length > 0) await batchOf(tx).deleteMany(C.aliases, aliasDeletes);
   if (identPuts.length > 0) await batchOf(tx).putMany(C.identifiers, identPuts);
   // Old profiles: removed ones get an alias to where their anchor went; split ones are reported.
@@ -536,7 +806,9 @@ async function applyResolution(
   const successorOf = new Map<string, string>();
   const profileDeletes: string[] = [];
   for (const [id, old] of before) {
-    const destinations = unique(old.keys.map((k) => resolution.profileOf.get(k)).filter((d): d is string => !!d));
+    const destinations = unique(
+      (oldKeys.get(id) ?? []).map((k) => resolution.profileOf.get(k)).filter((d): d is string => !!d),
+    );
     if (destinations.length === 0) continue;
     if (!newIds.has(id)) {
       change.removed.add(id);
@@ -624,10 +896,6 @@ export async function suggestMatches(env: IdentityEnv, profileId?: string): Prom
     .sort((a, b) => b.score - a.score || compareStrings(a.b, b.b));
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((k, i) => k === b[i]);
-}
-
 function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -637,11 +905,13 @@ export async function readProfile(tx: StorageTransaction, id: string): Promise<P
   const current = await resolveProfileId(tx, id);
   if (!current) return null;
   const doc = (await tx.get<ProfileDoc>(C.profiles, current)) as ProfileDoc;
-  const idents = await tx.getMany<IdentifierDoc>(C.identifiers, doc.keys);
-  const identifiers: ProfileIdentifier[] = doc.keys.flatMap((key) => {
-    const d = idents.get(key);
-    return d ? [{ type: d.type, value: d.value, firstSeen: d.firstSeen, lastSeen: d.lastSeen, count: d.count }] : [];
-  });
+  const identifiers: ProfileIdentifier[] = (await memberDocsOf(tx, doc)).map((d) => ({
+    type: d.type,
+    value: d.value,
+    firstSeen: d.firstSeen,
+    lastSeen: d.lastSeen,
+    count: d.count,
+  }));
   const traitProvenance: Profile["traitProvenance"] = {};
   for (const [name, p] of Object.entries(doc.provenance)) {
     if (p.value === null) continue;
@@ -666,7 +936,7 @@ export async function recompute(
 ): Promise<PartitionChange> {
   const cluster = await loadCluster(env.tx, keys);
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
-  const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map(), undefined);
+  const change = await applyResolution(env, resolution, cluster, new Map());
   fixEventTimes(env.events, at, reason);
   return change;
 }
@@ -694,13 +964,12 @@ export async function mergeProfiles(
   };
   await tx.put(C.decisions, id, merge, { index: { ident: merge.keys } });
   // Lift separations between the two profiles: the operator joined them again.
-  const inA = new Set(pa.keys);
-  const inB = new Set(pb.keys);
+  const keysA = await membersOf(tx, pa);
+  const keysB = await membersOf(tx, pb);
+  const inA = new Set(keysA);
+  const inB = new Set(keysB);
   const lifted: PutEntry<OperatorDecision>[] = [];
-  for (const { value: d } of await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", [
-    ...pa.keys,
-    ...pb.keys,
-  ])) {
+  for (const { value: d } of await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", [...keysA, ...keysB])) {
     if (d.kind !== "split" || d.liftedBy !== undefined) continue;
     const all = [...d.detached, ...d.kept];
     if (all.some((k) => inA.has(k)) && all.some((k) => inB.has(k))) {
@@ -719,7 +988,7 @@ export async function mergeProfiles(
       { profiles: [pa.id, pb.id], reason: rejected.reason, ...(rejected.type ? { type: rejected.type } : {}) },
     );
   }
-  const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map());
+  const change = await applyResolution(env, resolution, cluster, new Map());
   fixEventTimes(env.events, decision.at, decision.reason);
   return { profileId: resolution.profileOf.get(pa.anchor) as string, change, decisionId: id };
 }
@@ -736,8 +1005,9 @@ export async function unmergeIdentifier(
 ): Promise<{ profileId: string; detachedProfileId: string; change: PartitionChange }> {
   const { tx } = env;
   const profile = await requireProfile(tx, profileId);
-  if (!profile.keys.includes(key)) throw new NotFoundError("identifier in profile", `${profile.id}/${key}`);
-  if (profile.keys.length === 1) {
+  const members = await membersOf(tx, profile);
+  if (!members.includes(key)) throw new NotFoundError("identifier in profile", `${profile.id}/${key}`);
+  if (members.length === 1) {
     throw new RefusedError(`Profile ${profile.id} has only ${key}; there is nothing to detach it from`, {
       profileId: profile.id,
       identifier: parseIdentifierKey(key),
@@ -745,9 +1015,9 @@ export async function unmergeIdentifier(
   }
   // The parts: remove the identifier from the profile's evidence graph; the part holding the
   // earliest remaining identifier stays, everything else goes with the identifier.
-  const cluster = await loadCluster(tx, profile.keys);
+  const cluster = await loadCluster(tx, members);
   const { start, kept, detached } = splitProfile(
-    profile.keys,
+    members,
     key,
     cluster.evidence,
     (k) => cluster.idents.get(k)?.firstSeen ?? "",
@@ -763,10 +1033,10 @@ export async function unmergeIdentifier(
     reason: decision.reason,
     ...(decision.by !== undefined ? { by: decision.by } : {}),
   };
-  await tx.put(C.decisions, id, split, { index: { ident: profile.keys } });
+  await tx.put(C.decisions, id, split, { index: { ident: members } });
   cluster.evidence = { ...cluster.evidence, decisions: [...cluster.evidence.decisions, split] };
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
-  const change = await applyResolution(env, resolution, cluster, new Map(cluster.profiles), new Map());
+  const change = await applyResolution(env, resolution, cluster, new Map());
   fixEventTimes(env.events, decision.at, decision.reason);
   return {
     profileId: resolution.profileOf.get(start) as string,
@@ -783,10 +1053,11 @@ export async function forgetProfile(
 ): Promise<{ id: string; keys: string[]; change: PartitionChange }> {
   const { tx } = env;
   const profile = await requireProfile(tx, profileId);
-  await tx.lock(profile.keys.map(lockKey));
+  const members = await membersOf(tx, profile);
+  await tx.lock(members.map(lockKey));
   const neighbours = new Set<string>();
-  const mine = new Set(profile.keys);
-  for (const key of profile.keys) {
+  const mine = new Set(members);
+  for (const key of members) {
     for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
       for (const k of link.keys) if (!mine.has(k)) neighbours.add(k);
       await tx.delete(C.links, link.id);
@@ -817,12 +1088,12 @@ export async function forgetProfile(
     const next: IdentifierDoc = { ...doc, seenWith };
     if (blocked) next.autoBlocked = true;
     else delete next.autoBlocked;
-    await tx.put(C.identifiers, key, next, { index: { profile: doc.profileId } });
+    await tx.put(C.identifiers, key, next, { index: { profile: doc.group } });
   }
   env.events.push({ type: "profile.forgotten", profileId: profile.id, at });
   const change = neighbours.size > 0 ? await recompute(env, [...neighbours], at) : emptyChange();
   change.removed.add(profile.id);
-  return { id: profile.id, keys: profile.keys, change };
+  return { id: profile.id, keys: members, change };
 }
 
 async function requireProfile(tx: StorageTransaction, id: string): Promise<ProfileDoc> {
@@ -851,7 +1122,13 @@ export function emptyChange(): PartitionChange {
 export async function explainProfile(env: IdentityEnv, profileId: string) {
   const { tx } = env;
   const profile = await requireProfile(tx, profileId);
-  const cluster = await loadCluster(tx, profile.keys);
+  const keys = await membersOf(tx, profile);
+  const cluster = await loadCluster(tx, keys);
   const resolution = resolveIdentities(cluster.evidence, env.options.rules);
-  return explainResolution(profile, cluster.evidence, resolution, env.options.rules);
+  return explainResolution(
+    { id: profile.id, anchor: profile.anchor, keys },
+    cluster.evidence,
+    resolution,
+    env.options.rules,
+  );
 }

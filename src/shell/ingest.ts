@@ -367,7 +367,8 @@ async function identifyNow(env: ApplyEnv, p: Extract<Prepared, { kind: "identify
 export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Promise<boolean> {
   const id = await refToProfileId(env, ref);
   if (!id) return false;
-  const keys = (await env.tx.find(identity.C.identifiers, "profile", id)).map((d) => d.key);
+  const profile = (await env.tx.get<identity.ProfileDoc>(identity.C.profiles, id)) as identity.ProfileDoc;
+  const keys = await identity.membersOf(env.tx, profile);
   const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
   if (stale.length > 0)
     await env.buffer.deleteMany(
@@ -615,8 +616,42 @@ async function applyBatch(
     rejected: [],
     applied: [],
   };
-  for (const { index, prepared } of batch) {
+  // How many identify items the next bulk run reads: it doubles while runs apply whole, and
+  // shrinks to twice what the last run applied, so late items cost only a constant more reads.
+  let window = batch.length;
+  for (let i = 0; i < batch.length; ) {
     if (signal?.aborted) throw new CustomerContextError("aborted", "Ingest aborted", {});
+    // A run of identify items goes through the bulk resolver: one read and one resolution for
+    // the run, with the same results as one by one. Whatever it cannot take is applied singly.
+    const run = identifyRun(env, batch, i).slice(0, window);
+    if (run.length > 1) {
+      const mark = env.buffer.mark();
+      const events = env.events.length;
+      let done: Applied[] = [];
+      try {
+        done = await identifyMany(
+          env,
+          run.map((r) => r.prepared),
+        );
+      } catch (error) {
+        if (!isCustomerContextError(error) || !ITEM_ERRORS.has(error.code)) throw error;
+        env.buffer.rollbackTo(mark);
+        env.events.length = events;
+        done = [];
+      }
+      window = done.length === run.length ? Math.min(window * 2, 4096) : Math.max(2, done.length * 2);
+      if (done.length > 0) {
+        for (const [k, applied] of done.entries()) {
+          out.kept++;
+          out.applied.push({ index: (run[k] as (typeof run)[number]).index, applied });
+        }
+        for (const e of env.events.slice(events)) countEvent(out, e);
+        i += done.length;
+        continue;
+      }
+    }
+    const { index, prepared } = batch[i] as (typeof batch)[number];
+    i++;
     const mark = env.buffer.mark();
     const events = env.events.length;
     try {
@@ -631,6 +666,79 @@ async function applyBatch(
       env.events.length = events;
       out.rejected.push({ index, error });
     }
+  }
+  return out;
+}
+
+type IdentifyItem = Extract<Prepared, { kind: "identify" }>;
+
+/** The identify items from `start` on that the bulk resolver can take (no fuzzy auto-merge). */
+function identifyRun(
+  env: ApplyEnv,
+  batch: ReadonlyArray<{ index: number; prepared: Prepared }>,
+  start: number,
+): Array<{ index: number; prepared: IdentifyItem }> {
+  const run: Array<{ index: number; prepared: IdentifyItem }> = [];
+  for (let i = start; i < batch.length; i++) {
+    const { index, prepared } = batch[i] as (typeof batch)[number];
+    if (prepared.kind !== "identify") break;
+    if (prepared.input.traits !== undefined && env.options.fuzzy?.autoMergeAbove !== undefined) break;
+    run.push({ index, prepared });
+  }
+  return run;
+}
+
+/**
+ * Applies a run of identify items with the bulk resolver ({@link identity.observeMany}) and
+ * returns what each item of the prefix it applied returned, exactly as {@link apply} would one by
+ * one. It stops before an item whose idempotency key is already stored or repeats in the run.
+ */
+async function identifyMany(env: ApplyEnv, items: readonly IdentifyItem[]): Promise<Applied[]> {
+  const docKeys = items.map((p) => (p.input.id === undefined ? undefined : `identify:${p.input.id}`));
+  let limit = items.length;
+  const named = docKeys.filter((k): k is string => k !== undefined);
+  if (named.length > 0) {
+    const stored = await env.tx.getMany<KeyDoc>(IDEMPOTENCY_KEYS, [...new Set(named)]);
+    const seen = new Set<string>();
+    for (const [i, k] of docKeys.entries()) {
+      if (k === undefined) continue;
+      if (stored.has(k) || seen.has(k)) {
+        limit = i;
+        break;
+      }
+      seen.add(k);
+    }
+  }
+  if (limit === 0) return [];
+  const inputs = items.slice(0, limit).map((p) => ({
+    identifiers: p.normalized.identifiers,
+    at: p.at,
+    ...(p.input.channel !== undefined ? { channel: p.input.channel } : {}),
+    ...(p.input.source !== undefined ? { source: p.input.source } : {}),
+    ...(p.input.traits !== undefined ? { traits: p.input.traits } : {}),
+  }));
+  const out: Applied[] = [];
+  for (const [i, r] of (await identity.observeMany(env, inputs)).entries()) {
+    await conversations.restitchAfter(env, r.change);
+    const p = items[i] as IdentifyItem;
+    const result: IdentifyResult = {
+      profileId: r.profileId,
+      created: r.created,
+      merged: r.merged.filter((id) => id !== r.profileId),
+      refused: [...p.normalized.refused, ...r.refused],
+    };
+    const { id, ...content } = p.input;
+    if (id !== undefined) {
+      const stored: KeyDoc = {
+        kind: "identify",
+        id,
+        digest: contentDigest("identify", content),
+        result: JSON.parse(JSON.stringify(result)) as JsonValue,
+      };
+      const owners = p.normalized.identifiers.map((x) => x.key);
+      await env.tx.put(IDEMPOTENCY_KEYS, `identify:${id}`, stored, { index: { ident: owners } });
+    }
+    out.push({ kind: "identify", result, duplicate: false });
   }
   return out;
 }

@@ -25,6 +25,7 @@ import {
   membersOf,
   normalizeObservation,
   type ProfileDoc,
+  profileIdsOf,
   resolveProfileId,
 } from "./identity.js";
 
@@ -245,7 +246,8 @@ async function readOnlyCustomer(
   const blocked = new Set([...docs.values()].filter((d) => d.autoBlocked).map((d) => d.key));
   const ownerKey = linkAnchor(keys, blocked, env.options.rules);
   // The profile the observation would speak for; a check does not link anything new.
-  const profileId = docs.get(ownerKey)?.profileId ?? [...docs.values()].map((d) => d.profileId).sort(compareStrings)[0];
+  const ids = await profileIdsOf(env.tx, docs.values());
+  const profileId = ids.get(ownerKey) ?? [...ids.values()].sort(compareStrings)[0];
   return { profileId: profileId ?? null, ownerKey };
 }
 
@@ -312,7 +314,7 @@ export async function presentOnce(
   const digest = contentDigest("present", { ...content, at: toIso(input.at) });
   if (existing) {
     const ownerDoc = await tx.get<IdentifierDoc>(IC.identifiers, existing.ownerKey);
-    const ownerProfile = ownerDoc ? await resolveProfileId(tx, ownerDoc.profileId) : null;
+    const ownerProfile = ownerDoc ? await resolveProfileId(tx, ownerDoc.group) : null;
     if (input.externalId !== undefined) {
       const customer = Array.isArray(input.customer)
         ? { identifiers: normalizeObservation(input.customer, env.options).identifiers }
@@ -353,12 +355,13 @@ export async function audit(env: OfferEnv, range: { from?: string; to?: string }
   const stored = (await tx.scan<StoredPresentation>(OC.presentations)).map((d) => d.value);
   const owners = [...new Set(stored.map((p) => p.ownerKey))];
   const identDocs = await tx.getMany<IdentifierDoc>(IC.identifiers, owners);
-  const profileIds = [...new Set([...identDocs.values()].map((d) => d.profileId))];
+  const ownerIds = await profileIdsOf(tx, identDocs.values());
+  const profileIds = [...new Set(ownerIds.values())];
   const profileDocs = await tx.getMany<ProfileDoc>(IC.profiles, profileIds);
   const cat = await catalogue(env);
   const presentations: Presentation[] = [];
   for (const p of stored) {
-    const profileId = identDocs.get(p.ownerKey)?.profileId;
+    const profileId = ownerIds.get(p.ownerKey);
     if (profileId !== undefined) presentations.push(inEffect(cat, strip(p, profileId)));
   }
   const profiles = new Map<string, { traits: ProfileDoc["traits"]; tags: string[] }>();

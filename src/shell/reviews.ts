@@ -230,7 +230,7 @@ async function requireReview(env: ApplyEnv, id: string): Promise<ReviewDoc> {
 /** The profile each identifier key belongs to now. */
 async function ownersOf(env: ApplyEnv, keys: readonly string[]): Promise<Map<string, string>> {
   const docs = await env.tx.getMany<identity.IdentifierDoc>(identity.C.identifiers, keys);
-  return new Map([...docs].map(([key, doc]) => [key, doc.profileId]));
+  return identity.profileIdsOf(env.tx, docs.values());
 }
 
 function reasonOf(action: DecisionAction): { reason: string; by?: string; at: string } {

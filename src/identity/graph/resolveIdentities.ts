@@ -18,6 +18,11 @@ export interface IdentityEvidence {
   decisions: readonly OperatorDecision[];
   /** Identifiers known to be auto-blocked; when given, replaces counting over `links`. */
   autoBlocked?: ReadonlySet<string>;
+  /**
+   * Identifiers represented by a compressed node (see {@link NodeInfo.counts}): key -> the node's
+   * key. A link naming such an identifier joins its node; refusals still name the identifier.
+   */
+  memberOf?: ReadonlyMap<string, string>;
 }
 
 /** The type part of an identifier key `type:value`. */
@@ -64,6 +69,9 @@ export function compareEvidence(a: { firstSeen: string; id: string }, b: { first
  */
 export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRules): Resolution {
   const { nodes } = evidence;
+  const memberOf = evidence.memberOf;
+  const nodeOf = (key: string): string => memberOf?.get(key) ?? key;
+  const known = (key: string): boolean => nodes.has(key) || memberOf?.has(key) === true;
   const autoBlocked = new Set(evidence.autoBlocked ?? findAutoBlocked(evidence.links, rules.autoBlockThreshold));
   const uf = new Components(nodes, evidence.decisions, rules);
   const refusals: LinkRefusal[] = [];
@@ -75,15 +83,15 @@ export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRul
     .sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
   for (const decision of merges) {
     const [a, b] = decision.keys;
-    if (!nodes.has(a) || !nodes.has(b)) continue;
-    const outcome = uf.union(a, b);
+    if (!known(a) || !known(b)) continue;
+    const outcome = uf.union(nodeOf(a), nodeOf(b));
     if (outcome === "joined") edges.push({ kind: "operator", id: decision.id, from: a, to: b, at: decision.at });
     else if (outcome !== "same") rejectedMerges.push({ decisionId: decision.id, ...outcome });
   }
 
   const links = [...evidence.links].sort(compareEvidence);
   for (const link of links) {
-    const present = link.keys.filter((k) => nodes.has(k));
+    const present = link.keys.filter(known);
     const usable = present.filter((k) => !autoBlocked.has(k));
     usable.sort((a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b));
     const anchor = usable[0];
@@ -102,7 +110,7 @@ export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRul
       let refusal: Exclude<UnionOutcome, "joined" | "same"> | undefined;
       let placed = false;
       for (const group of linkGroups) {
-        const outcome = uf.union(group, key);
+        const outcome = uf.union(nodeOf(group), nodeOf(key));
         if (outcome === "joined") {
           edges.push({ kind: "observation", id: link.id, from: group, to: key, at: link.firstSeen });
           placed = true;
@@ -114,7 +122,7 @@ export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRul
         if (placed) break;
       }
       if (!placed) linkGroups.push(key);
-      if (refusal && uf.find(key) !== uf.find(anchor)) {
+      if (refusal && uf.find(nodeOf(key)) !== uf.find(nodeOf(anchor))) {
         refusals.push({ linkId: link.id, key, against: anchor, ...refusal });
       }
     }
@@ -143,6 +151,7 @@ export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRul
     components.push({ id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt });
   }
   components.sort((a, b) => compareStrings(a.id, b.id));
+  if (memberOf) for (const [key, node] of memberOf) profileOf.set(key, profileOf.get(node) as string);
   return { components, profileOf, refusals, edges, autoBlocked, rejectedMerges };
 }
 
@@ -200,8 +209,9 @@ class Components {
       const i = this.#parent.length;
       this.#index.set(key, i);
       this.#parent.push(i);
-      this.#size.push(1);
-      this.#types.push(new Map([[info.type, 1]]));
+      const counts = info.counts ? Object.entries(info.counts) : [[info.type, 1] as const];
+      this.#size.push(counts.reduce((n, [, c]) => n + c, 0));
+      this.#types.push(new Map(counts));
       this.#sides.push(undefined);
     }
     for (const d of decisions) {

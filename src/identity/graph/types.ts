@@ -68,6 +68,11 @@ export interface NodeInfo {
   type: string;
   firstSeen: string;
   lastSeen: string;
+  /**
+   * A compressed node stands for a whole known profile (its anchor): how many identifiers of
+   * each type it holds. Absent for one identifier (one of its own type).
+   */
+  counts?: Readonly<Record<string, number>>;
 }
 
 /** Identity rules after defaults were applied. */

@@ -1,0 +1,239 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compareStrings, stableId } from "../../_lib/hash.js";
+import {
+  type AppliedObservations,
+  applyObservations,
+  type BatchObservation,
+  type KnownIdentifier,
+  type LoadedIdentityState,
+  type ProfileNode,
+} from "./applyObservations.js";
+import { deriveProfileFacts, evidenceOrder } from "./deriveProfileFacts.js";
+import { keyType, profileIdFor, resolveIdentities } from "./resolveIdentities.js";
+import { foldTrait, mergeTraits } from "./traits.js";
+import type { IdentityRules, LinkEvidence, NodeInfo } from "./types.js";
+
+const POOL = [
+  ...[0, 1, 2, 3, 4].map((i) => `email:e${i}@x.pl`),
+  ...[0, 1, 2, 3].map((i) => `phone:+4860000000${i}`),
+  ...[0, 1, 2].map((i) => `crmId:c${i}`),
+  ...[0, 1, 2, 3].map((i) => `cookie:k${i}`),
+];
+const LIMITS: Record<string, number> = { crmId: 1, email: 2, phone: 2, cookie: 3 };
+const PRIORITY: Record<string, number> = { crmId: 100, email: 70, phone: 60, cookie: 30 };
+const rules: IdentityRules = {
+  limit: (t) => LIMITS[t] ?? 5,
+  priority: (t) => PRIORITY[t] ?? 0,
+  autoBlockThreshold: Number.POSITIVE_INFINITY,
+};
+const options = { rules, traitRule: () => "latest" as const };
+
+interface Raw {
+  keys: string[];
+  tier?: string;
+}
+
+const raw = fc.record(
+  {
+    keys: fc.uniqueArray(fc.constantFrom(...POOL), { minLength: 1, maxLength: 3 }),
+    tier: fc.constantFrom("gold", "silver"),
+  },
+  { requiredKeys: ["keys"] },
+);
+const workload = fc.array(raw, { minLength: 1, maxLength: 16 });
+
+/** The batch observations of a workload (each later than the one before) and the links they fold into. */
+function observationsOf(list: readonly Raw[]): { observations: BatchObservation[]; links: LinkEvidence[] } {
+  const links = new Map<string, LinkEvidence>();
+  const observations = list.map((r, i): BatchObservation => {
+    const keys = [...r.keys].sort(compareStrings);
+    const at = new Date(Date.UTC(2026, 3, 1, 0, i)).toISOString();
+    const id = stableId("link", ...keys);
+    const before = links.get(id);
+    const traits: LinkEvidence["traits"] = Object.assign(Object.create(null), before?.traits);
+    if (r.tier !== undefined) traits.tier = foldTrait(traits.tier, { value: r.tier, at });
+    const link: LinkEvidence = before
+      ? { ...before, lastSeen: at, count: before.count + 1, traits }
+      : { id, keys, firstSeen: at, lastSeen: at, count: 1, first: {}, last: {}, traits };
+    links.set(id, link);
+    return {
+      link,
+      at,
+      kind: before ? "repeat" : "new",
+      autoBlocked: [],
+      ...(r.tier !== undefined ? { traits: { tier: r.tier } } : {}),
+    };
+  });
+  return { observations, links: [...links.values()] };
+}
+
+/** A full rebuild of the observations: the partition and the profiles as compressed nodes. */
+function rebuild(observations: readonly BatchObservation[]): {
+  profileOf: Map<string, string>;
+  nodes: Map<string, ProfileNode>;
+  identifiers: Map<string, KnownIdentifier>;
+} {
+  const links = new Map<string, LinkEvidence>();
+  const nodes = new Map<string, NodeInfo>();
+  for (const o of observations) {
+    links.set(o.link.id, o.link);
+    for (const key of o.link.keys) {
+      const n = nodes.get(key);
+      nodes.set(key, { key, type: keyType(key), firstSeen: n?.firstSeen ?? o.at, lastSeen: o.at });
+    }
+  }
+  const linkList = [...links.values()];
+  const resolution = resolveIdentities({ links: linkList, nodes, decisions: [] }, rules);
+  const facts = deriveProfileFacts(linkList, [], resolution, rules);
+  const out = new Map<string, ProfileNode>();
+  for (const c of resolution.components) {
+    const counts: Record<string, number> = {};
+    for (const key of c.keys) counts[keyType(key)] = (counts[keyType(key)] ?? 0) + 1;
+    const f = facts.get(c.id);
+    const traits = mergeTraits(f?.traitSources ?? [], options.traitRule);
+    out.set(c.id, {
+      id: c.id,
+      anchor: c.anchor,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      maxOrder: f?.maxOrder ?? "",
+      counts,
+      separations: {},
+      traits: traits.traits,
+      provenance: traits.provenance,
+    });
+  }
+  const identifiers = new Map<string, KnownIdentifier>();
+  for (const [key, n] of nodes) {
+    identifiers.set(key, {
+      profileId: resolution.profileOf.get(key) as string,
+      firstSeen: n.firstSeen,
+      lastSeen: n.lastSeen,
+    });
+  }
+  return { profileOf: resolution.profileOf, nodes: out, identifiers };
+}
+
+/** The state after applying a result to the state it was applied to. */
+function advance(state: LoadedIdentityState, result: AppliedObservations): LoadedIdentityState {
+  const profiles = new Map(state.profiles);
+  for (const id of result.successor.keys()) profiles.delete(id);
+  for (const [id, p] of result.profiles) profiles.set(id, p);
+  const identifiers = new Map<string, KnownIdentifier>();
+  for (const [key, known] of state.identifiers) {
+    identifiers.set(key, { ...known, profileId: result.successor.get(known.profileId) ?? known.profileId });
+  }
+  for (const [key, known] of result.identifiers) identifiers.set(key, known);
+  return { profiles, identifiers };
+}
+
+/** Plain data to compare: every identifier's profile, and every profile's summary. */
+function view(state: LoadedIdentityState) {
+  const partition = [...state.identifiers].map(([k, v]) => `${k} ${v.profileId}`).sort(compareStrings);
+  const profiles = [...state.profiles.values()]
+    .map((p) => JSON.parse(JSON.stringify({ ...p, counts: sorted(p.counts), traits: { ...p.traits } })))
+    .sort((a, b) => compareStrings(a.id, b.id));
+  return { partition, profiles };
+}
+
+function sorted(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareStrings(a, b)));
+}
+
+const EMPTY: LoadedIdentityState = { profiles: new Map(), identifiers: new Map() };
+
+describe("applyObservations", () => {
+  it("applies a batch exactly as one by one, and as a full rebuild", () => {
+    fc.assert(
+      fc.property(workload, (list) => {
+        const { observations } = observationsOf(list);
+        const batch = applyObservations(EMPTY, observations, options);
+        expect(batch.applied).toBe(observations.length);
+        const batched = view(advance(EMPTY, batch));
+
+        let state = EMPTY;
+        for (const o of observations) {
+          const one = applyObservations(state, [o], options);
+          expect(one.applied).toBe(1);
+          state = advance(state, one);
+        }
+        expect(view(state)).toEqual(batched);
+
+        const full = rebuild(observations);
+        expect(batched).toEqual(view({ profiles: full.nodes, identifiers: full.identifiers }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("continues from profiles loaded as compressed nodes as a rebuild of everything would", () => {
+    fc.assert(
+      fc.property(workload, fc.nat(), (list, cut) => {
+        const { observations } = observationsOf(list);
+        const m = cut % (observations.length + 1);
+        const prefix = rebuild(observations.slice(0, m));
+        const start: LoadedIdentityState = { profiles: prefix.nodes, identifiers: prefix.identifiers };
+        const result = applyObservations(start, observations.slice(m), options);
+        expect(result.applied).toBe(observations.length - m);
+        const full = rebuild(observations);
+        expect(view(advance(start, result))).toEqual(view({ profiles: full.nodes, identifiers: full.identifiers }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reports merges, creations and refusals per observation", () => {
+    const { observations } = observationsOf([
+      { keys: ["email:e0@x.pl", "crmId:c0"] },
+      { keys: ["phone:+48600000000", "crmId:c1"] },
+      { keys: ["email:e0@x.pl", "phone:+48600000000"] },
+    ]);
+    const result = applyObservations(EMPTY, observations, options);
+    expect(result.outcomes.map((o) => o.created)).toEqual([true, true, false]);
+    const third = result.outcomes[2];
+    // Two CRM ids never share a profile: the phone is refused, nothing merges.
+    expect(third?.merged).toEqual([]);
+    expect(third?.refused.map((r) => [r.identifier.type, r.reason])).toEqual([["phone", "limit"]]);
+    expect(result.successor.size).toBe(0);
+  });
+
+  it("stops at late evidence and at observations that need their whole cluster", () => {
+    const { observations } = observationsOf([{ keys: ["email:e0@x.pl"] }, { keys: ["email:e0@x.pl", "cookie:k0"] }]);
+    const [first, second] = observations as [BatchObservation, BatchObservation];
+    // The second link, seen before the first profile's newest evidence, is late: it is not applied.
+    const early = { ...second, link: { ...second.link, firstSeen: "2026-03-01T00:00:00.000Z" } };
+    expect(applyObservations(EMPTY, [first, early], options).applied).toBe(1);
+    expect(applyObservations(EMPTY, [first, { ...second, kind: "late" }], options).applied).toBe(1);
+    const applied = applyObservations(EMPTY, [first, second], options);
+    expect(applied.applied).toBe(2);
+    const node = [...applied.profiles.values()][0];
+    expect(node?.maxOrder).toBe(evidenceOrder(second.link.firstSeen, second.link.id));
+    expect(node?.counts).toEqual({ email: 1, cookie: 1 });
+  });
+
+  it("costs the same whatever the size of the profiles it touches", () => {
+    const big: ProfileNode = {
+      id: profileIdFor("email:e0@x.pl"),
+      anchor: "email:e0@x.pl",
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      maxOrder: "2026-01-01T00:00:00.000Z|link_x",
+      counts: { email: 1, cookie: 100_000 },
+      separations: {},
+      traits: {},
+      provenance: {},
+    };
+    const state: LoadedIdentityState = {
+      profiles: new Map([[big.id, big]]),
+      identifiers: new Map([
+        ["email:e0@x.pl", { profileId: big.id, firstSeen: big.createdAt, lastSeen: big.createdAt }],
+      ]),
+    };
+    const { observations } = observationsOf([{ keys: ["email:e0@x.pl", "phone:+48600000000"] }]);
+    const result = applyObservations(state, observations, options);
+    expect(result.profiles.get(big.id)?.counts).toEqual({ email: 1, cookie: 100_000, phone: 1 });
+    // Only the identifiers the observation names come back, not the profile's members.
+    expect([...result.identifiers.keys()]).toEqual(["email:e0@x.pl", "phone:+48600000000"]);
+  });
+});
