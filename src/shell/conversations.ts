@@ -439,8 +439,13 @@ async function stitchIncrementally(
   };
 
   // Rules 1-6 live in the core (stitchStep): load the conversations the links point at, and decide.
-  const candidate = async (id: string | undefined): Promise<ConversationDoc | undefined> =>
-    id === undefined ? undefined : ((await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+  // Each conversation is read once, whichever rules name it.
+  const loaded = new Map<string, ConversationDoc | undefined>();
+  const candidate = async (id: string | undefined): Promise<ConversationDoc | undefined> => {
+    if (id === undefined) return undefined;
+    if (!loaded.has(id)) loaded.set(id, (await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+    return loaded.get(id);
+  };
   const stitchState: CoreStitchState = { open: state.open.map((o) => ({ ...o, status: "open" as const })) };
   if (x.continuesVia !== undefined) {
     const c = await candidate(await convOf(x.continuesVia));
