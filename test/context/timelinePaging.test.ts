@@ -4,7 +4,7 @@
  * `timelineHasMore`; without `limit`, everything.
  */
 import { describe, expect, it } from "vitest";
-import { type CustomerContext, createCustomerContext, InvalidInputError } from "../../src/index.js";
+import { type CustomerContext, createCustomerContext, InvalidInputError, memoryAdapter } from "../../src/index.js";
 
 const jan = { type: "email", value: "jan@shop.pl" };
 const ref = { identifier: jan };
@@ -95,6 +95,22 @@ describe("context timeline paging", () => {
     expect(view?.conversations[0]?.interactionCount).toBe(4);
     const conversation = await cc.conversations.get(late.conversationId);
     expect(conversation?.interactionIds).toEqual([...ids.slice(0, 3), late.interactionId]);
+  });
+
+  it("forget removes the customer's timeline entries with the interactions", async () => {
+    const storage = memoryAdapter();
+    const cc = createCustomerContext({ storage });
+    await cc.record({ channel: "web", direction: "inbound", at: at(1), customer: [jan] });
+    await cc.record({
+      channel: "sms",
+      direction: "inbound",
+      at: at(2),
+      customer: [{ type: "phone", value: "+48601234567" }],
+    });
+    const entries = () => storage.transaction((tx) => tx.scan("interaction_timeline"), { readOnly: true });
+    expect(await entries()).toHaveLength(2);
+    expect(await cc.profiles.forget(ref)).toBe(true);
+    expect((await entries()).map((e) => (e.value as { at: string }).at)).toEqual([at(2)]);
   });
 
   it("rejects bad timeline options with invalid_input naming the field", async () => {
