@@ -15,6 +15,7 @@ import { type JourneyMetrics, journeyMetrics } from "./journeys/journeyMetrics.j
 import {
   AuditRange,
   type ConsentInput,
+  ContextOptions,
   ConversationDecisionOptions,
   DecisionAction,
   type IngestItem,
@@ -231,17 +232,34 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * What an agent in any channel needs: profile, identifiers, conversations, timeline, offers, alerts.
      * Returns `null` for an unknown customer.
      *
+     * `options.timeline` pages the timeline: `{ limit }` gives the newest `limit` interactions,
+     * oldest first, `{ limit, before }` those strictly before `before`, and `timelineHasMore`
+     * says whether older ones exist. Without `limit`, the timeline holds every interaction (before
+     * `before`, when given). A page reads only its own interactions.
+     *
      * @example
      * ```ts
      * const view = await cc.context({ identifier: { type: "phone", value: "+48601234567" } });
      * view?.timeline.map((i) => i.channel); // ["web", "phone", "email", "store"]
+     * const page = await cc.context({ identifier: { type: "phone", value: "+48601234567" } }, {
+     *   timeline: { limit: 2 },
+     * });
+     * page?.timeline.map((i) => i.channel); // ["email", "store"]
+     * page?.timelineHasMore; // true
      * ```
      */
-    async context(ref: z.input<typeof CustomerRef>): Promise<CustomerSnapshot | null> {
+    async context(
+      ref: z.input<typeof CustomerRef>,
+      options: z.input<typeof ContextOptions> = {},
+    ): Promise<CustomerSnapshot | null> {
       const r = parseInput(CustomerRef, ref, "customer reference");
+      const { timeline = {} } = parseInput(ContextOptions, options, "context options");
+      const page: conversations.TimelinePage = {};
+      if (timeline.limit !== undefined) page.limit = timeline.limit;
+      if (timeline.before !== undefined) page.before = toIso(timeline.before);
       return read(async (env) => {
         const id = await refToProfileId(env.tx, r);
-        return id ? conversations.snapshot(env, id, (profile) => offers.presentationsOf(env, profile)) : null;
+        return id ? conversations.snapshot(env, id, (profile) => offers.presentationsOf(env, profile), page) : null;
       });
     },
 

@@ -11,6 +11,7 @@ import type { JourneyMetrics } from "./journeys/journeyMetrics.js";
 import type {
   AuditRange,
   ConsentInput,
+  ContextOptions,
   ConversationDecisionOptions,
   DecisionAction,
   IngestItem,
@@ -215,8 +216,11 @@ export interface CustomerContext<T extends CustomerContextTypes = CustomerContex
   identify(input: IdentifyInput<T>): Promise<IdentifyResult>;
   /** Records an interaction in any channel; idempotent on `(channel, externalId)` and on email Message-ID. */
   record(input: RecordInput<T>): Promise<RecordResult>;
-  /** What an agent in any channel needs about a customer, or `null` for an unknown one. */
-  context(ref: TypedCustomerRef<T>): Promise<CustomerSnapshot | null>;
+  /**
+   * What an agent in any channel needs about a customer, or `null` for an unknown one;
+   * `options.timeline` pages the timeline ({@link ContextOptions}).
+   */
+  context(ref: TypedCustomerRef<T>, options?: ContextOptions): Promise<CustomerSnapshot | null>;
   /**
    * Applies a source of items (`{ kind, ...input }`) in batches, one transaction each: bad items are
    * reported by index and skipped, replaying the same source changes nothing.

@@ -81,7 +81,7 @@ export function formatContext(view: CustomerSnapshot, options: FormatContextOpti
   out.push("", heading(`Conversations (${view.conversations.length})`, width));
   for (const c of view.conversations) {
     const tag = letters.get(c.id) as string;
-    const status = `${c.status}, ${plural(c.interactionIds.length, "interaction")}`;
+    const status = `${c.status}, ${plural(c.interactionCount ?? c.interactionIds.length, "interaction")}`;
     const subject = truncate(c.subject ?? "(no subject)", width - 8 - status.length);
     out.push(`  [${tag}] ${subject}`.padEnd(width - status.length) + status);
     out.push(...wrap(c.channels.join(" → "), width, "      "));

@@ -46,7 +46,7 @@ export interface FactsProfile {
  * A conversation with the time each of its tags first appeared (`tagsSince[tag]`, ISO). Rules
  * replaying history use it so that a complaint tag added later does not suppress earlier offers.
  */
-export type FactsConversation = Conversation & { tagsSince: Record<string, string> };
+export type FactsConversation = Omit<Conversation, "interactionIds"> & { tagsSince: Record<string, string> };
 
 /** Every offer's versions by offer id, oldest first. */
 export type Catalogue = ReadonlyMap<string, readonly DeepReadonly<OfferVersion>[]>;

@@ -169,6 +169,20 @@ export const AuditRange = z.strictObject({ from: When.optional(), to: When.optio
 export type AuditRange = z.input<typeof AuditRange>;
 
 /**
+ * `cc.context(ref, options)`: which page of the timeline to return. `timeline.limit` asks for the
+ * newest `limit` interactions (before `timeline.before`, when given); without it, all of them.
+ */
+export const ContextOptions = z.strictObject({
+  timeline: z
+    .strictObject({
+      limit: z.int("must be a whole number").min(1, "must be at least 1").optional(),
+      before: When.optional(),
+    })
+    .optional(),
+});
+export type ContextOptions = z.input<typeof ContextOptions>;
+
+/**
  * `{ reason, by?, at? }` for operator decisions (`profiles.merge`, `profiles.unmerge`): why, who,
  * and when the decision was made (default: now), so that a decision from another system's history
  * keeps its time.

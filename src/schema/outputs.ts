@@ -90,7 +90,16 @@ export interface Conversation {
   profileId: string;
   status: "open" | "resolved";
   channels: string[];
+  /**
+   * Its interactions by time. Read from the timeline index when the conversation is read; in a
+   * paged `cc.context` (`timeline.limit`), only those in the page (see `interactionCount`).
+   */
   interactionIds: string[];
+  /**
+   * How many interactions it has. Set on every conversation the library returns; optional so that
+   * conversations built by hand (for the pure journey functions) need not carry it.
+   */
+  interactionCount?: number;
   tags: string[];
   subject?: string;
   startedAt: string;
@@ -178,7 +187,11 @@ export interface CustomerSnapshot {
   identifiers: ProfileIdentifier[];
   openConversations: Array<Conversation & { latest: Interaction[] }>;
   conversations: Conversation[];
+  /** Interactions across channels, oldest first: all of them, or the page `timeline` options ask for. */
   timeline: Interaction[];
+  /** Older interactions exist before the first of `timeline` (only ever `true` with `timeline.limit`). */
+  timelineHasMore: boolean;
+  /** Channel switches into the interactions of `timeline`. */
   channelSwitches: ChannelSwitch[];
   offers: Presentation[];
   alerts: Alert[];

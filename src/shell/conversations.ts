@@ -30,7 +30,7 @@ import type {
   Presentation,
 } from "../schema/outputs.js";
 import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
-import { batchOf } from "../storage/port.js";
+import { batchOf, type PutEntry, type RangeOptions } from "../storage/port.js";
 import { followAliases, maxString } from "./_lib.js";
 import { contentDigest } from "./digest.js";
 import {
@@ -57,7 +57,31 @@ export const CC = {
   decisions: "conversation_decisions",
   /** Per profile: the stitcher's lookup state after its latest interaction (see StitchState). */
   state: "stitch_state",
+  /**
+   * Membership: one small entry per interaction (see {@link TimelineEntry}), keyed by time
+   * ({@link timelineKey}) and indexed by `conversation` and `profile`, so a conversation's or a
+   * customer's interactions are found, newest first and a page at a time, without any document
+   * holding their list.
+   */
+  timeline: "interaction_timeline",
 } as const;
+
+/**
+ * An interaction's place in its customer's history. The key orders entries by time, then id, so
+ * `find(..., { reverse, after, limit })` on either index pages through time.
+ */
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  conversationId: string;
+  /** The channel of the previous interaction of the same conversation, when it differs (a switch). */
+  switchFrom?: string;
+}
+
+/** The key of an interaction's {@link TimelineEntry}: its time, then its id. */
+export function timelineKey(at: string, id: string): string {
+  return `${at}|${id}`;
+}
 
 /** Compiled `conversations` options. */
 export interface CompiledConversationOptions {
@@ -132,8 +156,19 @@ interface StitchState {
   open: Array<{ id: string; lastAt: string; subjectKey?: string }>;
 }
 
-/** Stored per conversation: derived state. */
-export interface ConversationDoc extends Conversation {
+/**
+ * Stored per conversation: derived state, as summaries only. The interactions themselves are
+ * found through the timeline index ({@link CC.timeline}), never listed here, so appending one
+ * rewrites a document of constant size.
+ */
+export interface ConversationDoc extends Omit<Conversation, "interactionIds" | "interactionCount"> {
+  interactionCount: number;
+  firstInteractionId: string;
+  lastInteractionId: string;
+  /** The channel of its latest interaction. */
+  lastChannel: string;
+  /** The first inbound interaction since the latest outbound one: the one awaiting a reply. */
+  unanswered?: { id: string; at: string; channel: string };
   tagsSince: Record<string, string>;
   absorbed: string[];
   /** Lower-cased base subject of its first interaction with one: topic compatibility. */
@@ -318,7 +353,7 @@ export async function recordInteraction(
   if (p.input.continues !== undefined) {
     const target = await getConversationDoc(tx, p.input.continues);
     if (!target) throw new NotFoundError("conversation", p.input.continues);
-    continuesVia = target.interactionIds[0];
+    continuesVia = target.firstInteractionId;
   }
   const input = p.input;
   const evidence: InteractionEvidence = {
@@ -365,10 +400,11 @@ export async function recordInteraction(
   }
   if (input.metadata !== undefined) publicDoc.metadata = input.metadata;
 
-  const conversationId =
-    (await stitchIncrementally(env, profileId, evidence, publicDoc)) ??
-    (await restitchProfile(env, profileId, [], publicDoc)).find((c) => c.interactionIds.includes(p.id))?.id ??
-    "";
+  let conversationId = await stitchIncrementally(env, profileId, evidence, publicDoc);
+  if (conversationId === null) {
+    await restitchProfile(env, profileId, [], publicDoc);
+    conversationId = await conversationOfInteraction(tx, p.id);
+  }
   env.events.push({ type: "interaction.recorded", interactionId: p.id, conversationId, profileId, at: p.at });
   return { interactionId: p.id, conversationId, profileId, duplicate: false };
 }
@@ -404,8 +440,13 @@ async function stitchIncrementally(
   };
 
   // Rules 1-6 live in the core (stitchStep): load the conversations the links point at, and decide.
-  const candidate = async (id: string | undefined): Promise<ConversationDoc | undefined> =>
-    id === undefined ? undefined : ((await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+  // Each conversation is read once, whichever rules name it.
+  const loaded = new Map<string, ConversationDoc | undefined>();
+  const candidate = async (id: string | undefined): Promise<ConversationDoc | undefined> => {
+    if (id === undefined) return undefined;
+    if (!loaded.has(id)) loaded.set(id, (await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+    return loaded.get(id);
+  };
   const stitchState: CoreStitchState = { open: state.open.map((o) => ({ ...o, status: "open" as const })) };
   if (x.continuesVia !== undefined) {
     const c = await candidate(await convOf(x.continuesVia));
@@ -457,10 +498,13 @@ async function stitchIncrementally(
   }
   // Rule 6: a new conversation.
   const created = !target;
+  // The conversation's summaries grow by one interaction: a document of constant size.
   const conv: ConversationDoc = target
     ? {
         ...target,
-        interactionIds: [...target.interactionIds, x.id],
+        interactionCount: target.interactionCount + 1,
+        lastInteractionId: x.id,
+        lastChannel: x.channel,
         channels: [...target.channels],
         tags: [...target.tags],
         tagsSince: { ...target.tagsSince },
@@ -470,7 +514,10 @@ async function stitchIncrementally(
         profileId,
         status: "open",
         channels: [],
-        interactionIds: [x.id],
+        interactionCount: 1,
+        firstInteractionId: x.id,
+        lastInteractionId: x.id,
+        lastChannel: x.channel,
         tags: [],
         startedAt: x.at,
         lastAt: x.at,
@@ -478,6 +525,10 @@ async function stitchIncrementally(
         absorbed: [],
         ...(previousId !== undefined ? { previousId } : {}),
       };
+  const entry: TimelineEntry = { id: x.id, at: x.at, conversationId: conv.id };
+  if (target && target.lastChannel !== x.channel) entry.switchFrom = target.lastChannel;
+  if (x.direction === "outbound") delete conv.unanswered;
+  else conv.unanswered ??= { id: x.id, at: x.at, channel: x.channel };
   if (compareStrings(x.at, conv.lastAt) > 0) conv.lastAt = x.at;
   if (!conv.channels.includes(x.channel)) conv.channels.push(x.channel);
   for (const tag of x.tags) {
@@ -503,7 +554,15 @@ async function stitchIncrementally(
   };
   await tx.put(CC.state, profileId, next);
   await tx.put(CC.interactions, x.id, { ...publicDoc, conversationId: conv.id });
+  await tx.put(CC.timeline, timelineKey(x.at, x.id), entry, {
+    index: { conversation: conv.id, profile: profileId },
+  });
   return conv.id;
+}
+
+/** The conversation an interaction belongs to, from its stored document; `""` when unknown. */
+async function conversationOfInteraction(tx: ConversationEnv["tx"], interactionId: string): Promise<string> {
+  return (await tx.get<Interaction>(CC.interactions, interactionId))?.conversationId ?? "";
 }
 
 /** Re-stitches every profile an identity change touched. */
@@ -520,14 +579,17 @@ export async function restitchAfter(env: ConversationEnv, change: PartitionChang
   for (const id of oldIds) {
     for (const { key } of await env.tx.find(CC.conversations, "profile", id))
       await env.tx.delete(CC.conversations, key);
+    for (const { key } of await env.tx.find(CC.timeline, "profile", id)) await env.tx.delete(CC.timeline, key);
     await env.tx.delete(CC.state, id);
   }
 }
 
 /**
  * Recomputes a profile's conversations from its interactions and decisions, writes what changed
- * (conversations, the interactions' derived ids, the stitch state) and leaves redirects for
- * conversation ids that no longer exist. `fresh` is a just-recorded interaction not stored yet.
+ * (conversations, the interactions' derived ids and timeline entries, the stitch state) and
+ * leaves redirects for conversation ids that no longer exist. `fresh` is a just-recorded
+ * interaction not stored yet. Reads and writes the whole history of the profile: only late items,
+ * identity changes and operator decisions come here (DECISIONS.md, flat cost).
  */
 export async function restitchProfile(
   env: ConversationEnv,
@@ -535,7 +597,7 @@ export async function restitchProfile(
   formerProfileIds: readonly string[],
   fresh?: Interaction,
 ): Promise<ConversationDoc[]> {
-  const { tx } = env;
+  const tx = batchOf(env.tx);
   const profile = await tx.get<ProfileDoc>(IC.profiles, profileId);
   if (!profile) return [];
   const evidence = await evidenceOf(env, profile);
@@ -546,16 +608,23 @@ export async function restitchProfile(
   });
   const byId = new Map(evidence.map((i) => [i.id, i]));
   const next = stitched.map((c) => toConversationDoc(c, profileId, byId));
+  const formers = formerProfileIds.filter((id) => id !== profileId);
+  const profileIds = [profileId, ...formers];
+  // The timeline entries as they were: which conversation each interaction was in.
+  const ownEntries = await tx.find<TimelineEntry>(CC.timeline, "profile", profileId);
+  const oldEntries =
+    formers.length === 0
+      ? ownEntries
+      : [...ownEntries, ...(await tx.findMany<TimelineEntry>(CC.timeline, "profile", formers))];
+  const oursBefore = new Set(oldEntries.filter((e) => byId.has(e.value.id)).map((e) => e.value.conversationId));
   const old = new Map<string, ConversationDoc>();
-  for (const id of [profileId, ...formerProfileIds]) {
-    for (const { key, value } of await tx.find<ConversationDoc>(CC.conversations, "profile", id)) {
-      // A former profile's conversation may now belong to another profile: only take ours.
-      if (id === profileId || value.interactionIds.some((i) => byId.has(i))) old.set(key, value);
-    }
+  for (const { key, value } of await tx.findMany<ConversationDoc>(CC.conversations, "profile", profileIds)) {
+    // A former profile's conversation may now belong to another profile: only take ours.
+    if (value.profileId === profileId || oursBefore.has(key)) old.set(key, value);
   }
   const nextIds = new Set(next.map((c) => c.id));
   const convOfInteraction = new Map<string, string>();
-  for (const c of next) for (const i of c.interactionIds) convOfInteraction.set(i, c.id);
+  for (const c of stitched) for (const i of c.interactionIds) convOfInteraction.set(i, c.id);
   for (const c of next) {
     const before = old.get(c.id);
     if (before && JSON.stringify(before) === JSON.stringify(c)) continue;
@@ -568,12 +637,39 @@ export async function restitchProfile(
       env.events.push({ type: "conversation.merged", conversationId: c.id, absorbed: c.absorbed, at: env.now() });
     }
   }
-  for (const [id, before] of old) {
+  // Each vanished conversation redirects to where its earliest interaction went.
+  const successorOf = new Map<string, string>();
+  for (const { value } of oldEntries) {
+    const to = convOfInteraction.get(value.id);
+    if (to !== undefined && !successorOf.has(value.conversationId)) successorOf.set(value.conversationId, to);
+  }
+  for (const id of old.keys()) {
     if (nextIds.has(id)) continue;
     await tx.delete(CC.conversations, id);
-    const successor = before.interactionIds.map((i) => convOfInteraction.get(i)).find((x) => x !== undefined);
+    const successor = successorOf.get(id);
     if (successor !== undefined) await tx.put(CC.aliases, id, { target: successor }, { index: { target: successor } });
   }
+  // The timeline entries: written where they changed; this profile's removed where the
+  // interaction left it (a former profile's leftovers are cleared by restitchAfter).
+  const ownByKey = new Map(ownEntries.map((e) => [e.key, e.value]));
+  const entries: PutEntry<TimelineEntry>[] = [];
+  for (const c of stitched) {
+    let previous: string | undefined;
+    for (const i of c.interactionIds) {
+      const e = byId.get(i) as InteractionEvidence;
+      const entry: TimelineEntry = { id: i, at: e.at, conversationId: c.id };
+      if (previous !== undefined && previous !== e.channel) entry.switchFrom = previous;
+      previous = e.channel;
+      const key = timelineKey(e.at, i);
+      const before = ownByKey.get(key);
+      ownByKey.delete(key);
+      if (before && JSON.stringify(before) === JSON.stringify(entry)) continue;
+      entries.push({ key, value: entry, index: { conversation: c.id, profile: profileId } });
+    }
+  }
+  if (entries.length > 0) await tx.putMany(CC.timeline, entries);
+  const gone = [...ownByKey.keys()];
+  if (gone.length > 0) await tx.deleteMany(CC.timeline, gone);
   // The interactions' derived ids.
   const publicDocs = await tx.getMany<Interaction>(
     CC.interactions,
@@ -643,12 +739,17 @@ function toConversationDoc(
   profileId: string,
   evidence: Map<string, InteractionEvidence>,
 ): ConversationDoc {
+  const ids = c.interactionIds;
+  const last = evidence.get(ids[ids.length - 1] as string) as InteractionEvidence;
   const doc: ConversationDoc = {
     id: c.id,
     profileId,
     status: c.status,
     channels: c.channels,
-    interactionIds: c.interactionIds,
+    interactionCount: ids.length,
+    firstInteractionId: ids[0] as string,
+    lastInteractionId: last.id,
+    lastChannel: last.channel,
     tags: c.tags,
     startedAt: c.startedAt,
     lastAt: c.lastAt,
@@ -660,6 +761,13 @@ function toConversationDoc(
   if (c.subject !== undefined) doc.subjectKey = c.subject.toLowerCase();
   if (c.resolvedAt !== undefined) doc.resolvedAt = c.resolvedAt;
   if (c.previousId !== undefined) doc.previousId = c.previousId;
+  let unanswered: InteractionEvidence | undefined;
+  for (const id of ids) {
+    const e = evidence.get(id) as InteractionEvidence;
+    if (e.direction === "inbound") unanswered ??= e;
+    else unanswered = undefined;
+  }
+  if (unanswered) doc.unanswered = { id: unanswered.id, at: unanswered.at, channel: unanswered.channel };
   return doc;
 }
 
@@ -689,20 +797,50 @@ async function getConversationDoc(tx: ConversationEnv["tx"], id: string): Promis
   return (await followAliases<ConversationDoc>(tx, CC.conversations, CC.aliases, id))?.doc ?? null;
 }
 
-function publicConversation(doc: ConversationDoc): Conversation {
-  const { tagsSince: _t, absorbed: _a, subjectKey: _s, ...conversation } = doc;
-  return conversation;
+/** A conversation in public shape, with the interaction ids given (read from the timeline index). */
+function publicConversation(doc: ConversationDoc, interactionIds: string[]): Conversation {
+  const {
+    tagsSince: _t,
+    absorbed: _a,
+    subjectKey: _s,
+    firstInteractionId: _f,
+    lastInteractionId: _l,
+    lastChannel: _c,
+    unanswered: _u,
+    ...rest
+  } = doc;
+  return { ...rest, interactionIds };
+}
+
+/** The interaction ids of each conversation, by time, from the timeline index (one call). */
+async function interactionIdsOf(
+  tx: ConversationEnv["tx"],
+  conversationIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(conversationIds.map((id) => [id, []]));
+  if (conversationIds.length === 0) return out;
+  // Keys are time-ordered (timelineKey), and findMany returns them in key order.
+  for (const { value } of await batchOf(tx).findMany<TimelineEntry>(CC.timeline, "conversation", conversationIds)) {
+    out.get(value.conversationId)?.push(value.id);
+  }
+  return out;
 }
 
 /** A conversation by id, following redirects; `null` when unknown. */
 export async function getConversation(tx: ConversationEnv["tx"], id: string): Promise<Conversation | null> {
   const doc = await getConversationDoc(tx, id);
-  return doc ? publicConversation(doc) : null;
+  if (!doc) return null;
+  return publicConversation(doc, (await interactionIdsOf(tx, [doc.id])).get(doc.id) ?? []);
 }
 
 /** A profile's conversations, oldest first. */
 export async function listConversations(tx: ConversationEnv["tx"], profileId: string): Promise<Conversation[]> {
-  return (await conversationDocsOf(tx, profileId)).map(publicConversation);
+  const docs = await conversationDocsOf(tx, profileId);
+  const ids = await interactionIdsOf(
+    tx,
+    docs.map((d) => d.id),
+  );
+  return docs.map((d) => publicConversation(d, ids.get(d.id) ?? []));
 }
 
 /** A profile's conversation docs, in stored order (oldest first). */
@@ -718,10 +856,12 @@ async function storeDecision(
   extra: ConversationDoc[] = [],
 ) {
   const owners = new Set<string>();
-  for (const c of [conv, ...extra]) {
-    const docs = await env.tx.getMany<InteractionEvidence>(CC.evidence, c.interactionIds);
-    for (const d of docs.values()) owners.add(d.ownerKey);
-  }
+  const members = await interactionIdsOf(
+    env.tx,
+    [conv, ...extra].map((c) => c.id),
+  );
+  const docs = await env.tx.getMany<InteractionEvidence>(CC.evidence, [...members.values()].flat());
+  for (const d of docs.values()) owners.add(d.ownerKey);
   const doc: DecisionDoc = { decision, owners: [...owners].sort(compareStrings) };
   await env.tx.put(CC.decisions, decision.id, doc, { index: { owner: doc.owners } });
 }
@@ -751,7 +891,7 @@ export async function resolveConversation(
   let last: string;
   let decidedAt: string;
   if (options.at === undefined) {
-    last = conv.interactionIds[conv.interactionIds.length - 1] as string;
+    last = conv.lastInteractionId;
     decidedAt = maxString(at, conv.lastAt);
   } else {
     if (at < conv.startedAt) throw decisionTooEarly("resolve options", `the conversation started (${conv.startedAt})`);
@@ -764,21 +904,20 @@ export async function resolveConversation(
     interactionId: last,
     at: decidedAt,
   });
-  const next = await restitchProfile(env, conv.profileId, []);
-  const result = next.find((c) => c.interactionIds.includes(last)) as ConversationDoc;
+  await restitchProfile(env, conv.profileId, []);
+  const result = (await getConversation(env.tx, await conversationOfInteraction(env.tx, last))) as Conversation;
   env.events.push({ type: "conversation.resolved", conversationId: result.id, at });
-  return publicConversation(result);
+  return result;
 }
 
 /** The latest interaction of `conv` at or before `at` (by time, then id), as the stitching replays them. */
 async function lastInteractionAtOrBefore(env: ConversationEnv, conv: ConversationDoc, at: string): Promise<string> {
-  const docs = await env.tx.getMany<InteractionEvidence>(CC.evidence, conv.interactionIds);
-  let best: InteractionEvidence | undefined;
-  for (const d of docs.values()) {
-    if (d.at > at) continue;
-    if (best === undefined || d.at > best.at || (d.at === best.at && d.id > best.id)) best = d;
-  }
-  return best?.id ?? (conv.interactionIds[0] as string);
+  const [latest] = await env.tx.find<TimelineEntry>(CC.timeline, "conversation", conv.id, {
+    after: timelineKey(at, "\uffff"),
+    reverse: true,
+    limit: 1,
+  });
+  return latest?.value.id ?? conv.firstInteractionId;
 }
 
 function decisionTooEarly(what: string, started: string): InvalidInputError {
@@ -800,7 +939,7 @@ export async function mergeConversations(
   if (!from) throw new NotFoundError("conversation", a);
   const into = await getConversationDoc(env.tx, b);
   if (!into) throw new NotFoundError("conversation", b);
-  if (from.id === into.id) return publicConversation(into);
+  if (from.id === into.id) return (await getConversation(env.tx, into.id)) as Conversation;
   if (from.profileId !== into.profileId) {
     throw new RefusedError(
       `Conversations ${from.id} and ${into.id} belong to different customers; merge the profiles first`,
@@ -823,16 +962,19 @@ export async function mergeConversations(
     {
       kind: "merge",
       id: stableId("cdec", "merge", from.id, into.id, at),
-      from: from.interactionIds[0] as string,
-      into: into.interactionIds[0] as string,
+      from: from.firstInteractionId,
+      into: into.firstInteractionId,
       at: decidedAt,
     },
     [from],
   );
-  const next = await restitchProfile(env, into.profileId, []);
-  const result = next.find((c) => c.interactionIds.includes(into.interactionIds[0] as string)) as ConversationDoc;
+  await restitchProfile(env, into.profileId, []);
+  const result = (await getConversation(
+    env.tx,
+    await conversationOfInteraction(env.tx, into.firstInteractionId),
+  )) as Conversation;
   await env.tx.put(CC.aliases, from.id, { target: result.id }, { index: { target: result.id } });
-  return publicConversation(result);
+  return result;
 }
 
 /** Erases a profile's interactions, conversations and decisions (GDPR erasure). */
@@ -848,17 +990,32 @@ export async function forgetProfileData(env: ConversationEnv, profileId: string)
     for (const { key: id } of await tx.find(CC.decisions, "owner", key)) await tx.delete(CC.decisions, id);
   }
   await tx.delete(CC.state, profileId);
+  for (const { key } of await tx.find(CC.timeline, "profile", profileId)) await tx.delete(CC.timeline, key);
   for (const { key } of await tx.find(CC.conversations, "profile", profileId)) {
     await tx.delete(CC.conversations, key);
     for (const { key: alias } of await tx.find(CC.aliases, "target", key)) await tx.delete(CC.aliases, alias);
   }
 }
 
-/** What an agent in any channel sees about a customer; `offersOf` supplies the presented offers. */
+/** Which part of the timeline a snapshot holds: see `cc.context(ref, { timeline })`. */
+export interface TimelinePage {
+  /** The newest `limit` interactions (before `before`); all of them when absent. */
+  limit?: number;
+  /** Only interactions strictly before this time (ISO, UTC). */
+  before?: string;
+}
+
+/**
+ * What an agent in any channel sees about a customer; `offersOf` supplies the presented offers.
+ * With `page.limit`, reads only the page's interactions (one indexed, time-ordered `find`) and the
+ * latest ones of each open conversation; conversations, alerts and their counts come from the
+ * conversations' summaries.
+ */
 export async function snapshot(
   env: ConversationEnv,
   profileId: string,
   offersOf: (profile: ProfileDoc) => Promise<Presentation[]>,
+  page: TimelinePage = {},
 ): Promise<CustomerSnapshot | null> {
   const { tx } = env;
   const profile = await tx.get<ProfileDoc>(IC.profiles, profileId);
@@ -866,40 +1023,71 @@ export async function snapshot(
   const members = await membersOf(tx, profile);
   const idents = await tx.getMany<IdentifierDoc>(IC.identifiers, members);
   const convs = await conversationDocsOf(tx, profileId);
-  const ids = convs.flatMap((c) => c.interactionIds);
-  const docs = await tx.getMany<Interaction>(CC.interactions, ids);
-  const timeline: Interaction[] = [];
-  for (const id of ids) {
-    const d = docs.get(id);
-    if (d) timeline.push(d);
-  }
-  // One conversation is already in time order; several are merged by time.
-  if (convs.length > 1) timeline.sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
-  const byId = new Map(timeline.map((i) => [i.id, i]));
 
+  // The page, newest first from the index (one more than asked, to know whether there is more).
+  const paged = page.limit !== undefined;
+  const range: RangeOptions = { reverse: true };
+  if (page.before !== undefined) range.after = page.before;
+  if (page.limit !== undefined) range.limit = page.limit + 1;
+  const newestFirst = await tx.find<TimelineEntry>(CC.timeline, "profile", profileId, range);
+  const timelineHasMore = page.limit !== undefined && newestFirst.length > page.limit;
+  const entries = newestFirst.slice(0, page.limit ?? newestFirst.length).reverse();
+  const docs = await tx.getMany<Interaction>(
+    CC.interactions,
+    entries.map((e) => e.value.id),
+  );
+  const timeline: Interaction[] = [];
   const channelSwitches: ChannelSwitch[] = [];
+  const idsOf = new Map<string, string[]>(convs.map((c) => [c.id, []]));
+  for (const { value: e } of entries) {
+    const i = docs.get(e.id);
+    if (!i) continue;
+    timeline.push(i);
+    idsOf.get(e.conversationId)?.push(e.id);
+    if (e.switchFrom !== undefined) {
+      channelSwitches.push({
+        conversationId: e.conversationId,
+        from: e.switchFrom,
+        to: i.channel,
+        at: i.at,
+        interactionId: i.id,
+      });
+    }
+  }
+  // By conversation (oldest first), then time: the page is in time order and the sort is stable.
+  const rank = new Map(convs.map((c, n) => [c.id, n]));
+  channelSwitches.sort((a, b) => (rank.get(a.conversationId) ?? 0) - (rank.get(b.conversationId) ?? 0));
+
+  // The latest interactions of each open conversation: from the page when it holds everything.
+  const open = convs.filter((c) => c.status === "open");
+  const latestOf = new Map<string, Interaction[]>();
+  const byId = new Map(timeline.map((i) => [i.id, i]));
+  const latestIds = new Map<string, string[]>();
+  for (const c of open) {
+    const ids =
+      !paged && page.before === undefined
+        ? (idsOf.get(c.id) ?? []).slice(-LATEST)
+        : (await tx.find<TimelineEntry>(CC.timeline, "conversation", c.id, { reverse: true, limit: LATEST }))
+            .map((e) => e.value.id)
+            .reverse();
+    latestIds.set(c.id, ids);
+  }
+  const missing = [...latestIds.values()].flat().filter((id) => !byId.has(id));
+  const extra = missing.length > 0 ? await tx.getMany<Interaction>(CC.interactions, missing) : new Map();
+  for (const [id, ids] of latestIds) {
+    latestOf.set(
+      id,
+      ids.flatMap((i) => {
+        const d = byId.get(i) ?? extra.get(i);
+        return d ? [d] : [];
+      }),
+    );
+  }
+
   const alerts: Alert[] = [];
   const now = env.now();
-  for (const c of convs) {
-    let previous: Interaction | undefined;
-    let unanswered: Interaction | undefined;
-    for (const id of c.interactionIds) {
-      const i = byId.get(id);
-      if (!i) continue;
-      if (previous && previous.channel !== i.channel) {
-        channelSwitches.push({
-          conversationId: c.id,
-          from: previous.channel,
-          to: i.channel,
-          at: i.at,
-          interactionId: i.id,
-        });
-      }
-      previous = i;
-      if (i.direction === "inbound") unanswered ??= i;
-      else unanswered = undefined;
-    }
-    if (c.status !== "open") continue;
+  for (const c of open) {
+    const unanswered = c.unanswered;
     if (unanswered) {
       const due = add(
         new Date(unanswered.at),
@@ -927,7 +1115,7 @@ export async function snapshot(
       });
     }
   }
-  const publicConvs = convs.map(publicConversation);
+  const publicConvs = convs.map((c) => publicConversation(c, idsOf.get(c.id) ?? []));
   const identifiers = members.flatMap((key) => {
     const d = idents.get(key);
     return d ? [{ type: d.type, value: d.value, firstSeen: d.firstSeen, lastSeen: d.lastSeen, count: d.count }] : [];
@@ -937,17 +1125,18 @@ export async function snapshot(
     identifiers,
     openConversations: publicConvs
       .filter((c) => c.status === "open")
-      .map((c) => ({
-        ...c,
-        latest: c.interactionIds.slice(-5).flatMap((i) => (byId.has(i) ? [byId.get(i) as Interaction] : [])),
-      })),
+      .map((c) => ({ ...c, latest: latestOf.get(c.id) ?? [] })),
     conversations: publicConvs,
     timeline,
+    timelineHasMore,
     channelSwitches,
     offers: await offersOf(profile),
     alerts,
   };
 }
+
+/** How many of its latest interactions an open conversation shows in a snapshot. */
+const LATEST = 5;
 
 /** Every conversation and interaction in the store, in public shape (journey metrics, exports). */
 export async function everything(
@@ -955,5 +1144,8 @@ export async function everything(
 ): Promise<{ conversations: Conversation[]; interactions: Interaction[] }> {
   const convs = (await env.tx.scan<ConversationDoc>(CC.conversations)).map((d) => d.value);
   const interactions = (await env.tx.scan<Interaction>(CC.interactions)).map((d) => d.value);
-  return { conversations: convs.map(publicConversation), interactions };
+  const ids = new Map<string, string[]>(convs.map((c) => [c.id, []]));
+  const ordered = [...interactions].sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
+  for (const i of ordered) ids.get(i.conversationId)?.push(i.id);
+  return { conversations: convs.map((c) => publicConversation(c, ids.get(c.id) ?? [])), interactions };
 }

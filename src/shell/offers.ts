@@ -173,7 +173,7 @@ async function buildFacts(
 }
 
 function toFactsConversation(c: Awaited<ReturnType<typeof conversationDocsOf>>[number]): FactsConversation {
-  const { absorbed: _a, ...rest } = c;
+  const { absorbed: _a, firstInteractionId: _f, lastInteractionId: _l, lastChannel: _c, unanswered: _u, ...rest } = c;
   return rest;
 }
 

@@ -51,7 +51,7 @@ export async function scenarioOutcome(
     seen.add(view.profile.id);
     profiles.push(view.identifiers.map((i) => `${i.type}:${i.value}`).sort(byString));
     for (const c of view.conversations)
-      conversations.push({ channels: [...c.channels], interactions: c.interactionIds.length });
+      conversations.push({ channels: [...c.channels], interactions: c.interactionCount ?? c.interactionIds.length });
   }
   const counts = new Map<string, number>();
   for (const v of await cc.offers.audit()) counts.set(v.rule, (counts.get(v.rule) ?? 0) + 1);

@@ -121,6 +121,7 @@ async function dump(adapter: StorageAdapter) {
     "conversations",
     "conversation_aliases",
     "stitch_state",
+    "interaction_timeline",
     "consents",
     "presentations",
     "offers",

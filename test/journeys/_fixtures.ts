@@ -150,6 +150,7 @@ export function loanJourneySnapshot(): CustomerSnapshot {
     openConversations: [],
     conversations,
     timeline,
+    timelineHasMore: false,
     channelSwitches: [],
     offers,
     alerts,

@@ -88,7 +88,6 @@ export function conversation(
     profileId: "p1",
     status: partial.resolvedAt === undefined ? "open" : "resolved",
     channels: ["email"],
-    interactionIds: [],
     tags: Object.keys(tagsSince),
     lastAt: partial.startedAt,
     tagsSince,

@@ -88,7 +88,9 @@ async function finalState(storage: StorageAdapter) {
       seenWith: Object.fromEntries(Object.entries(seenWith).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
     })),
     interactions: (await tx.scan("interactions")).map((d) => d.key),
-    conversations: (await tx.scan<{ interactionIds: string[] }>("conversations")).map((d) => d.value),
+    conversations: (await tx.scan("conversations")).map((d) => d.value),
+    // Membership: one timeline entry per interaction, naming its conversation.
+    timeline: (await tx.scan<{ id: string; conversationId: string }>("interaction_timeline")).map((d) => d.value),
     presentations: (await tx.scan<{ profileId: string }>("presentations")).map(
       ({ value: { profileId: _, ...rest } }) => rest,
     ),
@@ -134,8 +136,9 @@ describe("PostgreSQL, several processes at once", () => {
     }
     // No lost or duplicated interaction, each in exactly one conversation.
     expect(actual.raw.interactions).toEqual(expected.raw.interactions);
-    const inConversation = actual.raw.conversations.flatMap((c) => c.interactionIds).sort();
-    expect(inConversation).toEqual([...actual.raw.interactions].sort());
+    const conversationIds = new Set(actual.raw.conversations.map((c) => (c as { id: string }).id));
+    const inConversation = actual.raw.timeline.filter((e) => conversationIds.has(e.conversationId)).map((e) => e.id);
+    expect(inConversation.sort()).toEqual([...actual.raw.interactions].sort());
     // No conversation split by a race: the same conversations, with the same members.
     expect(actual.raw.conversations).toEqual(expected.raw.conversations);
     expect(actual.raw.presentations).toEqual(expected.raw.presentations);
