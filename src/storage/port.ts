@@ -8,7 +8,8 @@
  *
  * Required: `transaction`, `close`, and on the transaction `get`, `getMany`, `put`, `delete`,
  * `find`, `scan`, `lock`. Optional, declared in `capabilities`: the event log
- * (`appendEvent` / `readEvents`) and `migrate`.
+ * (`appendEvent` / `readEvents`, and then also `deleteEventsNaming`, which erasure needs) and
+ * `migrate`. Events are indexed by the ids they name ({@link NewEvent.names}).
  *
  * The port is batch-shaped: `getMany`, `findMany`, `putMany`, `deleteMany` and `appendEvents`
  * take many keys per call, and `lock` takes every key of a batch at once, so the number of
@@ -72,6 +73,12 @@ export interface NewEvent {
   type: string;
   at: string;
   payload: JsonValue;
+  /**
+   * The ids the event names (profile, conversation, interaction and presentation ids). The adapter
+   * indexes the event by each of them, so that {@link StorageTransaction.deleteEventsNaming} finds
+   * it. Not part of the stored event that `readEvents` returns.
+   */
+  names?: readonly string[];
 }
 
 /** An entry of the event log. */
@@ -111,8 +118,20 @@ export interface StorageTransaction {
    * Callers pass keys in any order; adapters lock them in a canonical order.
    */
   lock(keys: readonly string[]): Promise<void>;
-  /** Appends to the event log (capability `events`); returns the sequence number. */
-  appendEvent?(type: string, at: string, payload: JsonValue): Promise<number>;
+  /**
+   * Appends to the event log (capability `events`); returns the sequence number. `names` are the
+   * ids the event names, see {@link NewEvent.names}.
+   */
+  appendEvent?(type: string, at: string, payload: JsonValue, names?: readonly string[]): Promise<number>;
+  /**
+   * Deletes every event of the log that names any of `names` (see {@link NewEvent.names}), with its
+   * index entries; returns how many events went. This is how `forget` erases the events of a
+   * person, whose profile ids are hashes of their identifiers. Required with capability `events`:
+   * it cannot be emulated with the other methods, since the port offers no other way to remove an
+   * event. A transaction that calls it is an erasure: an adapter that keeps images of deleted data
+   * elsewhere (SQLite's write-ahead log) purges them once the transaction commits.
+   */
+  deleteEventsNaming?(names: readonly string[]): Promise<number>;
   /**
    * Documents whose index entry `index` equals any of `values`, each document once, in ascending
    * key order. Batch form of `find` (without range options).
@@ -212,6 +231,7 @@ export function batchOf(tx: StorageTransaction): BatchTransaction {
   } as BatchTransaction;
   if (tx.appendEvent) wrapped.appendEvent = tx.appendEvent.bind(tx);
   if (tx.appendEvents) wrapped.appendEvents = tx.appendEvents.bind(tx);
+  if (tx.deleteEventsNaming) wrapped.deleteEventsNaming = tx.deleteEventsNaming.bind(tx);
   wrapped.findMany =
     tx.findMany?.bind(tx) ??
     (async <T>(collection: string, index: string, values: readonly string[]) => {
@@ -237,7 +257,7 @@ export function batchOf(tx: StorageTransaction): BatchTransaction {
     const append = tx.appendEvent.bind(tx);
     wrapped.appendEvents = async (events: readonly NewEvent[]) => {
       const seqs: number[] = [];
-      for (const e of events) seqs.push(await append(e.type, e.at, e.payload));
+      for (const e of events) seqs.push(await append(e.type, e.at, e.payload, e.names));
       return seqs;
     };
   }
@@ -252,6 +272,12 @@ export const REQUIRED_ADAPTER_MEMBERS = ["name", "capabilities", "transaction", 
 
 /** Names of the methods every transaction must have. */
 export const REQUIRED_TRANSACTION_METHODS = ["get", "getMany", "put", "delete", "find", "scan", "lock"] as const;
+
+/**
+ * Names of the transaction methods an adapter with capability `events` must have: erasure needs
+ * them, and they have no fallback.
+ */
+export const REQUIRED_EVENT_METHODS = ["deleteEventsNaming"] as const;
 
 /** Names of the batch methods a transaction may have (each falls back to single calls when absent). */
 export const BATCH_TRANSACTION_METHODS = ["findMany", "putMany", "deleteMany", "appendEvents"] as const;

@@ -6,6 +6,7 @@ import {
   type StorageTransaction,
 } from "../storage/port.js";
 import { batchGroup } from "./conformance/batch.js";
+import { forgetGroup } from "./conformance/forget.js";
 
 /** Groups of the conformance suite; pass names in `skip` to leave groups out. */
 export type ConformanceGroup =
@@ -18,6 +19,7 @@ export type ConformanceGroup =
   | "transactions"
   | "concurrency"
   | "events"
+  | "forget"
   | "close";
 
 /** Options of {@link runAdapterConformance}. */
@@ -363,6 +365,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     });
 
     group("batch", () => batchGroup(() => adapter));
+    group("forget", () => forgetGroup(() => adapter));
 
     group("close", () => {
       it("refuses transactions after close", async () => {
