@@ -12,7 +12,13 @@ import { countCooccurrence } from "../identity/graph/countCooccurrence.js";
 import { deriveProfileFacts, evidenceOrder as order } from "../identity/graph/deriveProfileFacts.js";
 import { describeRefusal } from "../identity/graph/describeRefusal.js";
 import { explainResolution } from "../identity/graph/explainResolution.js";
-import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
+import {
+  compareEvidence,
+  keyType,
+  linkAnchor,
+  profileIdFor,
+  resolveIdentities,
+} from "../identity/graph/resolveIdentities.js";
 import { splitProfile } from "../identity/graph/splitProfile.js";
 import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
 import type {
@@ -793,54 +799,126 @@ export async function unmergeIdentifier(
   };
 }
 
-/** Erases a profile: its identifiers, the evidence naming them and its decisions. Returns the keys. */
-export async function forgetProfile(
-  env: IdentityEnv,
-  profileId: string,
-  at: string,
-): Promise<{ id: string; keys: string[]; change: PartitionChange }> {
+/** What {@link forgetProfile} erased and what it left for the caller. */
+export interface ForgottenProfile {
+  /** The erased profile's id. */
+  id: string;
+  /** Its identifier keys. */
+  keys: string[];
+  /**
+   * Every profile id that is the person's: the current one, the ids it absorbed and the id each of
+   * its identifiers would have as an anchor. Events naming any of them are erased by the caller.
+   */
+  names: string[];
+  /**
+   * Neighbour profiles left with no evidence at all (every identifier of theirs was seen only
+   * together with the person): a store that never saw the person has none of them, so the caller
+   * forgets them too.
+   */
+  orphans: string[];
+  change: PartitionChange;
+}
+
+/**
+ * Erases a profile: its identifiers, every link and operator decision naming them (with their
+ * traits and reasons), its aliases, and rebuilds the neighbours (identifiers that shared erased
+ * evidence without being in the profile) from the evidence that remains, so that they equal a
+ * store that never saw the person. Conversations and offers are erased by their own shell parts,
+ * events by the caller (see {@link ForgottenProfile.names}).
+ */
+export async function forgetProfile(env: IdentityEnv, profileId: string, at: string): Promise<ForgottenProfile> {
   const { tx } = env;
   const profile = await requireProfile(tx, profileId);
-  await tx.lock(profile.keys.map(lockKey));
+  const keys = await membersOf(tx, profile);
+  await tx.lock(keys.map(lockKey));
+  const mine = new Set(keys);
   const neighbours = new Set<string>();
-  const mine = new Set(profile.keys);
-  for (const key of profile.keys) {
-    for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
-      for (const k of link.keys) if (!mine.has(k)) neighbours.add(k);
-      await tx.delete(C.links, link.id);
-    }
-    for (const { value: d } of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
-      for (const k of decisionKeys(d)) if (!mine.has(k)) neighbours.add(k);
-      await tx.delete(C.decisions, d.id);
-    }
-    await tx.delete(C.identifiers, key);
-  }
+  const links = await batchOf(tx).findMany<LinkEvidence>(C.links, "ident", keys);
+  for (const { value: link } of links) for (const k of link.keys) if (!mine.has(k)) neighbours.add(k);
+  const decisions = await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", keys);
+  for (const { value: d } of decisions) for (const k of decisionKeys(d)) if (!mine.has(k)) neighbours.add(k);
+  if (links.length > 0)
+    await batchOf(tx).deleteMany(
+      C.links,
+      links.map((d) => d.key),
+    );
+  if (decisions.length > 0)
+    await batchOf(tx).deleteMany(
+      C.decisions,
+      decisions.map((d) => d.key),
+    );
+  await batchOf(tx).deleteMany(C.identifiers, keys);
   await tx.delete(C.profiles, profile.id);
-  for (const { key } of await tx.find(C.aliases, "target", profile.id)) await tx.delete(C.aliases, key);
-  // Neighbours lose every link they shared with the erased profile: their identifiers'
-  // co-occurrence is recounted from the links that remain.
-  for (const key of neighbours) {
-    const doc = await tx.get<IdentifierDoc>(C.identifiers, key);
+  // Aliases: the ids it absorbed, and any alias keyed by an id derived from one of its identifiers.
+  const derived = keys.map(profileIdFor);
+  const absorbed = (await tx.find(C.aliases, "target", profile.id)).map((d) => d.key);
+  const names = unique([profile.id, ...absorbed, ...derived]).sort(compareStrings);
+  await batchOf(tx).deleteMany(C.aliases, names);
+
+  // Neighbours: their identifier docs are rebuilt from the links that remain; one that no link
+  // names any more was seen only together with the person, and goes.
+  const near = [...neighbours].sort(compareStrings);
+  const docs =
+    near.length > 0 ? await tx.getMany<IdentifierDoc>(C.identifiers, near) : new Map<string, IdentifierDoc>();
+  const remaining = near.length > 0 ? await batchOf(tx).findMany<LinkEvidence>(C.links, "ident", near) : [];
+  const linksOf = new Map<string, LinkEvidence[]>();
+  for (const { value: link } of [...remaining].sort((a, b) => compareEvidence(a.value, b.value))) {
+    for (const k of link.keys) linksOf.get(k)?.push(link) ?? linksOf.set(k, [link]);
+  }
+  const rebuilt: PutEntry<IdentifierDoc>[] = [];
+  const gone: string[] = [];
+  const goneFrom = new Map<string, string[]>();
+  for (const key of near) {
+    const doc = docs.get(key);
     if (!doc) continue;
-    const seenWith: Record<string, string[]> = {};
-    for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
-      for (const other of link.keys) {
-        const type = keyType(other);
-        if (type === doc.type) continue;
-        const list = seenWith[type] ?? [];
-        if (!list.includes(other)) seenWith[type] = [...list, other].sort(compareStrings);
-      }
+    const own = linksOf.get(key) ?? [];
+    if (own.length === 0) {
+      gone.push(key);
+      goneFrom.get(doc.profileId)?.push(key) ?? goneFrom.set(doc.profileId, [key]);
+      continue;
     }
-    const blocked = Object.values(seenWith).some((l) => l.length > env.options.rules.autoBlockThreshold);
-    const next: IdentifierDoc = { ...doc, seenWith };
-    if (blocked) next.autoBlocked = true;
-    else delete next.autoBlocked;
-    await tx.put(C.identifiers, key, next, { index: { profile: doc.profileId } });
+    rebuilt.push({ key, value: rebuildIdentifier(doc, own, env.options), index: { profile: doc.profileId } });
+  }
+  if (rebuilt.length > 0) await batchOf(tx).putMany(C.identifiers, rebuilt);
+  // A neighbour profile none of whose identifiers keeps evidence is the caller's to forget whole;
+  // one that keeps some loses the others.
+  const orphans: string[] = [];
+  for (const [id, lost] of goneFrom) {
+    const neighbour = await tx.get<ProfileDoc>(C.profiles, id);
+    if (!neighbour) continue;
+    const members = await membersOf(tx, neighbour);
+    if (members.every((k) => lost.includes(k))) orphans.push(id);
+    else await batchOf(tx).deleteMany(C.identifiers, lost);
   }
   env.events.push({ type: "profile.forgotten", profileId: profile.id, at });
-  const change = neighbours.size > 0 ? await recompute(env, [...neighbours], at) : emptyChange();
+  const kept = near.filter((k) => !gone.includes(k));
+  const change = kept.length > 0 ? await recompute(env, kept, at) : emptyChange();
+  // Ids a neighbour had while an erased identifier was its anchor are the person's evidence too.
+  const stale = gone.map(profileIdFor);
+  if (stale.length > 0) await batchOf(tx).deleteMany(C.aliases, stale);
   change.removed.add(profile.id);
-  return { id: profile.id, keys: profile.keys, change };
+  return { id: profile.id, keys, names: unique([...names, ...stale]), orphans, change };
+}
+
+/** An identifier document as the remaining links say it is (they are sorted in evidence order). */
+function rebuildIdentifier(doc: IdentifierDoc, links: LinkEvidence[], options: CompiledIdentityOptions): IdentifierDoc {
+  let seenWith: Record<string, string[]> = {};
+  let blocked = false;
+  let firstSeen = (links[0] as LinkEvidence).firstSeen;
+  let lastSeen = (links[0] as LinkEvidence).lastSeen;
+  let count = 0;
+  for (const link of links) {
+    firstSeen = minString(firstSeen, link.firstSeen);
+    lastSeen = maxString(lastSeen, link.lastSeen);
+    count += link.count;
+    const counted = countCooccurrence(seenWith, doc.type, link.keys, options.rules.autoBlockThreshold);
+    seenWith = counted.seenWith;
+    blocked ||= counted.blocked;
+  }
+  const { autoBlocked: _old, ...rest } = doc;
+  const next: IdentifierDoc = { ...rest, firstSeen, lastSeen, count, seenWith };
+  if (blocked) next.autoBlocked = true;
+  return next;
 }
 
 async function requireProfile(tx: StorageTransaction, id: string): Promise<ProfileDoc> {

@@ -335,21 +335,34 @@ async function mergeNow(
   return { profileId: result.profileId, merged: [...before].filter((id) => id !== result.profileId) };
 }
 
-/** Erases a customer and everything of theirs, idempotency keys included; false when unknown. */
+/**
+ * Erases a customer and everything of theirs: documents, idempotency keys and the events naming
+ * their ids (one bulk `deleteEventsNaming` at the end, which also drops the events this
+ * transaction produced about them); neighbour profiles left with no evidence go too. False when
+ * the customer is unknown.
+ */
 export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Promise<boolean> {
   const id = await refToProfileId(env, ref);
   if (!id) return false;
-  const keys = (await env.tx.find(identity.C.identifiers, "profile", id)).map((d) => d.key);
-  const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
-  if (stale.length > 0)
-    await env.buffer.deleteMany(
-      IDEMPOTENCY_KEYS,
-      stale.map((d) => d.key),
-    );
-  await conversations.forgetProfileData(env, id);
-  await offers.forgetProfileData(env, id);
-  const result = await identity.forgetProfile(env, id, at);
-  await conversations.restitchAfter(env, result.change);
+  const names: string[] = [];
+  const queue = [id];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (!(await env.tx.get(identity.C.profiles, next))) continue;
+    const keys = (await env.tx.find(identity.C.identifiers, "profile", next)).map((d) => d.key);
+    const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
+    if (stale.length > 0)
+      await env.buffer.deleteMany(
+        IDEMPOTENCY_KEYS,
+        stale.map((d) => d.key),
+      );
+    names.push(...(await conversations.forgetProfileData(env, next)));
+    names.push(...(await offers.forgetProfileData(env, next)));
+    const result = await identity.forgetProfile(env, next, at);
+    names.push(...result.names);
+    queue.push(...result.orphans);
+    await conversations.restitchAfter(env, result.change);
+  }
+  await env.buffer.deleteEventsNaming(names);
   return true;
 }
 

@@ -126,9 +126,10 @@ export interface StorageTransaction {
   /**
    * Deletes every event of the log that names any of `names` (see {@link NewEvent.names}), with its
    * index entries; returns how many events went. This is how `forget` erases the events of a
-   * person, whose profile ids are hashes of their identifiers. Required with capability `events`:
-   * it cannot be emulated with the other methods, since the port offers no other way to remove an
-   * event. A transaction that calls it is an erasure: an adapter that keeps images of deleted data
+   * person, whose profile ids are hashes of their identifiers. Optional like the batch methods,
+   * but with no fallback (the port has no other way to remove an event): on an adapter with an
+   * event log and without it, `forget` fails with `adapter_invalid` and writes nothing, instead
+   * of leaving the person's events behind. A transaction that calls it is an erasure: an adapter that keeps images of deleted data
    * elsewhere (SQLite's write-ahead log) purges them once the transaction commits.
    */
   deleteEventsNaming?(names: readonly string[]): Promise<number>;
@@ -272,12 +273,6 @@ export const REQUIRED_ADAPTER_MEMBERS = ["name", "capabilities", "transaction", 
 
 /** Names of the methods every transaction must have. */
 export const REQUIRED_TRANSACTION_METHODS = ["get", "getMany", "put", "delete", "find", "scan", "lock"] as const;
-
-/**
- * Names of the transaction methods an adapter with capability `events` must have: erasure needs
- * them, and they have no fallback.
- */
-export const REQUIRED_EVENT_METHODS = ["deleteEventsNaming"] as const;
 
 /** Names of the batch methods a transaction may have (each falls back to single calls when absent). */
 export const BATCH_TRANSACTION_METHODS = ["findMany", "putMany", "deleteMany", "appendEvents"] as const;
