@@ -2,6 +2,9 @@
  * The identity part of the shell: loads identity evidence from storage, calls the pure resolver
  * and writes the derived profiles back, inside the caller's transaction.
  */
+import { hmac } from "@noble/hashes/hmac";
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { InvalidInputError, isCustomerContextError, NotFoundError, RefusedError } from "../errors.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
@@ -43,7 +46,16 @@ export const C = {
   profiles: "profiles",
   aliases: "profile_aliases",
   decisions: "identity_decisions",
+  /** Keyed hash of a suppressed identifier's key -> `{ at }` (see {@link suppressIdentifiers}). */
+  suppressions: "suppressions",
 } as const;
+
+/**
+ * Where the store's suppression key lives: in the identifiers collection, under a key no
+ * identifier can have (identifier keys start with a letter), so that `observe` reads it with the
+ * identifiers, in the same call.
+ */
+const SECRET_DOC = "~suppression-key";
 
 /** Stored per identifier. */
 export interface IdentifierDoc {
@@ -99,6 +111,13 @@ export interface IdentityEnv {
   events: CustomerContextEvent[];
   /** Other processes may write at the same time (the adapter's `multiProcess` capability). */
   concurrent: boolean;
+  /** The store's suppression key once read (it never changes), shared by a context's transactions. */
+  suppression?: SuppressionCache;
+}
+
+/** Where a context keeps the store's suppression key once it has read it. */
+export interface SuppressionCache {
+  secret?: Uint8Array;
 }
 
 const lockKey = (key: string) => `identifier:${key}`;
@@ -206,7 +225,10 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
   // A writer merging a profile rewrites its identifiers holding only the profile's lock: read the
   // identifiers again once their profiles are locked, until the profile ids are stable.
   const profileIdsOf = (docs: Map<string, IdentifierDoc>) => unique([...docs.values()].map((d) => d.profileId));
-  let identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  const known = env.suppression?.secret !== undefined;
+  let identDocs = await tx.getMany<IdentifierDoc>(C.identifiers, known ? keys : [...keys, SECRET_DOC]);
+  const secretDoc = identDocs.get(SECRET_DOC) as { key: string } | undefined;
+  identDocs.delete(SECRET_DOC);
   let oldIds = profileIdsOf(identDocs);
   while (env.concurrent) {
     await tx.lock(oldIds.map(lockProfile));
@@ -216,6 +238,9 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
     oldIds = locked ? ids : unique([...oldIds, ...ids]);
     if (locked) break;
   }
+  // An identifier the store holds is not suppressed (suppression is kept only for forgotten ones).
+  const unknown = input.identifiers.filter((i) => !identDocs.has(i.key));
+  if (unknown.length > 0 && (known || secretDoc)) await assertNotSuppressed(env, unknown, secretDoc?.key);
   const oldProfiles =
     oldIds.length > 0 ? await tx.getMany<ProfileDoc>(C.profiles, oldIds) : new Map<string, ProfileDoc>();
 
@@ -919,6 +944,75 @@ function rebuildIdentifier(doc: IdentifierDoc, links: LinkEvidence[], options: C
   const next: IdentifierDoc = { ...rest, firstSeen, lastSeen, count, seenWith };
   if (blocked) next.autoBlocked = true;
   return next;
+}
+
+/**
+ * The store's suppression key: 32 random bytes kept in the store itself, created by the first
+ * suppression. `null` when there is none yet and `create` is false.
+ */
+async function suppressionSecret(env: IdentityEnv, create: boolean, read?: string): Promise<Uint8Array | null> {
+  const cached = env.suppression?.secret;
+  if (cached) return cached;
+  const load = async () => (await env.tx.get<{ key: string }>(C.identifiers, SECRET_DOC))?.key;
+  let stored = read ?? (await load());
+  if (stored === undefined && create) {
+    await env.tx.lock(["secret:suppression"]);
+    stored = await load();
+    if (stored === undefined) {
+      const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32));
+      await env.tx.put(C.identifiers, SECRET_DOC, { key: bytesToHex(bytes) });
+      // Not cached: the transaction creating it may still roll back.
+      return bytes;
+    }
+  }
+  if (stored === undefined) return null;
+  const secret = hexToBytes(stored);
+  if (env.suppression) env.suppression.secret = secret;
+  return secret;
+}
+
+/** The key of an identifier's suppression entry: HMAC-SHA256 of its normalised key. */
+function suppressionKey(secret: Uint8Array, key: string): string {
+  return bytesToHex(hmac(sha256, secret, utf8ToBytes(key)));
+}
+
+/**
+ * Keeps a suppression entry for each identifier key (after `forget(ref, { suppress: true })`):
+ * a keyed hash and the time, nothing else. Later input naming one of them is refused.
+ */
+export async function suppressIdentifiers(env: IdentityEnv, keys: readonly string[], at: string): Promise<void> {
+  if (keys.length === 0) return;
+  const secret = (await suppressionSecret(env, true)) as Uint8Array;
+  await batchOf(env.tx).putMany(
+    C.suppressions,
+    keys.map((key) => ({ key: suppressionKey(secret, key), value: { at } })),
+  );
+}
+
+/** Lifts the suppression of an identifier; false when it was not suppressed. */
+export async function liftSuppression(env: IdentityEnv, identifier: Identifier): Promise<boolean> {
+  const key = keyOf(identifier, env.options);
+  const secret = await suppressionSecret(env, false);
+  if (!secret) return false;
+  return env.tx.delete(C.suppressions, suppressionKey(secret, key));
+}
+
+/** Throws `refused` (reason `suppressed`) when one of the identifiers is suppressed. */
+async function assertNotSuppressed(
+  env: IdentityEnv,
+  identifiers: ReadonlyArray<Identifier & { key: string }>,
+  read: string | undefined,
+) {
+  const secret = await suppressionSecret(env, false, read);
+  if (!secret) return;
+  const byHash = new Map(identifiers.map((i) => [suppressionKey(secret, i.key), i]));
+  const found = await env.tx.getMany(C.suppressions, [...byHash.keys()]);
+  if (found.size === 0) return;
+  const suppressed = [...found.keys()].map((h) => byHash.get(h) as Identifier & { key: string });
+  throw new RefusedError(
+    `Refused: ${suppressed.map((i) => `a ${i.type} identifier`).join(", ")} of this input belongs to a forgotten customer whose data is suppressed; an operator can lift it with profiles.unsuppress`,
+    { reason: "suppressed", identifiers: suppressed.map((i) => ({ type: i.type, value: i.value })) },
+  );
 }
 
 async function requireProfile(tx: StorageTransaction, id: string): Promise<ProfileDoc> {

@@ -338,12 +338,22 @@ async function mergeNow(
 /**
  * Erases a customer and everything of theirs: documents, idempotency keys and the events naming
  * their ids (one bulk `deleteEventsNaming` at the end, which also drops the events this
- * transaction produced about them); neighbour profiles left with no evidence go too. False when
- * the customer is unknown.
+ * transaction produced about them); neighbour profiles left with no evidence go too. With
+ * `suppress`, a keyed hash of each of their identifiers stays, and later input naming one is
+ * refused. False when the customer is unknown.
  */
-export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Promise<boolean> {
+export async function forgetNow(
+  env: ApplyEnv,
+  ref: CustomerRef,
+  at: string,
+  options: { suppress?: boolean } = {},
+): Promise<boolean> {
   const id = await refToProfileId(env, ref);
   if (!id) return false;
+  if (options.suppress === true) {
+    const keys = (await env.tx.find(identity.C.identifiers, "profile", id)).map((d) => d.key);
+    await identity.suppressIdentifiers(env, keys, at);
+  }
   const names: string[] = [];
   const queue = [id];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {

@@ -271,3 +271,121 @@ describe("forget leaves nothing of the person behind", () => {
     expect(await dump(inner)).toBe(before);
   });
 });
+
+describe("forget with suppress", () => {
+  async function suppressed() {
+    const storage = memoryAdapter();
+    const cc = context(storage);
+    await nora(cc);
+    await cc.identify({
+      identifiers: [email, phone, crm],
+      at: "2026-04-01T09:00:00Z",
+      traits: { name: "Xavier Secretname" },
+    });
+    expect(await cc.profiles.forget({ identifier: email }, { suppress: true })).toBe(true);
+    return { storage, cc };
+  }
+
+  it("keeps only keyed hashes, and refuses later input naming a suppressed identifier, writing nothing", async () => {
+    const { storage, cc } = await suppressed();
+    const before = await dump(storage);
+    expect(leaks(before, [])).toEqual([]);
+    const entries = await storage.transaction((tx) => tx.scan<{ at: string }>(C.suppressions));
+    expect(entries).toHaveLength(3);
+    for (const e of entries) {
+      expect(e.key).toMatch(/^[0-9a-f]{64}$/);
+      expect(Object.keys(e.value)).toEqual(["at"]);
+    }
+    const refusal = { code: "refused", details: { reason: "suppressed" } };
+    // Another spelling of the same phone normalises to the same key, and is refused too.
+    await expect(
+      cc.identify({
+        identifiers: [
+          { type: "phone", value: "+48601111222" },
+          { type: "email", value: "new@x.pl" },
+        ],
+      }),
+    ).rejects.toMatchObject(refusal);
+    await expect(
+      cc.record({ channel: "sms", direction: "inbound", at: "2026-05-01T10:00:00Z", customer: [crm], text: "hi" }),
+    ).rejects.toMatchObject(refusal);
+    await expect(
+      cc.consent({ customer: [email], channel: "email", granted: true, at: "2026-05-01T10:00:00Z" }),
+    ).rejects.toMatchObject(refusal);
+    const summary = await cc.ingest([
+      { kind: "identify", identifiers: [email] },
+      { kind: "identify", identifiers: [{ type: "email", value: "someone.else@x.pl" }] },
+    ]);
+    expect(summary.rejected.map((r) => [r.index, r.error.code])).toEqual([[0, "refused"]]);
+    expect(summary.kept).toBe(1);
+    // Nothing of the refused items was written (only the one good ingest item is new).
+    const after = await dump(storage);
+    expect(leaks(after, [])).toEqual([]);
+    expect(await cc.profiles.get({ identifier: email })).toBeNull();
+    // Input not naming a suppressed identifier is untouched: Nora still works.
+    await cc.identify({ identifiers: [noraEmail], at: "2026-05-01T09:00:00Z" });
+  });
+
+  it("unsuppress lifts one identifier: it is accepted again, as a new customer", async () => {
+    const { cc } = await suppressed();
+    expect(await cc.profiles.unsuppress({ type: "email", value: "xavier.secret@example.com" })).toBe(true);
+    expect(await cc.profiles.unsuppress(email)).toBe(false);
+    expect(await cc.profiles.unsuppress({ type: "email", value: "never.seen@x.pl" })).toBe(false);
+    const back = await cc.identify({ identifiers: [email], at: "2026-05-01T09:00:00Z" });
+    expect(back.created).toBe(true);
+    expect((await cc.profiles.get({ identifier: email }))?.traits).toEqual({});
+    // The others stay suppressed.
+    await expect(cc.identify({ identifiers: [phone] })).rejects.toMatchObject({ details: { reason: "suppressed" } });
+  });
+
+  it("uses a per-store key: the same identifier hashes differently in two stores", async () => {
+    const one = await suppressed();
+    const two = await suppressed();
+    const keys = async (s: StorageAdapter) =>
+      (await s.transaction((tx) => tx.scan(C.suppressions))).map((d) => d.key).sort();
+    expect(await keys(one.storage)).not.toEqual(await keys(two.storage));
+  });
+
+  it("suppression survives a new context over the same SQLite file", async () => {
+    const file = join(dir, `${++files}.db`);
+    const first = context(sqliteAdapter({ filename: file }));
+    await first.identify({ identifiers: [email], at: "2026-04-01T09:00:00Z" });
+    await first.profiles.forget({ identifier: email }, { suppress: true });
+    await first.close();
+    const second = context(sqliteAdapter({ filename: file }));
+    await expect(second.identify({ identifiers: [email] })).rejects.toMatchObject({
+      details: { reason: "suppressed" },
+    });
+    expect(await second.profiles.unsuppress(email)).toBe(true);
+    expect((await second.identify({ identifiers: [email] })).created).toBe(true);
+    await second.close();
+  });
+
+  it("rejects bad options and identifiers with invalid_input naming the field, and writes nothing", async () => {
+    const storage = memoryAdapter();
+    const cc = context(storage);
+    await cc.identify({ identifiers: [email], at: "2026-04-01T09:00:00Z" });
+    const before = await dump(storage);
+    await expect(cc.profiles.forget({ identifier: email }, { suppress: "yes" } as never)).rejects.toMatchObject({
+      code: "invalid_input",
+      details: [{ path: ["suppress"], code: "invalid_type" }],
+    });
+    await expect(cc.profiles.forget({ identifier: email }, { supress: true } as never)).rejects.toMatchObject({
+      code: "invalid_input",
+      details: [{ path: ["supress"], code: "unrecognized_key" }],
+    });
+    await expect(cc.profiles.forget({ identifier: email }, null as never)).rejects.toMatchObject({
+      code: "invalid_input",
+    });
+    await expect(cc.profiles.unsuppress({ type: "email" } as never)).rejects.toMatchObject({
+      code: "invalid_input",
+      details: [{ path: ["value"] }],
+    });
+    await expect(cc.profiles.unsuppress({ type: "email", value: "not an email" })).rejects.toMatchObject({
+      code: "invalid_input",
+      details: [{ path: ["value"] }],
+    });
+    expect(await dump(storage)).toBe(before);
+    expect(await cc.profiles.get({ identifier: email })).not.toBeNull();
+  });
+});
