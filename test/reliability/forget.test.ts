@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
 import { createCustomerContext, memoryAdapter, type StorageAdapter } from "../../src/index.js";
@@ -15,6 +16,7 @@ import { CC } from "../../src/shell/conversations.js";
 import { C } from "../../src/shell/identity.js";
 import { IDEMPOTENCY_KEYS } from "../../src/shell/ingest.js";
 import { OC } from "../../src/shell/offers.js";
+import { dropPostgresSchema, freshPostgresAdapter, postgresUrl } from "../setup/fresh-postgres.js";
 
 type Context = ReturnType<typeof createCustomerContext>;
 
@@ -178,6 +180,38 @@ describe("forget leaves nothing of the person behind", () => {
     db.close();
     expect(tables).toContain("cc_event_names");
     expect(leaks(JSON.stringify(rows), ids)).toEqual([]);
+  });
+
+  it("PostgreSQL: not in any row of documents, index entries or events", async () => {
+    const storage = await freshPostgresAdapter();
+    try {
+      const cc = context(storage);
+      await nora(cc);
+      const ids = await person(cc);
+      const rows = async () => {
+        const client = new pg.Client({ connectionString: postgresUrl() });
+        await client.connect();
+        try {
+          const out: unknown[] = [];
+          for (const table of ["documents", "index_entries", "events"]) {
+            out.push((await client.query(`SELECT * FROM "${storage.schema}".${table}`)).rows);
+          }
+          return JSON.stringify(out);
+        } finally {
+          await client.end();
+        }
+      };
+      expect(leaks(await rows(), ids).length).toBeGreaterThan(5);
+      expect(await cc.profiles.forget({ identifier: phone })).toBe(true);
+      expect(leaks(await rows(), ids)).toEqual([]);
+      expect(leaks(await dump(storage), ids)).toEqual([]);
+      const b = context(memoryAdapter());
+      await nora(b);
+      expect(await cc.context({ identifier: noraEmail })).toEqual(await b.context({ identifier: noraEmail }));
+      await cc.close();
+    } finally {
+      await dropPostgresSchema(storage);
+    }
   });
 
   it("a neighbour equals the same neighbour in a store that never saw the person", async () => {
