@@ -84,6 +84,12 @@ const ContextOptionsSchema = z.strictObject({
   onListenerError: z.custom<(e: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
 });
 
+/** Options of `profiles.forget`. */
+const ForgetOptions = z.strictObject({
+  /** Keep a keyed hash of each identifier, so that later input naming one is refused. */
+  suppress: z.boolean().optional(),
+});
+
 export type { CustomerContext, CustomerContextListener, CustomerContextTypes } from "./customerContext.js";
 
 /**
@@ -119,6 +125,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
   );
   const listeners = new Set<CustomerContextListener>();
   let closed = false;
+  const suppression: identity.SuppressionCache = {};
 
   type Env = ApplyEnv;
   const now = () => isoNow(clock);
@@ -144,6 +151,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       now,
       options: identityOptions,
       concurrent: storage.capabilities.multiProcess,
+      suppression,
       conversations: conversationOptions,
       offers: offerOptions,
     },
@@ -378,17 +386,39 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       },
 
       /**
-       * Erases a profile with its identifiers, evidence, interactions, conversations, consents and
-       * presentations (GDPR erasure). Returns false when the customer is unknown.
+       * Erases a customer (GDPR erasure): their identifiers, traits, evidence, operator decisions
+       * and reasons, interactions, conversations, consents, presentations, idempotency keys and the
+       * events naming their ids; neighbours are rebuilt as if the customer had never been seen.
+       * With `{ suppress: true }`, a keyed hash of each of their identifiers is kept, and later
+       * input naming one of them is refused (`refused`, `details.reason` `"suppressed"`) until
+       * `profiles.unsuppress` lifts it. Returns false when the customer is unknown.
        *
        * @example
        * ```ts
-       * await cc.profiles.forget({ identifier: { type: "email", value: "jan@x.pl" } });
+       * await cc.profiles.forget({ identifier: { type: "email", value: "jan@x.pl" } }, { suppress: true });
+       * await cc.identify({ identifiers: [{ type: "email", value: "jan@x.pl" }] }).catch((e) => e.details.reason); // "suppressed"
        * ```
        */
-      async forget(ref: z.input<typeof CustomerRef>): Promise<boolean> {
+      async forget(ref: z.input<typeof CustomerRef>, options: z.input<typeof ForgetOptions> = {}): Promise<boolean> {
         const r = parseInput(CustomerRef, ref, "customer reference");
-        return write((env) => ingestShell.forgetNow(env, r, now()));
+        const o = parseInput(ForgetOptions, options, "forget options");
+        return write((env) => ingestShell.forgetNow(env, r, now(), o.suppress === true ? { suppress: true } : {}));
+      },
+
+      /**
+       * Lifts the suppression of an identifier left by `forget(ref, { suppress: true })`, so that
+       * input naming it is accepted again (as a new customer). Returns false when it was not
+       * suppressed.
+       *
+       * @example
+       * ```ts
+       * await cc.profiles.forget({ identifier: { type: "email", value: "jan@x.pl" } }, { suppress: true });
+       * await cc.profiles.unsuppress({ type: "email", value: "jan@x.pl" }); // true
+       * ```
+       */
+      async unsuppress(identifier: z.input<typeof Identifier>): Promise<boolean> {
+        const ident = parseInput(Identifier, identifier, "identifier");
+        return write((env) => identity.liftSuppression(env, ident));
       },
 
       // Documented where they are defined, after `close` (below).

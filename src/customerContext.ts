@@ -114,6 +114,16 @@ export type ConversationDecisionInput = z.input<typeof ConversationDecisionOptio
 export type DecisionActionInput = z.input<typeof DecisionAction>;
 /** `{ status? }` of `cc.profiles.reviews`. */
 export type ReviewFilterInput = z.input<typeof ReviewFilter>;
+
+/** Options of `profiles.forget`. */
+export interface ForgetOptions {
+  /**
+   * Keep a suppression entry (a keyed hash) for each forgotten identifier, so that later input
+   * naming one is refused with `refused` (`details.reason` `"suppressed"`) until
+   * `profiles.unsuppress` lifts it. Default false.
+   */
+  suppress?: boolean;
+}
 /** A time range: `from` and `to`, both optional. */
 export type TimeRange = z.input<typeof AuditRange>;
 
@@ -236,7 +246,10 @@ export interface CustomerContext<T extends CustomerContextTypes = CustomerContex
     suggest(ref?: TypedCustomerRef<T>): Promise<MatchSuggestion[]>;
     merge(a: string, b: string, decision: OperatorDecisionInput): Promise<MergeResult>;
     unmerge(profileId: string, identifier: TypedIdentifier<T>, decision: OperatorDecisionInput): Promise<UnmergeResult>;
-    forget(ref: TypedCustomerRef<T>): Promise<boolean>;
+    /** Erases a customer; with `suppress`, later input naming their identifiers is refused. */
+    forget(ref: TypedCustomerRef<T>, options?: ForgetOptions): Promise<boolean>;
+    /** Lifts the suppression `forget(ref, { suppress: true })` left on an identifier. */
+    unsuppress(identifier: TypedIdentifier<T>): Promise<boolean>;
     /** The operator decisions (merge, unmerge, auto-merge) that shape a profile, oldest first. */
     decisions(ref: TypedCustomerRef<T>): Promise<Decision[]>;
     /** Withdraws a decision, as if it had never been made; revoking an auto-merge is sticky. */

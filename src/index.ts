@@ -50,6 +50,7 @@ export type {
   Explanation,
   ExplanationEdge,
   ExplanationSeparation,
+  ForgetOptions,
   IdentifierTypeOf,
   IdentifyInput,
   MergeResult,

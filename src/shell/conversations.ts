@@ -977,24 +977,33 @@ export async function mergeConversations(
   return result;
 }
 
-/** Erases a profile's interactions, conversations and decisions (GDPR erasure). */
-export async function forgetProfileData(env: ConversationEnv, profileId: string): Promise<void> {
+/**
+ * Erases a profile's interactions (with their subjects and texts), conversations, stitching
+ * decisions and stitch state (GDPR erasure). Returns the interaction and conversation ids it
+ * erased (aliases included), so that the caller erases the events naming them.
+ */
+export async function forgetProfileData(env: ConversationEnv, profileId: string): Promise<string[]> {
   const { tx } = env;
   const profile = await tx.get<ProfileDoc>(IC.profiles, profileId);
-  if (!profile) return;
-  for (const key of await membersOf(tx, profile)) {
-    for (const { key: id } of await tx.find(CC.evidence, "owner", key)) {
-      await tx.delete(CC.evidence, id);
-      await tx.delete(CC.interactions, id);
-    }
-    for (const { key: id } of await tx.find(CC.decisions, "owner", key)) await tx.delete(CC.decisions, id);
+  if (!profile) return [];
+  const batch = batchOf(tx);
+  const keys = await membersOf(tx, profile);
+  const interactions = (await batch.findMany(CC.evidence, "owner", keys)).map((d) => d.key);
+  const decisions = (await batch.findMany(CC.decisions, "owner", keys)).map((d) => d.key);
+  const conversations = (await tx.find(CC.conversations, "profile", profileId)).map((d) => d.key);
+  const aliases =
+    conversations.length > 0 ? (await batch.findMany(CC.aliases, "target", conversations)).map((d) => d.key) : [];
+  if (interactions.length > 0) {
+    await batch.deleteMany(CC.evidence, interactions);
+    await batch.deleteMany(CC.interactions, interactions);
   }
+  if (decisions.length > 0) await batch.deleteMany(CC.decisions, decisions);
   await tx.delete(CC.state, profileId);
-  for (const { key } of await tx.find(CC.timeline, "profile", profileId)) await tx.delete(CC.timeline, key);
-  for (const { key } of await tx.find(CC.conversations, "profile", profileId)) {
-    await tx.delete(CC.conversations, key);
-    for (const { key: alias } of await tx.find(CC.aliases, "target", key)) await tx.delete(CC.aliases, alias);
-  }
+  const timeline = (await tx.find(CC.timeline, "profile", profileId)).map((d) => d.key);
+  if (timeline.length > 0) await batch.deleteMany(CC.timeline, timeline);
+  if (conversations.length > 0) await batch.deleteMany(CC.conversations, conversations);
+  if (aliases.length > 0) await batch.deleteMany(CC.aliases, aliases);
+  return [...interactions, ...conversations, ...aliases];
 }
 
 /** Which part of the timeline a snapshot holds: see `cc.context(ref, { timeline })`. */

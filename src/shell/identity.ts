@@ -2,6 +2,9 @@
  * The identity part of the shell: loads identity evidence from storage, calls the pure resolver
  * and writes the derived profiles back, inside the caller's transaction.
  */
+import { hmac } from "@noble/hashes/hmac";
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
@@ -19,7 +22,13 @@ import { deriveProfileFacts } from "../identity/graph/deriveProfileFacts.js";
 import { decisionKeys } from "../identity/graph/describeDecision.js";
 import { describeRefusal } from "../identity/graph/describeRefusal.js";
 import { explainResolution } from "../identity/graph/explainResolution.js";
-import { compareEvidence, keyType, linkAnchor, resolveIdentities } from "../identity/graph/resolveIdentities.js";
+import {
+  compareEvidence,
+  keyType,
+  linkAnchor,
+  profileIdFor,
+  resolveIdentities,
+} from "../identity/graph/resolveIdentities.js";
 import { splitProfile } from "../identity/graph/splitProfile.js";
 import { foldTrait, mergeTraits } from "../identity/graph/traits.js";
 import type {
@@ -44,7 +53,16 @@ export const C = {
   profiles: "profiles",
   aliases: "profile_aliases",
   decisions: "identity_decisions",
+  /** Keyed hash of a suppressed identifier's key -> `{ at }` (see {@link suppressIdentifiers}). */
+  suppressions: "suppressions",
 } as const;
+
+/**
+ * Where the store's suppression key lives: in the identifiers collection, under a key no
+ * identifier can have (identifier keys start with a letter), so that `observe` reads it with the
+ * identifiers, in the same call.
+ */
+const SECRET_DOC = "~suppression-key";
 
 /** Stored per identifier. */
 export interface IdentifierDoc {
@@ -111,6 +129,13 @@ export interface IdentityEnv {
   events: CustomerContextEvent[];
   /** Other processes may write at the same time (the adapter's `multiProcess` capability). */
   concurrent: boolean;
+  /** The store's suppression key once read (it never changes), shared by a context's transactions. */
+  suppression?: SuppressionCache;
+}
+
+/** Where a context keeps the store's suppression key once it has read it. */
+export interface SuppressionCache {
+  secret?: Uint8Array;
 }
 
 const lockKey = (key: string) => `identifier:${key}`;
@@ -271,6 +296,8 @@ interface LoadedObservations {
   owners: Map<string, ProfileDoc>;
   /** The profiles those identifiers belong to, by id. */
   profiles: Map<string, ProfileDoc>;
+  /** Keys of the batch that belong to a forgotten, suppressed customer. */
+  suppressed: Set<string>;
 }
 
 const linkIdOf = (input: ObserveInput) => stableId("link", ...input.identifiers.map((i) => i.key));
@@ -286,7 +313,10 @@ async function loadObservations(env: IdentityEnv, inputs: readonly ObserveInput[
   const links = await tx.getMany<LinkEvidence>(C.links, unique(inputs.map(linkIdOf)));
   // A writer merging a profile rewrites its identifiers holding only the profile's lock: read the
   // identifiers again once their profiles are locked, until the profile ids are stable.
-  let idents = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  const known = env.suppression?.secret !== undefined;
+  let idents = await tx.getMany<IdentifierDoc>(C.identifiers, known ? keys : [...keys, SECRET_DOC]);
+  const secretDoc = idents.get(SECRET_DOC) as { key: string } | undefined;
+  idents.delete(SECRET_DOC);
   let owners = await profilesOfGroups(
     tx,
     [...idents.values()].map((d) => d.group),
@@ -307,7 +337,11 @@ async function loadObservations(env: IdentityEnv, inputs: readonly ObserveInput[
   }
   const profiles = new Map<string, ProfileDoc>();
   for (const p of owners.values()) profiles.set(p.id, p);
-  return { links, idents, owners, profiles };
+  // An identifier the store holds is not suppressed (suppression is kept only for forgotten ones).
+  const unknown = unique(inputs.flatMap((input) => input.identifiers.filter((i) => !idents.has(i.key))));
+  const suppressed =
+    unknown.length > 0 && (known || secretDoc) ? await findSuppressed(env, unknown, secretDoc?.key) : new Set<string>();
+  return { links, idents, owners, profiles, suppressed };
 }
 
 /** One observation folded into its link and identifier docs (updates `links` and `idents`). */
@@ -381,9 +415,12 @@ export async function observeMany(env: IdentityEnv, inputs: readonly ObserveInpu
 async function applyLoaded(
   env: IdentityEnv,
   loaded: LoadedObservations,
-  inputs: readonly ObserveInput[],
+  all: readonly ObserveInput[],
 ): Promise<ObserveResult[]> {
   const { tx, options } = env;
+  // A run stops before an observation naming a suppressed identifier: applied alone, it is refused.
+  const stop = all.findIndex((input) => input.identifiers.some((i) => loaded.suppressed.has(i.key)));
+  const inputs = stop < 0 ? all : all.slice(0, stop);
   const known = new Map<string, KnownIdentifier>();
   for (const [key, doc] of loaded.idents) {
     const owner = loaded.owners.get(doc.group);
@@ -449,6 +486,8 @@ async function applyLoaded(
 export async function observe(env: IdentityEnv, input: ObserveInput): Promise<ObserveResult> {
   const { tx, options } = env;
   const loaded = await loadObservations(env, [input]);
+  const suppressed = input.identifiers.filter((i) => loaded.suppressed.has(i.key));
+  if (suppressed.length > 0) throw suppressedError(suppressed);
   const [fast] = await applyLoaded(env, loaded, [input]);
   if (fast) return fast;
 
@@ -1045,55 +1084,200 @@ export async function unmergeIdentifier(
   };
 }
 
-/** Erases a profile: its identifiers, the evidence naming them and its decisions. Returns the keys. */
-export async function forgetProfile(
-  env: IdentityEnv,
-  profileId: string,
-  at: string,
-): Promise<{ id: string; keys: string[]; change: PartitionChange }> {
+/** What {@link forgetProfile} erased and what it left for the caller. */
+export interface ForgottenProfile {
+  /** The erased profile's id. */
+  id: string;
+  /** Its identifier keys. */
+  keys: string[];
+  /**
+   * Every profile id that is the person's: the current one, the ids it absorbed and the id each of
+   * its identifiers would have as an anchor. Events naming any of them are erased by the caller.
+   */
+  names: string[];
+  /**
+   * Neighbour profiles left with no evidence at all (every identifier of theirs was seen only
+   * together with the person): a store that never saw the person has none of them, so the caller
+   * forgets them too.
+   */
+  orphans: string[];
+  change: PartitionChange;
+}
+
+/**
+ * Erases a profile: its identifiers, every link and operator decision naming them (with their
+ * traits and reasons), its aliases, and rebuilds the neighbours (identifiers that shared erased
+ * evidence without being in the profile) from the evidence that remains, so that they equal a
+ * store that never saw the person. Conversations and offers are erased by their own shell parts,
+ * events by the caller (see {@link ForgottenProfile.names}).
+ */
+export async function forgetProfile(env: IdentityEnv, profileId: string, at: string): Promise<ForgottenProfile> {
   const { tx } = env;
   const profile = await requireProfile(tx, profileId);
-  const members = await membersOf(tx, profile);
-  await tx.lock(members.map(lockKey));
+  const keys = await membersOf(tx, profile);
+  await tx.lock(keys.map(lockKey));
+  const mine = new Set(keys);
   const neighbours = new Set<string>();
-  const mine = new Set(members);
-  for (const key of members) {
-    for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
-      for (const k of link.keys) if (!mine.has(k)) neighbours.add(k);
-      await tx.delete(C.links, link.id);
-    }
-    for (const { value: d } of await tx.find<OperatorDecision>(C.decisions, "ident", key)) {
-      for (const k of decisionKeys(d)) if (!mine.has(k)) neighbours.add(k);
-      await tx.delete(C.decisions, d.id);
-    }
-    await tx.delete(C.identifiers, key);
-  }
+  const links = await batchOf(tx).findMany<LinkEvidence>(C.links, "ident", keys);
+  for (const { value: link } of links) for (const k of link.keys) if (!mine.has(k)) neighbours.add(k);
+  const decisions = await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", keys);
+  for (const { value: d } of decisions) for (const k of decisionKeys(d)) if (!mine.has(k)) neighbours.add(k);
+  if (links.length > 0)
+    await batchOf(tx).deleteMany(
+      C.links,
+      links.map((d) => d.key),
+    );
+  if (decisions.length > 0)
+    await batchOf(tx).deleteMany(
+      C.decisions,
+      decisions.map((d) => d.key),
+    );
+  await batchOf(tx).deleteMany(C.identifiers, keys);
   await tx.delete(C.profiles, profile.id);
-  for (const { key } of await tx.find(C.aliases, "target", profile.id)) await tx.delete(C.aliases, key);
-  // Neighbours lose every link they shared with the erased profile: their identifiers'
-  // co-occurrence is recounted from the links that remain.
-  for (const key of neighbours) {
-    const doc = await tx.get<IdentifierDoc>(C.identifiers, key);
+  // Aliases: the ids it absorbed, and any alias keyed by an id derived from one of its identifiers.
+  const derived = keys.map(profileIdFor);
+  const absorbed = (await tx.find(C.aliases, "target", profile.id)).map((d) => d.key);
+  const names = unique([profile.id, ...absorbed, ...derived]).sort(compareStrings);
+  await batchOf(tx).deleteMany(C.aliases, names);
+
+  // Neighbours: their identifier docs are rebuilt from the links that remain; one that no link
+  // names any more was seen only together with the person, and goes.
+  const near = [...neighbours].sort(compareStrings);
+  const docs =
+    near.length > 0 ? await tx.getMany<IdentifierDoc>(C.identifiers, near) : new Map<string, IdentifierDoc>();
+  const remaining = near.length > 0 ? await batchOf(tx).findMany<LinkEvidence>(C.links, "ident", near) : [];
+  const linksOf = new Map<string, LinkEvidence[]>();
+  for (const { value: link } of [...remaining].sort((a, b) => compareEvidence(a.value, b.value))) {
+    for (const k of link.keys) linksOf.get(k)?.push(link) ?? linksOf.set(k, [link]);
+  }
+  const ownerOf = await profileIdsOf(tx, docs.values());
+  const rebuilt: PutEntry<IdentifierDoc>[] = [];
+  const gone: string[] = [];
+  const goneFrom = new Map<string, string[]>();
+  for (const key of near) {
+    const doc = docs.get(key);
     if (!doc) continue;
-    const seenWith: Record<string, string[]> = {};
-    for (const { value: link } of await tx.find<LinkEvidence>(C.links, "ident", key)) {
-      for (const other of link.keys) {
-        const type = keyType(other);
-        if (type === doc.type) continue;
-        const list = seenWith[type] ?? [];
-        if (!list.includes(other)) seenWith[type] = [...list, other].sort(compareStrings);
-      }
+    const own = linksOf.get(key) ?? [];
+    if (own.length === 0) {
+      gone.push(key);
+      const owner = ownerOf.get(key) ?? "";
+      goneFrom.get(owner)?.push(key) ?? goneFrom.set(owner, [key]);
+      continue;
     }
-    const blocked = Object.values(seenWith).some((l) => l.length > env.options.rules.autoBlockThreshold);
-    const next: IdentifierDoc = { ...doc, seenWith };
-    if (blocked) next.autoBlocked = true;
-    else delete next.autoBlocked;
-    await tx.put(C.identifiers, key, next, { index: { profile: doc.group } });
+    rebuilt.push({ key, value: rebuildIdentifier(doc, own, env.options), index: { profile: doc.group } });
+  }
+  if (rebuilt.length > 0) await batchOf(tx).putMany(C.identifiers, rebuilt);
+  // A neighbour profile none of whose identifiers keeps evidence is the caller's to forget whole;
+  // one that keeps some loses the others.
+  const orphans: string[] = [];
+  for (const [id, lost] of goneFrom) {
+    const neighbour = await tx.get<ProfileDoc>(C.profiles, id);
+    if (!neighbour) continue;
+    const members = await membersOf(tx, neighbour);
+    if (members.every((k) => lost.includes(k))) orphans.push(id);
+    else await batchOf(tx).deleteMany(C.identifiers, lost);
   }
   env.events.push({ type: "profile.forgotten", profileId: profile.id, at });
-  const change = neighbours.size > 0 ? await recompute(env, [...neighbours], at) : emptyChange();
+  const kept = near.filter((k) => !gone.includes(k));
+  const change = kept.length > 0 ? await recompute(env, kept, at) : emptyChange();
+  // Ids a neighbour had while an erased identifier was its anchor are the person's evidence too.
+  const stale = gone.map(profileIdFor);
+  if (stale.length > 0) await batchOf(tx).deleteMany(C.aliases, stale);
   change.removed.add(profile.id);
-  return { id: profile.id, keys: members, change };
+  return { id: profile.id, keys, names: unique([...names, ...stale]), orphans, change };
+}
+
+/** An identifier document as the remaining links say it is (they are sorted in evidence order). */
+function rebuildIdentifier(doc: IdentifierDoc, links: LinkEvidence[], options: CompiledIdentityOptions): IdentifierDoc {
+  let seenWith: Record<string, string[]> = {};
+  let blocked = false;
+  let firstSeen = (links[0] as LinkEvidence).firstSeen;
+  let lastSeen = (links[0] as LinkEvidence).lastSeen;
+  let count = 0;
+  for (const link of links) {
+    firstSeen = minString(firstSeen, link.firstSeen);
+    lastSeen = maxString(lastSeen, link.lastSeen);
+    count += link.count;
+    const counted = countCooccurrence(seenWith, doc.type, link.keys, options.rules.autoBlockThreshold);
+    seenWith = counted.seenWith;
+    blocked ||= counted.blocked;
+  }
+  const { autoBlocked: _old, ...rest } = doc;
+  const next: IdentifierDoc = { ...rest, firstSeen, lastSeen, count, seenWith };
+  if (blocked) next.autoBlocked = true;
+  return next;
+}
+
+/**
+ * The store's suppression key: 32 random bytes kept in the store itself, created by the first
+ * suppression. `null` when there is none yet and `create` is false.
+ */
+async function suppressionSecret(env: IdentityEnv, create: boolean, read?: string): Promise<Uint8Array | null> {
+  const cached = env.suppression?.secret;
+  if (cached) return cached;
+  const load = async () => (await env.tx.get<{ key: string }>(C.identifiers, SECRET_DOC))?.key;
+  let stored = read ?? (await load());
+  if (stored === undefined && create) {
+    await env.tx.lock(["secret:suppression"]);
+    stored = await load();
+    if (stored === undefined) {
+      const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32));
+      await env.tx.put(C.identifiers, SECRET_DOC, { key: bytesToHex(bytes) });
+      // Not cached: the transaction creating it may still roll back.
+      return bytes;
+    }
+  }
+  if (stored === undefined) return null;
+  const secret = hexToBytes(stored);
+  if (env.suppression) env.suppression.secret = secret;
+  return secret;
+}
+
+/** The key of an identifier's suppression entry: HMAC-SHA256 of its normalised key. */
+function suppressionKey(secret: Uint8Array, key: string): string {
+  return bytesToHex(hmac(sha256, secret, utf8ToBytes(key)));
+}
+
+/**
+ * Keeps a suppression entry for each identifier key (after `forget(ref, { suppress: true })`):
+ * a keyed hash and the time, nothing else. Later input naming one of them is refused.
+ */
+export async function suppressIdentifiers(env: IdentityEnv, keys: readonly string[], at: string): Promise<void> {
+  if (keys.length === 0) return;
+  const secret = (await suppressionSecret(env, true)) as Uint8Array;
+  await batchOf(env.tx).putMany(
+    C.suppressions,
+    keys.map((key) => ({ key: suppressionKey(secret, key), value: { at } })),
+  );
+}
+
+/** Lifts the suppression of an identifier; false when it was not suppressed. */
+export async function liftSuppression(env: IdentityEnv, identifier: Identifier): Promise<boolean> {
+  const key = keyOf(identifier, env.options);
+  const secret = await suppressionSecret(env, false);
+  if (!secret) return false;
+  return env.tx.delete(C.suppressions, suppressionKey(secret, key));
+}
+
+/** The keys among `identifiers` that are suppressed (after `forget(ref, { suppress: true })`). */
+async function findSuppressed(
+  env: IdentityEnv,
+  identifiers: ReadonlyArray<Identifier & { key: string }>,
+  read: string | undefined,
+): Promise<Set<string>> {
+  const secret = await suppressionSecret(env, false, read);
+  if (!secret) return new Set();
+  const byHash = new Map(identifiers.map((i) => [suppressionKey(secret, i.key), i.key]));
+  const found = await env.tx.getMany(C.suppressions, [...byHash.keys()]);
+  return new Set([...found.keys()].map((h) => byHash.get(h) as string));
+}
+
+/** The `refused` error (reason `suppressed`) of an input naming suppressed identifiers; it names no value. */
+function suppressedError(suppressed: ReadonlyArray<Identifier>): RefusedError {
+  return new RefusedError(
+    `Refused: ${suppressed.map((i) => `a ${i.type} identifier`).join(", ")} of this input belongs to a forgotten customer whose data is suppressed; an operator can lift it with profiles.unsuppress`,
+    { reason: "suppressed", identifiers: suppressed.map((i) => ({ type: i.type, value: i.value })) },
+  );
 }
 
 async function requireProfile(tx: StorageTransaction, id: string): Promise<ProfileDoc> {

@@ -363,24 +363,47 @@ async function identifyNow(env: ApplyEnv, p: Extract<Prepared, { kind: "identify
   };
 }
 
-/** Erases a customer and everything of theirs, idempotency keys included; false when unknown. */
-export async function forgetNow(env: ApplyEnv, ref: CustomerRef, at: string): Promise<boolean> {
+/**
+ * Erases a customer and everything of theirs: documents, idempotency keys and the events naming
+ * their ids (one bulk `deleteEventsNaming` at the end, which also drops the events this
+ * transaction produced about them); neighbour profiles left with no evidence go too. With
+ * `suppress`, a keyed hash of each of their identifiers stays, and later input naming one is
+ * refused. False when the customer is unknown.
+ */
+export async function forgetNow(
+  env: ApplyEnv,
+  ref: CustomerRef,
+  at: string,
+  options: { suppress?: boolean } = {},
+): Promise<boolean> {
   const id = await refToProfileId(env, ref);
   if (!id) return false;
-  const profile = (await env.tx.get<identity.ProfileDoc>(identity.C.profiles, id)) as identity.ProfileDoc;
-  const keys = await identity.membersOf(env.tx, profile);
-  const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
-  if (stale.length > 0)
-    await env.buffer.deleteMany(
-      IDEMPOTENCY_KEYS,
-      stale.map((d) => d.key),
-    );
-  await conversations.forgetProfileData(env, id);
-  await offers.forgetProfileData(env, id);
-  await decisions.forgetRevocations(env, keys);
-  await reviews.forgetReviews(env, keys);
-  const result = await identity.forgetProfile(env, id, at);
-  await conversations.restitchAfter(env, result.change);
+  const membersOfProfile = async (profileId: string) => {
+    const profile = await env.tx.get<identity.ProfileDoc>(identity.C.profiles, profileId);
+    return profile ? identity.membersOf(env.tx, profile) : null;
+  };
+  if (options.suppress === true) await identity.suppressIdentifiers(env, (await membersOfProfile(id)) ?? [], at);
+  const names: string[] = [];
+  const queue = [id];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const keys = await membersOfProfile(next);
+    if (keys === null) continue;
+    const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
+    if (stale.length > 0)
+      await env.buffer.deleteMany(
+        IDEMPOTENCY_KEYS,
+        stale.map((d) => d.key),
+      );
+    names.push(...(await conversations.forgetProfileData(env, next)));
+    names.push(...(await offers.forgetProfileData(env, next)));
+    await decisions.forgetRevocations(env, keys);
+    await reviews.forgetReviews(env, keys);
+    const result = await identity.forgetProfile(env, next, at);
+    names.push(...result.names);
+    queue.push(...result.orphans);
+    await conversations.restitchAfter(env, result.change);
+  }
+  await env.buffer.deleteEventsNaming(names);
   return true;
 }
 

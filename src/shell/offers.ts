@@ -428,13 +428,18 @@ export async function presentationsOf(env: ConversationEnv, profile: ProfileDoc)
   return stored.map((p) => inEffect(cat, strip(p, profile.id))).sort(byAtId);
 }
 
-/** Erases a profile's presentations and consents (GDPR erasure). */
-export async function forgetProfileData(env: OfferEnv, profileId: string): Promise<void> {
+/**
+ * Erases a profile's presentations (with the terms it was shown) and consents. Returns the
+ * presentation ids, so that the caller erases the events naming them.
+ */
+export async function forgetProfileData(env: OfferEnv, profileId: string): Promise<string[]> {
   const profile = await env.tx.get<ProfileDoc>(IC.profiles, profileId);
-  if (!profile) return;
-  for (const key of await membersOf(env.tx, profile)) {
-    for (const c of [OC.presentations, OC.consents]) {
-      for (const { key: id } of await env.tx.find(c, "owner", key)) await env.tx.delete(c, id);
-    }
-  }
+  if (!profile) return [];
+  const batch = batchOf(env.tx);
+  const keys = await membersOf(env.tx, profile);
+  const presentations = (await batch.findMany(OC.presentations, "owner", keys)).map((d) => d.key);
+  const consents = (await batch.findMany(OC.consents, "owner", keys)).map((d) => d.key);
+  if (presentations.length > 0) await batch.deleteMany(OC.presentations, presentations);
+  if (consents.length > 0) await batch.deleteMany(OC.consents, consents);
+  return presentations;
 }

@@ -52,12 +52,12 @@ export function transactionRunner(options: TransactionRunnerOptions): Transactio
           }
           events.length = 0;
           // Writes go through a buffer: reads see them, and they reach the adapter in bulk at the end.
-          const buffer = new WriteBuffer(tx);
+          const buffer = new WriteBuffer(tx, storage.name);
           const env: ApplyEnv = { ...base, tx: write ? buffer : tx, buffer, events };
           const value = await fn(env);
           if (write) {
             if (storage.capabilities.events) {
-              for (const event of events) buffer.appendLater(event.type, event.at, storedEvent(event));
+              for (const event of events) buffer.appendLater(event.type, event.at, storedEvent(event), namesOf(event));
             }
             await buffer.flush();
           }
@@ -80,6 +80,8 @@ export function transactionRunner(options: TransactionRunnerOptions): Transactio
  * receive the full event.
  */
 function storedEvent(event: CustomerContextEvent): JsonValue {
+  // The erased profile's id is a hash of its identifiers: the log keeps only that an erasure happened.
+  if (event.type === "profile.forgotten") return { type: event.type, at: event.at };
   if (event.type !== "identify.refused") return JSON.parse(JSON.stringify(event)) as JsonValue;
   return {
     ...event,
@@ -89,6 +91,66 @@ function storedEvent(event: CustomerContextEvent): JsonValue {
       ...(r.profileId !== undefined ? { profileId: r.profileId } : {}),
     })),
   };
+}
+
+/**
+ * The ids an event names (profiles, conversations, interactions, presentations): the event log
+ * indexes the event by them, so that `profiles.forget` erases it. A stored `profile.forgotten`
+ * names nothing (its payload holds no id).
+ */
+function namesOf(event: CustomerContextEvent): string[] {
+  const names: string[] = [];
+  const add = (id: string | undefined) => {
+    if (id !== undefined && id !== "") names.push(id);
+  };
+  switch (event.type) {
+    case "profile.forgotten":
+    case "offer.defined":
+      break;
+    case "profile.created":
+      add(event.profileId);
+      break;
+    case "profile.merged":
+      add(event.profileId);
+      for (const id of event.absorbed) add(id);
+      break;
+    case "profile.split":
+      add(event.profileId);
+      for (const id of event.split) add(id);
+      break;
+    case "identify.refused":
+      add(event.profileId);
+      for (const r of event.refusals) add(r.profileId);
+      break;
+    case "interaction.recorded":
+      add(event.interactionId);
+      add(event.conversationId);
+      add(event.profileId);
+      break;
+    case "conversation.created":
+      add(event.conversationId);
+      add(event.profileId);
+      break;
+    case "conversation.merged":
+      add(event.conversationId);
+      for (const id of event.absorbed) add(id);
+      break;
+    case "conversation.resolved":
+      add(event.conversationId);
+      break;
+    case "consent.recorded":
+      add(event.profileId);
+      break;
+    case "offer.presented":
+      add(event.presentationId);
+      add(event.profileId);
+      break;
+    case "offer.violation":
+      add(event.violation.profileId);
+      add(event.violation.presentationId);
+      break;
+  }
+  return [...new Set(names)];
 }
 
 /** Throws one {@link AdapterInvalidError} listing every required member the adapter lacks. */

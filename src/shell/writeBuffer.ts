@@ -10,6 +10,7 @@
  * batch goes on in the same transaction.
  */
 import { compareStrings } from "../_lib/hash.js";
+import { AdapterInvalidError } from "../errors.js";
 import {
   batchOf,
   type IndexEntries,
@@ -86,6 +87,7 @@ function setSlot(layer: Layer, key: string, slot: Slot | undefined): void {
 export interface BufferMark {
   writes: number;
   events: number;
+  erasures: number;
 }
 
 /** A {@link StorageTransaction} that buffers writes until {@link WriteBuffer.flush}. */
@@ -94,15 +96,21 @@ export class WriteBuffer implements StorageTransaction {
   readonly #overlay = new Map<string, Layer>();
   #undo: Undo[] = [];
   readonly #events: NewEvent[] = [];
+  /** `deleteEventsNaming` calls: their names, and how many events were buffered at the time. */
+  readonly #erasures: Array<{ names: ReadonlySet<string>; events: number }> = [];
   #flushed = false;
 
-  constructor(base: StorageTransaction) {
+  readonly #adapterName: string;
+
+  /** `adapterName` names the adapter in the error of a missing method. */
+  constructor(base: StorageTransaction, adapterName = "storage") {
     this.#base = base;
+    this.#adapterName = adapterName;
   }
 
   /** The current position; pass it to {@link rollbackTo} to undo everything written since. */
   mark(): BufferMark {
-    return { writes: this.#undo.length, events: this.#events.length };
+    return { writes: this.#undo.length, events: this.#events.length, erasures: this.#erasures.length };
   }
 
   /** Undoes the writes and events buffered since `mark`. */
@@ -113,12 +121,24 @@ export class WriteBuffer implements StorageTransaction {
     }
     this.#undo.length = mark.writes;
     this.#events.length = mark.events;
+    this.#erasures.length = mark.erasures;
   }
 
-  /** Buffers an event, appended by {@link flush} after the documents. */
-  appendLater(type: string, at: string, payload: JsonValue): void {
+  /** Buffers an event, appended by {@link flush} after the documents; `names` are the ids it names. */
+  appendLater(type: string, at: string, payload: JsonValue, names?: readonly string[]): void {
     this.#check();
-    this.#events.push({ type, at, payload });
+    this.#events.push(names && names.length > 0 ? { type, at, payload, names } : { type, at, payload });
+  }
+
+  /**
+   * Buffers the erasure of every event naming one of `names`: {@link flush} deletes the stored ones
+   * (before it appends the new events) and drops the events buffered so far that name them.
+   * Returns 0: the count is known only at flush.
+   */
+  async deleteEventsNaming(names: readonly string[]): Promise<number> {
+    this.#check();
+    if (names.length > 0) this.#erasures.push({ names: new Set(names), events: this.#events.length });
+    return 0;
   }
 
   /** How many documents are buffered (puts and deletions). */
@@ -146,9 +166,20 @@ export class WriteBuffer implements StorageTransaction {
       if (deletes.length > 0) await tx.deleteMany(collection, deletes);
       if (puts.length > 0) await tx.putMany(collection, puts);
     }
-    if (this.#events.length > 0) {
-      if (tx.appendEvents) await tx.appendEvents(this.#events);
-      else if (tx.appendEvent) for (const e of this.#events) await tx.appendEvent(e.type, e.at, e.payload);
+    if (this.#erasures.length > 0 && (tx.appendEvents || tx.appendEvent)) {
+      // An event log without erasure would keep the forgotten person's events: refuse, and the
+      // transaction writes nothing.
+      if (!tx.deleteEventsNaming) throw new AdapterInvalidError(this.#adapterName, ["transaction.deleteEventsNaming"]);
+      const erased = new Set<string>();
+      for (const e of this.#erasures) for (const name of e.names) erased.add(name);
+      await tx.deleteEventsNaming([...erased]);
+    }
+    const events = this.#events.filter(
+      (event, i) => !this.#erasures.some((e) => e.events > i && event.names?.some((name) => e.names.has(name))),
+    );
+    if (events.length > 0) {
+      if (tx.appendEvents) await tx.appendEvents(events);
+      else if (tx.appendEvent) for (const e of events) await tx.appendEvent(e.type, e.at, e.payload, e.names);
     }
     this.#overlay.clear();
     this.#undo = [];
@@ -293,8 +324,8 @@ export class WriteBuffer implements StorageTransaction {
     return this.#base.lock(keys);
   }
 
-  async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
-    this.appendLater(type, at, payload);
+  async appendEvent(type: string, at: string, payload: JsonValue, names?: readonly string[]): Promise<number> {
+    this.appendLater(type, at, payload, names);
     // The sequence number is assigned by the adapter at flush time.
     return 0;
   }

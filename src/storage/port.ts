@@ -8,7 +8,8 @@
  *
  * Required: `transaction`, `close`, and on the transaction `get`, `getMany`, `put`, `delete`,
  * `find`, `scan`, `lock`. Optional, declared in `capabilities`: the event log
- * (`appendEvent` / `readEvents`) and `migrate`.
+ * (`appendEvent` / `readEvents`, and then also `deleteEventsNaming`, which erasure needs) and
+ * `migrate`. Events are indexed by the ids they name ({@link NewEvent.names}).
  *
  * The port is batch-shaped: `getMany`, `findMany`, `putMany`, `deleteMany` and `appendEvents`
  * take many keys per call, and `lock` takes every key of a batch at once, so the number of
@@ -72,6 +73,12 @@ export interface NewEvent {
   type: string;
   at: string;
   payload: JsonValue;
+  /**
+   * The ids the event names (profile, conversation, interaction and presentation ids). The adapter
+   * indexes the event by each of them, so that {@link StorageTransaction.deleteEventsNaming} finds
+   * it. Not part of the stored event that `readEvents` returns.
+   */
+  names?: readonly string[];
 }
 
 /** An entry of the event log. */
@@ -111,8 +118,21 @@ export interface StorageTransaction {
    * Callers pass keys in any order; adapters lock them in a canonical order.
    */
   lock(keys: readonly string[]): Promise<void>;
-  /** Appends to the event log (capability `events`); returns the sequence number. */
-  appendEvent?(type: string, at: string, payload: JsonValue): Promise<number>;
+  /**
+   * Appends to the event log (capability `events`); returns the sequence number. `names` are the
+   * ids the event names, see {@link NewEvent.names}.
+   */
+  appendEvent?(type: string, at: string, payload: JsonValue, names?: readonly string[]): Promise<number>;
+  /**
+   * Deletes every event of the log that names any of `names` (see {@link NewEvent.names}), with its
+   * index entries; returns how many events went. This is how `forget` erases the events of a
+   * person, whose profile ids are hashes of their identifiers. Optional like the batch methods,
+   * but with no fallback (the port has no other way to remove an event): on an adapter with an
+   * event log and without it, `forget` fails with `adapter_invalid` and writes nothing, instead
+   * of leaving the person's events behind. A transaction that calls it is an erasure: an adapter that keeps images of deleted data
+   * elsewhere (SQLite's write-ahead log) purges them once the transaction commits.
+   */
+  deleteEventsNaming?(names: readonly string[]): Promise<number>;
   /**
    * Documents whose index entry `index` equals any of `values`, each document once, in ascending
    * key order. Batch form of `find` (without range options).
@@ -212,6 +232,7 @@ export function batchOf(tx: StorageTransaction): BatchTransaction {
   } as BatchTransaction;
   if (tx.appendEvent) wrapped.appendEvent = tx.appendEvent.bind(tx);
   if (tx.appendEvents) wrapped.appendEvents = tx.appendEvents.bind(tx);
+  if (tx.deleteEventsNaming) wrapped.deleteEventsNaming = tx.deleteEventsNaming.bind(tx);
   wrapped.findMany =
     tx.findMany?.bind(tx) ??
     (async <T>(collection: string, index: string, values: readonly string[]) => {
@@ -237,7 +258,7 @@ export function batchOf(tx: StorageTransaction): BatchTransaction {
     const append = tx.appendEvent.bind(tx);
     wrapped.appendEvents = async (events: readonly NewEvent[]) => {
       const seqs: number[] = [];
-      for (const e of events) seqs.push(await append(e.type, e.at, e.payload));
+      for (const e of events) seqs.push(await append(e.type, e.at, e.payload, e.names));
       return seqs;
     };
   }

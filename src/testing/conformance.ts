@@ -5,6 +5,7 @@ import { closeGroup } from "./conformance/close.js";
 import { concurrencyGroup } from "./conformance/concurrency.js";
 import { documentsGroup } from "./conformance/documents.js";
 import { eventsGroup } from "./conformance/events.js";
+import { forgetGroup } from "./conformance/forget.js";
 import { indexesGroup } from "./conformance/indexes.js";
 import { isolationGroup } from "./conformance/isolation.js";
 import { scanGroup } from "./conformance/scan.js";
@@ -22,6 +23,7 @@ export type ConformanceGroup =
   | "transactions"
   | "concurrency"
   | "events"
+  | "forget"
   | "close";
 
 /** Options of {@link runAdapterConformance}. */
@@ -79,6 +81,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     group("concurrency", () => concurrencyGroup(current));
     group("events", () => eventsGroup(current));
     group("batch", () => batchGroup(current));
+    group("forget", () => forgetGroup(current));
     group("close", () =>
       closeGroup(current, () => {
         closed = true;

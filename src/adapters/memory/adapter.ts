@@ -29,6 +29,17 @@ interface CollectionState {
   sortedKeys: string[] | null;
 }
 
+/**
+ * The event log: seq n at index n - 1 (an erased event leaves `null`, so positions never move),
+ * and for every name the seqs of the events naming it.
+ */
+interface EventLog {
+  entries: Array<StoredEvent | null>;
+  byName: Map<string, Set<number>>;
+  /** The names of each live event, to unindex it when it is erased. */
+  namesOf: Map<number, readonly string[]>;
+}
+
 interface UndoRecord {
   collection: CollectionState;
   key: string;
@@ -69,7 +80,7 @@ class MemoryAdapter implements StorageAdapter {
     durable: false,
   };
   #collections = new Map<string, CollectionState>();
-  #events: StoredEvent[] = [];
+  #events: EventLog = { entries: [], byName: new Map(), namesOf: new Map() };
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -97,8 +108,14 @@ class MemoryAdapter implements StorageAdapter {
   }
 
   async readEvents(after: number, limit: number): Promise<StoredEvent[]> {
-    // seq n is stored at index n - 1.
-    return this.#events.slice(Math.max(0, after), Math.max(0, after) + limit);
+    // seq n is stored at index n - 1; erased events leave holes.
+    const out: StoredEvent[] = [];
+    const entries = this.#events.entries;
+    for (let i = Math.max(0, Math.floor(after)); i < entries.length && out.length < limit; i++) {
+      const event = entries[i];
+      if (event) out.push(event);
+    }
+    return out;
   }
 
   async close(): Promise<void> {
@@ -109,16 +126,18 @@ class MemoryAdapter implements StorageAdapter {
 
 class MemoryTransaction implements StorageTransaction {
   #collections: Map<string, CollectionState>;
-  #events: StoredEvent[];
+  #events: EventLog;
   #undo: UndoRecord[] = [];
   #eventMark: number;
+  /** Events erased by this transaction, restored on rollback. */
+  #erased: Array<{ event: StoredEvent; names: readonly string[] }> = [];
   #done = false;
   #readOnly: boolean;
 
-  constructor(collections: Map<string, CollectionState>, events: StoredEvent[], readOnly: boolean) {
+  constructor(collections: Map<string, CollectionState>, events: EventLog, readOnly: boolean) {
     this.#collections = collections;
     this.#events = events;
-    this.#eventMark = events.length;
+    this.#eventMark = events.entries.length;
     this.#readOnly = readOnly;
   }
 
@@ -130,6 +149,7 @@ class MemoryTransaction implements StorageTransaction {
   end(): void {
     this.#done = true;
     this.#undo = [];
+    this.#erased = [];
   }
 
   rollback(): void {
@@ -144,7 +164,13 @@ class MemoryTransaction implements StorageTransaction {
         u.collection.sortedKeys = null;
       }
     }
-    this.#events.length = this.#eventMark;
+    const log = this.#events;
+    for (let seq = log.entries.length; seq > this.#eventMark; seq--) unindexEvent(log, seq);
+    log.entries.length = this.#eventMark;
+    for (const { event, names } of this.#erased) {
+      log.entries[event.seq - 1] = event;
+      indexEvent(log, event.seq, names);
+    }
     this.end();
   }
 
@@ -271,21 +297,64 @@ class MemoryTransaction implements StorageTransaction {
     this.#check();
   }
 
-  async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
+  async appendEvent(type: string, at: string, payload: JsonValue, names?: readonly string[]): Promise<number> {
     this.#checkWrite();
-    const seq = this.#events.length + 1;
-    this.#events.push(Object.freeze({ seq, type, at, payload: toStored(payload) }) as StoredEvent);
-    return seq;
+    return this.#append(type, at, toStored(payload), names);
   }
 
   async appendEvents(events: readonly NewEvent[]): Promise<number[]> {
     this.#checkWrite();
     const payloads = events.map((e) => toStored(e.payload));
-    return events.map((e, i) => {
-      const seq = this.#events.length + 1;
-      this.#events.push(Object.freeze({ seq, type: e.type, at: e.at, payload: payloads[i] }) as StoredEvent);
-      return seq;
-    });
+    return events.map((e, i) => this.#append(e.type, e.at, payloads[i] as JsonValue, e.names));
+  }
+
+  #append(type: string, at: string, payload: JsonValue, names: readonly string[] | undefined): number {
+    const log = this.#events;
+    const seq = log.entries.length + 1;
+    log.entries.push(Object.freeze({ seq, type, at, payload }) as StoredEvent);
+    if (names && names.length > 0) indexEvent(log, seq, [...new Set(names)]);
+    return seq;
+  }
+
+  async deleteEventsNaming(names: readonly string[]): Promise<number> {
+    this.#checkWrite();
+    const log = this.#events;
+    const seqs = new Set<number>();
+    for (const name of names) for (const seq of log.byName.get(name) ?? []) seqs.add(seq);
+    for (const seq of seqs) {
+      const event = log.entries[seq - 1];
+      if (!event) continue;
+      // Events appended by this transaction go with the rollback anyway; older ones come back.
+      if (seq <= this.#eventMark) this.#erased.push({ event, names: log.namesOf.get(seq) ?? [] });
+      unindexEvent(log, seq);
+      log.entries[seq - 1] = null;
+    }
+    return seqs.size;
+  }
+}
+
+function indexEvent(log: EventLog, seq: number, names: readonly string[]): void {
+  if (names.length === 0) return;
+  log.namesOf.set(seq, names);
+  for (const name of names) {
+    let seqs = log.byName.get(name);
+    if (!seqs) {
+      seqs = new Set();
+      log.byName.set(name, seqs);
+    }
+    seqs.add(seq);
+  }
+}
+
+function unindexEvent(log: EventLog, seq: number): void {
+  const names = log.namesOf.get(seq);
+  if (!names) return;
+  log.namesOf.delete(seq);
+  for (const name of names) {
+    const seqs = log.byName.get(name);
+    if (!seqs) continue;
+    seqs.delete(seq);
+    if (seqs.size === 0) log.byName.delete(name);
   }
 }
 

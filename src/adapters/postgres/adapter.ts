@@ -733,14 +733,9 @@ class PostgresTransaction implements StorageTransaction {
     }
   }
 
-  async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
-    const s = this.#storage.sql.s;
-    const result = await this.#query<{ seq: string }>(
-      "appendEvent",
-      `INSERT INTO ${s}.events (type, at, payload) VALUES ($1, $2, $3) RETURNING seq`,
-      [type, at, toJson(payload)],
-    );
-    return Number(result.rows[0]?.seq);
+  async appendEvent(type: string, at: string, payload: JsonValue, names?: readonly string[]): Promise<number> {
+    const [seq] = await this.appendEvents([names ? { type, at, payload, names } : { type, at, payload }]);
+    return seq as number;
   }
 
   async appendEvents(events: readonly NewEvent[]): Promise<number[]> {
@@ -748,15 +743,28 @@ class PostgresTransaction implements StorageTransaction {
     if (this.#done) throw new Error("transaction already ended");
     if (events.length === 0) return [];
     const payloads = events.map((e) => toJson(e.payload));
+    // Names travel as one JSON array per event: unnest cannot take a ragged two-dimensional array.
+    const names = events.map((e) => JSON.stringify([...new Set(e.names ?? [])].map(pgText)));
     const result = await this.#query<{ seq: string }>(
       "appendEvents",
-      `INSERT INTO ${s}.events (type, at, payload)
-       SELECT e.type, e.at, e.payload FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e(type, at, payload, n)
+      `INSERT INTO ${s}.events (type, at, payload, names)
+       SELECT e.type, e.at, e.payload, ARRAY(SELECT json_array_elements_text(e.names::json))
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(type, at, payload, names, n)
        ORDER BY e.n
        RETURNING seq`,
-      [events.map((e) => e.type), events.map((e) => e.at), payloads],
+      [events.map((e) => e.type), events.map((e) => e.at), payloads, names],
     );
     return result.rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+  }
+
+  async deleteEventsNaming(names: readonly string[]): Promise<number> {
+    const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    if (names.length === 0) return 0;
+    const result = await this.#query("deleteEventsNaming", `DELETE FROM ${s}.events WHERE names && $1::text[]`, [
+      [...new Set(names.map(pgText))],
+    ]);
+    return result.rowCount ?? 0;
   }
 }
 

@@ -46,6 +46,18 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
     name: "index entries by document, for put and delete",
     sql: (s) => `CREATE INDEX IF NOT EXISTS index_entries_by_document ON ${s}.index_entries (collection, key);`,
   },
+  {
+    version: 3,
+    name: "events indexed by the ids they name, for erasure",
+    // Events written before this version carry no names: every string in their payload stands in
+    // for them (a superset of the ids they name), so that forget finds them too.
+    sql: (s) => `
+ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS names text[] COLLATE "C" NOT NULL DEFAULT '{}';
+UPDATE ${s}.events SET names = ARRAY(
+  SELECT DISTINCT v #>> '{}' FROM jsonb_path_query(payload::jsonb, 'strict $.**') AS v WHERE jsonb_typeof(v) = 'string'
+) WHERE names = '{}' AND strpos(payload, '\\u0000') = 0;
+CREATE INDEX IF NOT EXISTS events_by_name ON ${s}.events USING gin (names);`,
+  },
 ];
 
 /** The schema version this library writes. */

@@ -104,6 +104,9 @@ class SqliteStorage implements SqliteAdapter {
       }
     }
     this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(extra.busyTimeoutMs ?? 5000))}`);
+    // Erasure: deleted and replaced rows are overwritten with zeros, so that a forgotten value is
+    // not left readable in a free page or in the free space of a page (see docs/security.md).
+    this.#db.pragma("secure_delete = ON");
     const durable = !this.#db.memory && this.#db.name !== "";
     this.capabilities = { transactions: true, multiProcess: false, events: true, durable };
   }
@@ -134,6 +137,7 @@ class SqliteStorage implements SqliteAdapter {
         const result = await fn(tx);
         tx.end();
         this.#db.exec("COMMIT");
+        if (tx.erased) this.#purgeLog();
         return result;
       } catch (error) {
         tx.end();
@@ -141,6 +145,18 @@ class SqliteStorage implements SqliteAdapter {
         throw error;
       }
     });
+  }
+
+  /**
+   * After an erasure: copies the write-ahead log into the database and truncates it to zero bytes,
+   * so that the page images it held before the erasure (with the erased values) are gone. A
+   * reader of another connection that still holds an older snapshot makes the checkpoint stop
+   * short (it waits `busy_timeout` first); the next erasure, or the last connection's close,
+   * finishes it. A no-op outside WAL mode.
+   */
+  #purgeLog(): void {
+    if (this.#db.memory) return;
+    this.#db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   migrate(): Promise<void> {
@@ -210,6 +226,8 @@ class SqliteStorage implements SqliteAdapter {
 class SqliteTransaction implements StorageTransaction {
   #storage: SqliteStorage;
   #done = false;
+  /** True once `deleteEventsNaming` ran: the transaction is an erasure. */
+  erased = false;
   #readOnly: boolean;
 
   constructor(storage: SqliteStorage, readOnly: boolean) {
@@ -356,17 +374,40 @@ class SqliteTransaction implements StorageTransaction {
     this.#check();
   }
 
-  async appendEvent(type: string, at: string, payload: JsonValue): Promise<number> {
+  async appendEvent(type: string, at: string, payload: JsonValue, names?: readonly string[]): Promise<number> {
     this.#checkWrite();
-    const info = this.#sql("INSERT INTO cc_events (type, at, payload) VALUES (?, ?, ?)").run(type, at, toJson(payload));
-    return Number(info.lastInsertRowid);
+    return this.#append(type, at, toJson(payload), names);
   }
 
   async appendEvents(events: readonly NewEvent[]): Promise<number[]> {
     this.#checkWrite();
     const payloads = events.map((e) => toJson(e.payload));
-    const insert = this.#sql("INSERT INTO cc_events (type, at, payload) VALUES (?, ?, ?)");
-    return events.map((e, i) => Number(insert.run(e.type, e.at, payloads[i]).lastInsertRowid));
+    return events.map((e, i) => this.#append(e.type, e.at, payloads[i] as string, e.names));
+  }
+
+  #append(type: string, at: string, json: string, names: readonly string[] | undefined): number {
+    const seq = Number(
+      this.#sql("INSERT INTO cc_events (type, at, payload) VALUES (?, ?, ?)").run(type, at, json).lastInsertRowid,
+    );
+    if (names && names.length > 0) {
+      const insert = this.#sql("INSERT OR IGNORE INTO cc_event_names (name, seq) VALUES (?, ?)");
+      for (const name of names) insert.run(encodeKey(name), seq);
+    }
+    return seq;
+  }
+
+  async deleteEventsNaming(names: readonly string[]): Promise<number> {
+    this.#checkWrite();
+    this.#check();
+    this.erased = true;
+    if (names.length === 0) return 0;
+    const seqs = this.#sql("SELECT DISTINCT seq FROM cc_event_names WHERE name IN (SELECT value FROM json_each(?))")
+      .pluck()
+      .all(JSON.stringify(names.map(encodeKey))) as number[];
+    if (seqs.length === 0) return 0;
+    const list = JSON.stringify(seqs);
+    this.#sql("DELETE FROM cc_event_names WHERE seq IN (SELECT value FROM json_each(?))").run(list);
+    return this.#sql("DELETE FROM cc_events WHERE seq IN (SELECT value FROM json_each(?))").run(list).changes;
   }
 }
 

@@ -46,6 +46,22 @@ CREATE TABLE IF NOT EXISTS cc_events (
     name: "index entries by document, for put and delete",
     sql: "CREATE INDEX IF NOT EXISTS cc_index_entries_by_document ON cc_index_entries (collection, key);",
   },
+  {
+    version: 3,
+    name: "events indexed by the ids they name, for erasure",
+    // Events written before this version carry no names: every string in their payload stands in
+    // for them (a superset of the ids they name), so that forget finds them too.
+    sql: `
+CREATE TABLE IF NOT EXISTS cc_event_names (
+  name TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (name, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cc_event_names_by_event ON cc_event_names (seq);
+INSERT OR IGNORE INTO cc_event_names (name, seq)
+  SELECT t.value, e.seq FROM cc_events e, json_tree(e.payload) t
+  WHERE t.type = 'text' AND json_valid(e.payload);`,
+  },
 ];
 
 /** The schema version this library writes. */
