@@ -8,9 +8,9 @@ export const NOT_RUNNABLE = new Map<string, string>([
 export const NOT_YET_TRUE = new Set<string>([
   "src/context.ts#4",
   "src/context.ts#8",
-  "src/context.ts#12",
-  "src/context.ts#18",
-  "src/context.ts#22",
+  "src/context.ts#13",
+  "src/context.ts#19",
+  "src/context.ts#23",
   "src/errors.ts#3",
   "src/identity/graph/resolveIdentities.ts#0",
   "src/identity/graph/traits.ts#0",
