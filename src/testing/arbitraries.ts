@@ -334,7 +334,7 @@ function presentation(options: ArbitraryOptions = {}) {
 }
 
 /** The kinds of evidence a {@link workload} can hold. */
-export type WorkloadKind = "identify" | "record" | "consent" | "present";
+export type WorkloadKind = "identify" | "record" | "consent" | "present" | "offer";
 
 /** Options of {@link workload}. */
 export interface WorkloadOptions extends ArbitraryOptions {
@@ -344,6 +344,11 @@ export interface WorkloadOptions extends ArbitraryOptions {
    * Which kinds of evidence it holds. Default `["identify", "record", "consent"]`. With `"present"`
    * the workload opens with `offer` items defining `offer-0` … `offer-2` (APR 5.9, fee 0), and the
    * presentations quote the catalogue terms or other ones, so `parity` and `honour` have work.
+   * `offer-0` is sold on web, phone and email only and `offer-1` until the 15th day, both in the
+   * exclusive group `credit`; `offer-2` needs the trait `age` ≥ 18. With `"offer"` the catalogue
+   * is (re)defined in the stream instead, at other APRs: a presentation may then come before its
+   * offer (rejected `not_found`), and a redefinition applies from its arrival, so such a workload
+   * depends on its order by design.
    */
   kinds?: readonly WorkloadKind[];
   /** Include observations that would put two CRM ids in one profile. Default `true`. */
@@ -398,8 +403,13 @@ export type WorkloadItem =
   | ({ kind: "offer" } & {
       id: string;
       name: string;
-      category: "marketing";
+      category: "marketing" | "service";
       terms: { apr: number; fee: number };
+      channels?: string[];
+      validFrom?: string;
+      validTo?: string;
+      eligibility?: { trait: string; op: "gte"; value: number };
+      exclusiveGroup?: string;
     })
   | ({ kind: "present" } & {
       customer: ArbitraryIdentifier[];
@@ -412,6 +422,25 @@ export type WorkloadItem =
 
 const WORKLOAD_SUBJECTS = ["Loan application", "Re: Loan application", "Card blocked", "Fwd: Card blocked"] as const;
 const WORKLOAD_OFFERS = 3;
+
+/** The n-th offer of a workload's catalogue, at the given APR. */
+function workloadOffer(n: number, apr: number, start: number): WorkloadItem {
+  const offer: WorkloadItem & { kind: "offer" } = {
+    kind: "offer",
+    id: `offer-${n}`,
+    name: `Offer ${n}`,
+    category: n === 2 ? "service" : "marketing",
+    terms: { apr, fee: 0 },
+  };
+  if (n === 0) offer.channels = ["web", "phone", "email"];
+  if (n === 1) {
+    offer.validFrom = new Date(start).toISOString();
+    offer.validTo = new Date(start + 14 * 86_400_000).toISOString();
+  }
+  if (n < 2) offer.exclusiveGroup = "credit";
+  if (n === 2) offer.eligibility = { trait: "age", op: "gte", value: 18 };
+  return offer;
+}
 
 /**
  * A sequence of `ingest` items built to break integrations: people who share identifiers, limit
@@ -449,6 +478,7 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
     ...(kinds.has("record") ? (["record", "record"] as const) : []),
     ...(kinds.has("consent") ? (["consent"] as const) : []),
     ...(kinds.has("present") ? (["present"] as const) : []),
+    ...(kinds.has("offer") ? (["offer"] as const) : []),
     ...(identify && options.conflicts !== false ? (["conflict"] as const) : []),
     ...(identify && options.shared !== false ? (["shared"] as const) : []),
     ...(identify && options.blocked !== false ? (["blocked"] as const) : []),
@@ -527,6 +557,8 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
             }
             return item;
           }
+          case "offer":
+            return workloadOffer(s.offer, s.apr, start);
           case "present":
             return {
               kind: "present",
@@ -554,14 +586,8 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
         items.splice(Math.max(to % (items.length + 1), 0), 0, moved as WorkloadItem);
       }
       for (const n of redeliver) items.push(structuredClone(items[n % items.length] as WorkloadItem));
-      if (!kinds.has("present")) return items;
-      const catalogue: WorkloadItem[] = Array.from({ length: WORKLOAD_OFFERS }, (_, n) => ({
-        kind: "offer",
-        id: `offer-${n}`,
-        name: `Offer ${n}`,
-        category: "marketing",
-        terms: { apr: 5.9, fee: 0 },
-      }));
+      if (!kinds.has("present") || kinds.has("offer")) return items;
+      const catalogue = Array.from({ length: WORKLOAD_OFFERS }, (_, n) => workloadOffer(n, 5.9, start));
       return [...catalogue, ...items];
     });
 }
