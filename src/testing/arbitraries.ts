@@ -600,7 +600,13 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
  * ```ts
  * import fc from "fast-check";
  * import { arbitraries } from "customer-context/testing";
- * await fc.assert(fc.asyncProperty(arbitraries.interaction(), async (input) => { await cc.record(input); }));
+ * // A fresh context per run: two runs may draw the same externalId with other content (a conflict).
+ * await fc.assert(
+ *   fc.asyncProperty(arbitraries.interaction(), async (input) => {
+ *     const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
+ *     await cc.record(input);
+ *   }),
+ * );
  * ```
  */
 export const arbitraries = {
