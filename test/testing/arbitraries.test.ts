@@ -181,4 +181,31 @@ describe("arbitraries", () => {
     expect(details.failed).toBe(true);
     expect(details.counterexample?.[0].length).toBeLessThanOrEqual(2);
   });
+
+  it("shrink a failing property that needs a combination (a limit conflict) to the few items that make it", async () => {
+    // Deliberately false: "no observation is ever refused for a limit". Breaking it takes a
+    // person's CRM id and then another CRM id with the same email; the shrunk workload holds just that.
+    const details = await fc.check(
+      fc.asyncProperty(
+        arbitraries.workload({ kinds: ["identify", "record"], customers: 3, maxItems: 40 }),
+        async (items) => {
+          const ctx = cc();
+          const refusals: string[] = [];
+          for (const item of items) {
+            if (item.kind !== "identify") continue;
+            const { kind: _kind, ...input } = item;
+            for (const r of (await ctx.identify(input)).refused) refusals.push(r.reason);
+          }
+          await ctx.close();
+          return !refusals.includes("limit");
+        },
+      ),
+      { seed: 20, numRuns: 200 },
+    );
+    expect(details.failed).toBe(true);
+    const counterexample = details.counterexample?.[0] ?? [];
+    expect(counterexample.length).toBeGreaterThanOrEqual(2);
+    expect(counterexample.length).toBeLessThanOrEqual(3);
+    expect(counterexample.every((i) => i.kind === "identify")).toBe(true);
+  });
 });
