@@ -333,12 +333,28 @@ function presentation(options: ArbitraryOptions = {}) {
   });
 }
 
+/** The kinds of evidence a {@link workload} can hold. */
+export type WorkloadKind = "identify" | "record" | "consent" | "present" | "offer";
+
 /** Options of {@link workload}. */
 export interface WorkloadOptions extends ArbitraryOptions {
   /** How many distinct people the workload is about (each has an email, a phone and a CRM id). Default 5. */
   customers?: number;
+  /**
+   * Which kinds of evidence it holds. Default `["identify", "record", "consent"]`. With `"present"`
+   * the workload opens with `offer` items defining `offer-0` … `offer-2` (APR 5.9, fee 0), and the
+   * presentations quote the catalogue terms or other ones, so `parity` and `honour` have work.
+   * `offer-0` is sold on web, phone and email only and `offer-1` until the 15th day, both in the
+   * exclusive group `credit`; `offer-2` needs the trait `age` ≥ 18. With `"offer"` the catalogue
+   * is (re)defined in the stream instead, at other APRs: a presentation may then come before its
+   * offer (rejected `not_found`), and a redefinition applies from its arrival, so such a workload
+   * depends on its order by design.
+   */
+  kinds?: readonly WorkloadKind[];
   /** Include observations that would put two CRM ids in one profile. Default `true`. */
   conflicts?: boolean;
+  /** Include observations that pair one person's phone with another's email (a shared family phone). Default `true`. */
+  shared?: boolean;
   /** Redeliver some items verbatim (same idempotency key, same content). Default `true`. */
   duplicates?: boolean;
   /** Deliver some items after items with later times. Default `true`. */
@@ -347,6 +363,12 @@ export interface WorkloadOptions extends ArbitraryOptions {
   blocked?: boolean;
   /** Most items in one workload. Default 40. */
   maxItems?: number;
+  /**
+   * Minutes between the times of consecutive items of the hidden timeline, each gap drawn from
+   * `[min, max]`. Default `{ min: 1, max: 1 }`. Widen it (`{ min: 0, max: 3 * 24 * 60 }`) to put
+   * interactions in and out of the continuation window; `min: 0` makes ties.
+   */
+  spacing?: { min: number; max: number };
 }
 
 /** One item of a workload: the input of one method, with its `kind`, as `cc.ingest` takes it. */
@@ -366,6 +388,10 @@ export type WorkloadItem =
       externalId: string;
       text: string;
       threadKey?: string;
+      caseRef?: string;
+      subject?: string;
+      tags?: string[];
+      email?: { messageId: string; inReplyTo?: string };
     })
   | ({ kind: "consent" } & {
       customer: ArbitraryIdentifier[];
@@ -373,14 +399,57 @@ export type WorkloadItem =
       granted: boolean;
       at: string;
       id?: string;
+    })
+  | ({ kind: "offer" } & {
+      id: string;
+      name: string;
+      category: "marketing" | "service";
+      terms: { apr: number; fee: number };
+      channels?: string[];
+      validFrom?: string;
+      validTo?: string;
+      eligibility?: { trait: string; op: "gte"; value: number };
+      exclusiveGroup?: string;
+    })
+  | ({ kind: "present" } & {
+      customer: ArbitraryIdentifier[];
+      offerId: string;
+      channel: string;
+      at: string;
+      terms: { apr: number; fee: number };
+      externalId: string;
     });
+
+const WORKLOAD_SUBJECTS = ["Loan application", "Re: Loan application", "Card blocked", "Fwd: Card blocked"] as const;
+const WORKLOAD_OFFERS = 3;
+
+/** The n-th offer of a workload's catalogue, at the given APR. */
+function workloadOffer(n: number, apr: number, start: number): WorkloadItem {
+  const offer: WorkloadItem & { kind: "offer" } = {
+    kind: "offer",
+    id: `offer-${n}`,
+    name: `Offer ${n}`,
+    category: n === 2 ? "service" : "marketing",
+    terms: { apr, fee: 0 },
+  };
+  if (n === 0) offer.channels = ["web", "phone", "email"];
+  if (n === 1) {
+    offer.validFrom = new Date(start).toISOString();
+    offer.validTo = new Date(start + 14 * 86_400_000).toISOString();
+  }
+  if (n < 2) offer.exclusiveGroup = "credit";
+  if (n === 2) offer.eligibility = { trait: "age", op: "gte", value: 18 };
+  return offer;
+}
 
 /**
  * A sequence of `ingest` items built to break integrations: people who share identifiers, limit
  * conflicts (two CRM ids with one email), blocked placeholder values, redeliveries and late
- * arrivals. Times are whole minutes in order of a hidden timeline; `late` moves some items later
- * in the sequence than their time. Shrinking keeps it meaningful: a failing workload shrinks to
- * the few items that matter.
+ * arrivals; interactions with and without thread keys, case references, subjects, email headers
+ * (replies to earlier messages) and complaint tags. Times follow a hidden timeline (see
+ * `spacing`); `late` moves some items later in the sequence than their time. Every idempotency
+ * key is unique to the workload, so a redelivery is a duplicate, never a conflict. Shrinking keeps
+ * it meaningful: a failing workload shrinks to the few items that matter.
  *
  * @example
  * ```ts
@@ -398,19 +467,40 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
   const people = Math.max(1, options.customers ?? 5);
   const channels = options.channels ?? CHANNELS;
   const home = options.defaultRegion ?? "PL";
+  const kinds = new Set<WorkloadKind>(options.kinds ?? ["identify", "record", "consent"]);
+  const spacing = { min: Math.max(0, options.spacing?.min ?? 1), max: Math.max(0, options.spacing?.max ?? 1) };
+  if (kinds.size === 0) throw new RangeError("workload: kinds must name at least one kind");
   const person = fc.record({ email: email(), phone: phone({ ...options, regions: [home] }), crm: crmId() });
   const start = Date.parse(options.from ?? "2026-01-01T00:00:00Z");
+  const identify = kinds.has("identify");
+  const what = [
+    ...(identify ? (["identify", "identify"] as const) : []),
+    ...(kinds.has("record") ? (["record", "record"] as const) : []),
+    ...(kinds.has("consent") ? (["consent"] as const) : []),
+    ...(kinds.has("present") ? (["present"] as const) : []),
+    ...(kinds.has("offer") ? (["offer"] as const) : []),
+    ...(identify && options.conflicts !== false ? (["conflict"] as const) : []),
+    ...(identify && options.shared !== false ? (["shared"] as const) : []),
+    ...(identify && options.blocked !== false ? (["blocked"] as const) : []),
+  ];
+  const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
   const step = fc.record({
-    what: fc.constantFrom(
-      ...(["identify", "identify", "record", "record", "consent"] as const),
-      ...(options.conflicts === false ? [] : (["conflict"] as const)),
-      ...(options.blocked === false ? [] : (["blocked"] as const)),
-    ),
+    what: fc.constantFrom(...what),
+    gap: fc.integer({ min: Math.min(spacing.min, spacing.max), max: spacing.max }),
     who: fc.integer({ min: 0, max: people - 1 }),
     other: fc.integer({ min: 0, max: people - 1 }),
     use: fc.subarray(["email", "phone", "crm"] as const, { minLength: 1 }),
     channel: fc.constantFrom(...channels),
     granted: fc.boolean(),
+    outbound: fc.boolean(),
+    threadKey: maybe(fc.integer({ min: 0, max: 2 })),
+    caseRef: maybe(fc.integer({ min: 0, max: 2 })),
+    subject: maybe(fc.integer({ min: 0, max: WORKLOAD_SUBJECTS.length - 1 })),
+    replyTo: maybe(fc.nat()),
+    complaint: fc.boolean(),
+    offer: fc.integer({ min: 0, max: WORKLOAD_OFFERS - 1 }),
+    // Mostly the catalogue APR; sometimes another one, which breaks honour and parity.
+    apr: fc.constantFrom(5.9, 5.9, 6.9),
   });
   return fc
     .record({
@@ -422,17 +512,21 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
       run: fc.stringMatching(/^[0-9a-f]{6}$/),
     })
     .map(({ persons, steps, redeliver, lateMoves, run }) => {
+      let clock = start;
+      const messageIds: string[] = [];
       const items: WorkloadItem[] = steps.map((s, i) => {
-        const at = new Date(start + i * 60_000).toISOString();
+        clock += s.gap * 60_000;
+        const at = new Date(clock).toISOString();
         const p = persons[s.who] as (typeof persons)[number];
+        const q = persons[s.other] as (typeof persons)[number];
         const ids = s.use.map((k) => p[k]);
         switch (s.what) {
           case "identify":
             return { kind: "identify", identifiers: ids, at, channel: s.channel, id: `${run}-obs-${i}` };
-          case "conflict": {
-            const q = persons[s.other] as (typeof persons)[number];
+          case "conflict":
             return { kind: "identify", identifiers: [p.email, q.crm], at, channel: s.channel, id: `${run}-obs-${i}` };
-          }
+          case "shared":
+            return { kind: "identify", identifiers: [p.phone, q.email], at, channel: s.channel, id: `${run}-obs-${i}` };
           case "blocked":
             return {
               kind: "identify",
@@ -441,15 +535,39 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
               channel: s.channel,
               id: `${run}-obs-${i}`,
             };
-          case "record":
-            return {
+          case "record": {
+            const item: WorkloadItem & { kind: "record" } = {
               kind: "record",
               channel: s.channel,
-              direction: "inbound",
+              direction: s.outbound ? "outbound" : "inbound",
               at,
               customer: ids,
               externalId: `${run}-ext-${i}`,
               text: `message ${i}`,
+            };
+            if (s.threadKey !== undefined) item.threadKey = `T-${s.threadKey}`;
+            if (s.caseRef !== undefined) item.caseRef = `CASE-${s.caseRef}`;
+            if (s.subject !== undefined) item.subject = WORKLOAD_SUBJECTS[s.subject] as string;
+            if (s.complaint) item.tags = ["complaint"];
+            if (s.channel === "email") {
+              const messageId = `<${run}-${i}@mail.test>`;
+              const parent = s.replyTo === undefined ? undefined : messageIds[s.replyTo % (messageIds.length || 1)];
+              item.email = parent === undefined ? { messageId } : { messageId, inReplyTo: parent };
+              messageIds.push(messageId);
+            }
+            return item;
+          }
+          case "offer":
+            return workloadOffer(s.offer, s.apr, start);
+          case "present":
+            return {
+              kind: "present",
+              customer: ids,
+              offerId: `offer-${s.offer}`,
+              channel: s.channel,
+              at,
+              terms: { apr: s.apr, fee: 0 },
+              externalId: `${run}-pres-${i}`,
             };
           default: // "consent"
             return {
@@ -468,7 +586,9 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
         items.splice(Math.max(to % (items.length + 1), 0), 0, moved as WorkloadItem);
       }
       for (const n of redeliver) items.push(structuredClone(items[n % items.length] as WorkloadItem));
-      return items;
+      if (!kinds.has("present") || kinds.has("offer")) return items;
+      const catalogue = Array.from({ length: WORKLOAD_OFFERS }, (_, n) => workloadOffer(n, 5.9, start));
+      return [...catalogue, ...items];
     });
 }
 
@@ -480,7 +600,13 @@ function workload(options: WorkloadOptions = {}): fc.Arbitrary<WorkloadItem[]> {
  * ```ts
  * import fc from "fast-check";
  * import { arbitraries } from "customer-context/testing";
- * await fc.assert(fc.asyncProperty(arbitraries.interaction(), async (input) => { await cc.record(input); }));
+ * // A fresh context per run: two runs may draw the same externalId with other content (a conflict).
+ * await fc.assert(
+ *   fc.asyncProperty(arbitraries.interaction(), async (input) => {
+ *     const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
+ *     await cc.record(input);
+ *   }),
+ * );
  * ```
  */
 export const arbitraries = {

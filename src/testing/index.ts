@@ -19,6 +19,7 @@ export {
   CHANNELS,
   type PhoneRegion,
   type WorkloadItem,
+  type WorkloadKind,
   type WorkloadOptions,
 } from "./arbitraries.js";
 export { type AdapterConformanceOptions, type ConformanceGroup, runAdapterConformance } from "./conformance.js";

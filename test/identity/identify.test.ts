@@ -1,3 +1,4 @@
+import { type Scenario, scenarioOutcome, scenarios, testClock } from "customer-context/testing";
 import { describe, expect, it } from "vitest";
 import { type CustomerContextEvent, createCustomerContext, isCustomerContextError } from "../../src/index.js";
 
@@ -6,6 +7,12 @@ const phone = (value: string) => ({ type: "phone", value });
 const crm = (value: string) => ({ type: "crmId", value });
 const cookie = (value: string) => ({ type: "cookie", value });
 const day = (d: number, h = 9) => `2026-04-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`;
+
+function scenarioNamed(name: string): Scenario {
+  const scenario = scenarios.find((s) => s.name === name);
+  if (!scenario) throw new Error(`the kit has no scenario ${name}`);
+  return scenario;
+}
 
 function setup(options: Parameters<typeof createCustomerContext>[0] = {}) {
   const cc = createCustomerContext({ identity: { defaultRegion: "PL" }, clock: () => new Date(day(30)), ...options });
@@ -83,18 +90,18 @@ describe("identify", () => {
   });
 
   describe("adversarial", () => {
-    it("a shared family phone seen with many customers stops linking them (auto-block)", async () => {
-      const { cc } = setup({ identity: { defaultRegion: "PL", autoBlock: { threshold: 2 } } });
-      const family = phone("601000111");
-      const ids: string[] = [];
-      for (const [i, name] of ["anna", "bartek", "celina"].entries()) {
-        ids.push((await cc.identify({ identifiers: [email(`${name}@x.pl`), family], at: day(i + 1) })).profileId);
-      }
-      const anna = await cc.profiles.find(email("anna@x.pl"));
-      const bartek = await cc.profiles.find(email("bartek@x.pl"));
-      const celina = await cc.profiles.find(email("celina@x.pl"));
-      expect(new Set([anna?.id, bartek?.id, celina?.id]).size).toBe(3);
-      expect(anna?.identifiers).toHaveLength(1);
+    it("a shared family phone seen with many customers stops linking them (auto-block): the kit's scenario", async () => {
+      const scenario = scenarioNamed("shared-family-phone");
+      // Through identify, one call at a time, as a webhook would; the default threshold, then a low one.
+      const { cc } = setup({ ...scenario.options, clock: testClock(scenario.now) });
+      for (const { kind: _kind, ...observation } of scenario.items) await cc.identify(observation as never);
+      expect(await scenarioOutcome(cc, scenario)).toEqual(scenario.expect);
+      const low = setup({ identity: { defaultRegion: "PL", autoBlock: { threshold: 2 } } }).cc;
+      const three = scenario.items.slice(0, 3);
+      for (const { kind: _kind, ...observation } of three) await low.identify(observation as never);
+      const outcome = await scenarioOutcome(low, { items: three });
+      expect(outcome.profiles).toHaveLength(4);
+      expect(outcome.profiles.every((keys) => keys.length === 1)).toBe(true);
     });
 
     it("a junk email used across many names does not glue them together", async () => {
@@ -115,14 +122,15 @@ describe("identify", () => {
       expect(b.refused[0]?.reason).toBe("limit");
     });
 
-    it("two CRM ids with one email stay two customers", async () => {
-      const { cc } = setup();
-      await cc.identify({ identifiers: [crm("A"), email("family@x.pl")], at: day(1) });
-      await cc.identify({ identifiers: [crm("B"), email("family@x.pl")], at: day(2) });
-      const a = await cc.profiles.find(crm("A"));
-      const b = await cc.profiles.find(crm("B"));
-      expect(a?.id).not.toBe(b?.id);
-      expect(a?.identifiers.filter((i) => i.type === "crmId")).toHaveLength(1);
+    it("two CRM ids with one email stay two customers: the kit's scenario", async () => {
+      const scenario = scenarioNamed("two-crm-ids-one-email");
+      const { cc } = setup({ ...scenario.options, clock: testClock(scenario.now) });
+      const results = [];
+      for (const { kind: _kind, ...observation } of scenario.items)
+        results.push(await cc.identify(observation as never));
+      // The second link is refused and reported, not silently applied.
+      expect(results[1]?.refused).toEqual([expect.objectContaining({ reason: "limit" })]);
+      expect(await scenarioOutcome(cc, scenario)).toEqual(scenario.expect);
     });
   });
 });

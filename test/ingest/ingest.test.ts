@@ -3,6 +3,8 @@
  * bad and conflicting items are reported by index and skipped, a storage failure keeps exactly
  * the committed batches and a re-run completes, abort stops between items.
  */
+
+import { arbitraries } from "customer-context/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { memoryAdapter } from "../../src/adapters/memory/index.js";
@@ -29,57 +31,32 @@ const IDENTS: Identifier[] = [
 ];
 const at = (h: number) => new Date(Date.UTC(2026, 3, 1, h)).toISOString();
 
-const identifyItem = fc
-  .record({
-    identifiers: fc.uniqueArray(fc.constantFrom(...IDENTS), { minLength: 1, maxLength: 3, selector: (i) => i.value }),
-    h: fc.integer({ min: 0, max: 200 }),
-    name: fc.option(fc.constantFrom("Jan", "Anna"), { nil: undefined }),
-  })
-  .map(
-    (r): IngestItem => ({
-      kind: "identify",
-      identifiers: r.identifiers,
-      at: at(r.h),
-      channel: "web",
-      ...(r.name !== undefined ? { traits: { name: r.name } } : {}),
-    }),
-  );
-const recordItem = fc
-  .record({
-    customer: fc.uniqueArray(fc.constantFrom(...IDENTS), { minLength: 1, maxLength: 2, selector: (i) => i.value }),
-    h: fc.integer({ min: 0, max: 200 }),
-    channel: fc.constantFrom("email", "phone", "chat"),
-    direction: fc.constantFrom("inbound" as const, "outbound" as const),
-    ext: fc.integer({ min: 0, max: 1000 }),
-    subject: fc.constantFrom("Loan", "Re: Loan", "Card"),
-  })
-  .map(
-    (r): IngestItem => ({
-      kind: "record",
-      channel: r.channel,
-      direction: r.direction,
-      at: at(r.h),
-      customer: r.customer,
-      externalId: `e${r.ext}`,
-      subject: r.subject,
-    }),
-  );
-/** Items as the CLI would give them: every identify carries an idempotency key of its content. */
-const workload = fc.array(fc.oneof(identifyItem, recordItem), { minLength: 1, maxLength: 25 }).map((items) => {
-  const seen = new Set<string>();
-  return items
-    .filter(
-      (i) =>
-        i.kind !== "record" ||
-        (!seen.has(`${i.channel}/${i.externalId}`) && !!seen.add(`${i.channel}/${i.externalId}`)),
-    )
-    .map((i) => (i.kind === "identify" ? { ...i, id: JSON.stringify(i) } : i));
+/**
+ * Items as the CLI would give them, from the kit: three people seen by any subset of their
+ * identifiers, limit conflicts, shared phones and blocked placeholders; interactions on four
+ * channels with threads, cases, subjects and replies; every item with its idempotency key, some
+ * redelivered, some late, hours apart.
+ */
+const workload = arbitraries.workload({
+  kinds: ["identify", "record"],
+  customers: 3,
+  maxItems: 25,
+  channels: ["email", "phone", "chat", "web"],
+  spacing: { min: 0, max: 600 },
 });
+/** The national phone numbers of the workload are Polish. */
+const OPTIONS = { identity: { defaultRegion: "PL" }, clock: FIXED } as const;
+
+/** Every identifier the items name. */
+const universe = (items: readonly IngestItem[]): Identifier[] =>
+  items.flatMap((i) =>
+    "identifiers" in i ? i.identifiers : "customer" in i && Array.isArray(i.customer) ? i.customer : [],
+  );
 
 /** What a user can see: each identifier's profile (as its identifier set), conversations and timeline. */
-async function observable(cc: ReturnType<typeof createCustomerContext>) {
+async function observable(cc: ReturnType<typeof createCustomerContext>, items: readonly IngestItem[]) {
   const out: Record<string, unknown> = {};
-  for (const i of IDENTS) {
+  for (const i of universe(items)) {
     const view = await cc.context({ identifier: i });
     out[i.value] = view && {
       identifiers: view.identifiers.map((x) => `${x.type}:${x.value}:${x.count}:${x.firstSeen}:${x.lastSeen}`).sort(),
@@ -92,7 +69,7 @@ async function observable(cc: ReturnType<typeof createCustomerContext>) {
 }
 
 async function oneByOne(items: readonly IngestItem[]) {
-  const cc = createCustomerContext({ clock: FIXED });
+  const cc = createCustomerContext(OPTIONS);
   for (const item of items) {
     const { kind, ...input } = item;
     if (kind === "identify") await cc.identify(input as Parameters<typeof cc.identify>[0]);
@@ -139,16 +116,16 @@ describe("cc.ingest", () => {
   it("I1/I2: any batching equals applying the items one by one, and equals a rebuild in canonical order", async () => {
     await fc.assert(
       fc.asyncProperty(workload, fc.integer({ min: 1, max: 30 }), async (items, batchSize) => {
-        const batched = createCustomerContext({ clock: FIXED });
+        const batched = createCustomerContext(OPTIONS);
         const summary = await batched.ingest(items, { batchSize });
         expect(summary.rejected).toEqual([]);
         expect(summary.read).toBe(items.length);
         expect(summary.kept).toBe(items.length);
-        const expected = await observable(await oneByOne(items));
-        expect(await observable(batched)).toEqual(expected);
-        const rebuild = createCustomerContext({ clock: FIXED });
+        const expected = await observable(await oneByOne(items), items);
+        expect(await observable(batched, items)).toEqual(expected);
+        const rebuild = createCustomerContext(OPTIONS);
         await rebuild.ingest(canonical(items), { batchSize: items.length });
-        expect(await observable(rebuild)).toEqual(expected);
+        expect(await observable(rebuild, items)).toEqual(expected);
       }),
       { numRuns: 40 },
     );
@@ -158,7 +135,7 @@ describe("cc.ingest", () => {
     await fc.assert(
       fc.asyncProperty(workload, fc.integer({ min: 1, max: 10 }), async (items, batchSize) => {
         const storage = memoryAdapter();
-        const cc = createCustomerContext({ storage, clock: FIXED });
+        const cc = createCustomerContext({ ...OPTIONS, storage });
         await cc.ingest(items, { batchSize });
         const once = await dump(storage);
         const again = await cc.ingest(items, { batchSize: batchSize + 1 });
@@ -281,7 +258,7 @@ describe("cc.ingest", () => {
         async (items, batchSize, failAt) => {
           const inner = memoryAdapter();
           const flaky = failingAdapter(inner, failAt);
-          const cc = createCustomerContext({ storage: flaky.adapter, clock: FIXED });
+          const cc = createCustomerContext({ ...OPTIONS, storage: flaky.adapter });
           let committed = items.length;
           try {
             await cc.ingest(items, { batchSize });
@@ -291,12 +268,12 @@ describe("cc.ingest", () => {
             committed = (error as CustomerContextError<{ committed: number }>).details.committed;
           }
           expect(committed % batchSize === 0 || committed === items.length).toBe(true);
-          const partial = createCustomerContext({ clock: FIXED });
+          const partial = createCustomerContext(OPTIONS);
           await partial.ingest(items.slice(0, committed), { batchSize });
-          expect(await observable(cc)).toEqual(await observable(partial));
+          expect(await observable(cc, items)).toEqual(await observable(partial, items));
           flaky.heal();
           await cc.ingest(items, { batchSize });
-          expect(await observable(cc)).toEqual(await observable(await oneByOne(items)));
+          expect(await observable(cc, items)).toEqual(await observable(await oneByOne(items), items));
         },
       ),
       { numRuns: 30 },

@@ -1,3 +1,4 @@
+import { arbitraries, type WorkloadItem } from "customer-context/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CustomerContextEvent, createCustomerContext } from "../../src/index.js";
@@ -190,31 +191,34 @@ describe("offers in the context", () => {
 });
 
 describe("offer invariants", () => {
-  const presentation = fc.record({
-    who: fc.constantFrom(0, 1, 2),
-    channel: fc.constantFrom("web", "phone", "email", "store"),
-    day: fc.integer({ min: 1, max: 20 }),
-    apr: fc.constantFrom(5.9, 6.9, 4.9),
-  });
-  const CUSTOMERS = [[email("a@poczta.pl")], [phone("601234567")], [email("a@poczta.pl"), phone("601234567")]];
-  // One presentation per day: with equal times, what a presentation "saw" depends on arrival order,
-  // while audit replays ties in id order.
-  const list = fc.uniqueArray(presentation, { minLength: 1, maxLength: 10, selector: (p) => p.day });
+  // The kit's quotes: one person seen by any subset of their email, phone and CRM id, on four
+  // channels, the kit's catalogue (a channel list, a validity window, an eligibility rule, an
+  // exclusive group) at its APR or another. At least a day apart: with equal times, what a
+  // presentation "saw" depends on arrival order, while audit replays ties in id order.
+  const list = arbitraries
+    .workload({
+      kinds: ["present"],
+      customers: 1,
+      maxItems: 10,
+      channels: ["web", "phone", "email", "store"],
+      spacing: { min: 24 * 60, max: 3 * 24 * 60 },
+      duplicates: false,
+      late: false,
+      from: "2026-04-02T00:00:00Z",
+    })
+    .map((items) => ({
+      catalogue: items.filter((i) => i.kind === "offer"),
+      quotes: items.filter((i): i is WorkloadItem & { kind: "present" } => i.kind === "present"),
+    }));
 
-  async function run(items: ReadonlyArray<{ who: number; channel: string; day: number; apr: number }>) {
+  async function run({ catalogue, quotes }: { catalogue: WorkloadItem[]; quotes: readonly Quote[] }) {
     const { cc } = setup({ offers: { rules: { "contact-cap": { max: 2, per: { days: 5 } } } } });
-    await cc.offers.define(loan);
-    // A check never links identifiers, so the customers are linked before anything is presented.
-    await cc.identify({ identifiers: CUSTOMERS[2] as never, at: at(1, 0) });
+    await cc.ingest(catalogue);
+    // A check never links identifiers, so the person's identifiers are linked before anything is presented.
+    const person = new Map(quotes.flatMap((q) => q.customer.map((i) => [`${i.type}:${i.value}`, i] as const)));
+    if (person.size > 0) await cc.identify({ identifiers: [...person.values()], at: at(1, 0) });
     const returned = [];
-    for (const p of items) {
-      const input = {
-        customer: CUSTOMERS[p.who] as never,
-        offerId: "loan",
-        channel: p.channel,
-        at: at(p.day),
-        terms: { apr: p.apr, fee: 0 },
-      };
+    for (const { kind: _kind, externalId: _id, ...input } of quotes) {
       const checked = await cc.offers.check(input);
       const presented = await cc.offers.present(input);
       returned.push({ checked: checked.violations, presented: presented.violations });
@@ -225,8 +229,7 @@ describe("offer invariants", () => {
   it("check predicts what present returns, and audit equals check replayed over history", async () => {
     await fc.assert(
       fc.asyncProperty(list, async (items) => {
-        const sorted = [...items].sort((a, b) => a.day - b.day);
-        const { cc, returned } = await run(sorted);
+        const { cc, returned } = await run(items);
         for (const r of returned) {
           expect(r.presented.map((v) => [v.rule, v.message])).toEqual(r.checked.map((v) => [v.rule, v.message]));
         }
@@ -241,7 +244,9 @@ describe("offer invariants", () => {
 
   it("I1: audit does not depend on the order presentations arrived in", async () => {
     const permuted = list.chain((items) =>
-      fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }).map((p) => [items, p] as const),
+      fc
+        .shuffledSubarray(items.quotes, { minLength: items.quotes.length, maxLength: items.quotes.length })
+        .map((quotes) => [items, { ...items, quotes }] as const),
     );
     await fc.assert(
       fc.asyncProperty(permuted, async ([items, shuffled]) => {
@@ -252,4 +257,14 @@ describe("offer invariants", () => {
       { numRuns: 40 },
     );
   });
+
+  it("the kit's quotes break several rules (a property over quiet input would prove little)", async () => {
+    const rules = new Set<string>();
+    for (const items of fc.sample(list, { numRuns: 20, seed: 19 })) {
+      for (const v of await (await run(items)).cc.offers.audit()) rules.add(v.rule);
+    }
+    expect([...rules]).toEqual(expect.arrayContaining(["contact-cap", "eligibility", "parity", "validity"]));
+  });
 });
+
+type Quote = WorkloadItem & { kind: "present" };

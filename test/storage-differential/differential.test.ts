@@ -4,6 +4,7 @@
  * server, on one shared pool, dropped after the run). Every operation's result (or refusal) and
  * the final `context()` of every identifier, `offers.audit()` and `journeys.metrics()` must be equal.
  */
+import { testClock } from "customer-context/testing";
 import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
 import { createCustomerContext } from "../../src/context.js";
 import type { StorageAdapter } from "../../src/storage/port.js";
 import { dropPostgresSchema, freshSchemaName, postgresUrl } from "../setup/fresh-postgres.js";
-import { apply, END, type Op, observable, opTime, settableClock, workload } from "./workload.js";
+import { apply, END, type Op, observable, opTime, universe, workload } from "./workload.js";
 
 let pool: pg.Pool;
 beforeAll(() => {
@@ -24,16 +25,17 @@ afterAll(async () => {
 });
 
 async function run(storage: StorageAdapter, ops: readonly Op[]) {
-  const clock = settableClock(opTime(0));
-  const cc = createCustomerContext({ storage, clock: clock.now });
+  const clock = testClock(opTime(0));
+  const cc = createCustomerContext({ storage, identity: { defaultRegion: "PL" }, clock });
+  const identifiers = universe(ops);
   try {
     const results: unknown[] = [];
     for (const [i, o] of ops.entries()) {
       clock.set(opTime(i));
-      results.push(await apply(cc, o));
+      results.push(await apply(cc, o, identifiers));
     }
     clock.set(END);
-    return { results, state: await observable(cc) };
+    return { results, state: await observable(cc, identifiers) };
   } finally {
     await cc.close();
   }
@@ -68,7 +70,8 @@ describe("differential: memory = SQLite = PostgreSQL", () => {
     for (const ops of samples) {
       const { results, state } = await run(memoryAdapter(), ops);
       results.forEach((r, i) => {
-        const kind = (ops[i] as Op).kind;
+        const op = ops[i] as Op;
+        const kind = op.kind === "item" ? (op.item.kind === "offer" ? "define" : op.item.kind) : op.kind;
         const value = r as Record<string, unknown>;
         if (typeof value.error === "string") seen.add(`${kind}:${value.error}`);
         else if (value.skipped === undefined) seen.add(`${kind}:ok`);

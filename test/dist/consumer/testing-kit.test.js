@@ -5,6 +5,7 @@ import { createCustomerContext, memoryAdapter } from "customer-context";
 import {
   arbitraries,
   CHANNELS,
+  FaultInjectedError,
   faultyAdapter,
   matchers,
   runAdapterConformance,
@@ -29,6 +30,53 @@ describe("customer-context/testing from the tarball", () => {
     }
   });
 
+  it("has an arbitrary for every public input, each accepted", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(
+          arbitraries.email(),
+          arbitraries.phone({ defaultRegion: "PL" }),
+          arbitraries.cookie(),
+          arbitraries.crmId(),
+        ),
+        arbitraries.identifier({ customTypes: { loyaltyCard: fc.constant("LC-1") } }),
+        arbitraries.observation(),
+        arbitraries.consent(),
+        arbitraries.offer(),
+        arbitraries.presentation(),
+        async (identifiers, identifier, observation, consent, offer, presentation) => {
+          const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
+          await cc.identify({ identifiers: [...identifiers, identifier] });
+          await cc.identify(observation);
+          await cc.consent(consent);
+          await cc.offers.define({ ...offer, id: presentation.offerId });
+          await cc.offers.present(presentation);
+          await cc.close();
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
+  it("makes workloads aimed by kinds and spacing, with quotes of its catalogue", async () => {
+    const [items] = fc.sample(
+      arbitraries.workload({ kinds: ["identify", "present"], customers: 2, spacing: { min: 0, max: 60 } }),
+      { numRuns: 1, seed: 1 },
+    );
+    expect(items.slice(0, 3).map((i) => i.kind)).toEqual(["offer", "offer", "offer"]);
+    const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
+    expect((await cc.ingest(items)).rejected).toEqual([]);
+    await cc.close();
+  });
+
+  it("has a clock moved by hand", () => {
+    const clock = testClock("2026-04-01T09:00:00Z");
+    clock.advance({ hours: 5 });
+    expect(clock().toISOString()).toBe("2026-04-01T14:00:00.000Z");
+    clock.set("2026-05-01T00:00:00Z");
+    expect(clock().toISOString()).toBe("2026-05-01T00:00:00.000Z");
+  });
+
   it("ingests generated workloads and interactions on every channel", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -49,8 +97,32 @@ describe("customer-context/testing from the tarball", () => {
     const cc = createCustomerContext({ identity: { defaultRegion: "PL" } });
     const email = { type: "email", value: "ala@poczta.pl" };
     const phone = { type: "phone", value: "601 234 567" };
-    await cc.identify({ identifiers: [email, phone] });
+    await cc.identify({ identifiers: [email, phone], at: "2026-04-01T09:00:00Z" });
     await expect(cc).toResolveTogether(email, phone);
+    await cc.record({
+      channel: "web",
+      direction: "inbound",
+      at: "2026-04-01T09:05:00Z",
+      customer: [email],
+      externalId: "w1",
+    });
+    await cc.record({
+      channel: "phone",
+      direction: "inbound",
+      at: "2026-04-01T10:00:00Z",
+      customer: [phone],
+      externalId: "c1",
+    });
+    await expect(cc).toHaveConversationAcross({ identifier: email }, ["web", "phone"]);
+    await cc.offers.define({ id: "loan", name: "Loan", category: "marketing", terms: { apr: 5.9 } });
+    const quote = {
+      customer: [phone],
+      offerId: "loan",
+      channel: "phone",
+      at: "2026-04-01T10:05:00Z",
+      terms: { apr: 6.9 },
+    };
+    expect(await cc.offers.check(quote)).toHaveViolation("parity");
     expect((await matchers.toResolveTogether.call({}, cc, email, { type: "email", value: "x@poczta.pl" })).pass).toBe(
       false,
     );
@@ -66,5 +138,9 @@ describe("customer-context/testing from the tarball", () => {
     expect(error.code).toBe("storage_failure");
     storage.clear();
     expect(await storage.dump()).toEqual(before);
+    // Underneath, the adapter call itself fails with the kit's own error.
+    storage.inject({ methods: ["put"], call: 1 });
+    await expect(storage.transaction(async (tx) => tx.put("c", "k", 1))).rejects.toBeInstanceOf(FaultInjectedError);
+    storage.clear();
   });
 });
