@@ -215,6 +215,7 @@ export {
   Condition,
   type Consent,
   ConsentInput,
+  ContextOptions,
   type Conversation,
   ConversationDecisionOptions,
   ConversationOptions,
