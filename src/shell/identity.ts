@@ -8,7 +8,7 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
-import { matchPair } from "../identity/fuzzy/matchPair.js";
+import { matchCandidates } from "../identity/fuzzy/matchCandidates.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
 import type { MatchSuggestion } from "../identity/fuzzy/types.js";
 import {
@@ -641,6 +641,11 @@ async function writeBatch(
     }
     await batchOf(tx).putMany(C.aliases, aliasPuts);
   }
+  await countProfiles(
+    env,
+    [...batch.profiles.keys()].filter((id) => !before.has(id)),
+    removed.filter((id) => before.has(id)),
+  );
   return change;
 }
 
@@ -883,6 +888,11 @@ async function applyResolution(
     }
   }
   if (profileDeletes.length > 0) await batchOf(tx).deleteMany(C.profiles, profileDeletes);
+  await countProfiles(
+    env,
+    resolution.components.filter((c) => !before.has(c.id)).map((c) => c.id),
+    profileDeletes,
+  );
   if (aliasPuts.length > 0) await batchOf(tx).putMany(C.aliases, aliasPuts);
   return change;
 }
@@ -901,8 +911,84 @@ function profileIndex(doc: ProfileDoc, options: CompiledIdentityOptions): PutOpt
 }
 
 /**
+ * Where the number of profiles is kept while fuzzy matching is on (its prior scales with it):
+ * `COUNT_SHARDS` documents `{ n }`, a profile counted in the shard of its id, so that writers in
+ * several processes rarely wait for one another; a shard at zero is deleted, so a store holds the
+ * same documents whatever history led to its profiles. Kept like the blocking index: only while
+ * fuzzy matching is on.
+ */
+const PROFILE_COUNTS = "profile_counts";
+const COUNT_SHARDS = 16;
+const SHARD_KEYS = Array.from({ length: COUNT_SHARDS }, (_, i) => `n${i}`);
+const lockCount = (shard: string) => `profile-count:${shard}`;
+
+function shardOf(profileId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < profileId.length; i++) h = Math.imul(h ^ profileId.charCodeAt(i), 0x01000193) >>> 0;
+  return SHARD_KEYS[h % COUNT_SHARDS] as string;
+}
+
+/**
+ * The number of profiles per shard, from the profile documents themselves: for a store whose
+ * counts were never kept (fuzzy matching turned on later, or a store older than the counts), and
+ * for an empty store, where it costs nothing.
+ */
+async function countedShards(tx: StorageTransaction): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { key } of await tx.scan(C.profiles)) {
+    const shard = shardOf(key);
+    counts.set(shard, (counts.get(shard) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Keeps the profile counts after profiles were created and removed (fuzzy matching on only). */
+async function countProfiles(env: IdentityEnv, created: readonly string[], removed: readonly string[]): Promise<void> {
+  if (!env.options.fuzzy || (created.length === 0 && removed.length === 0)) return;
+  const { tx } = env;
+  const delta = new Map<string, number>();
+  for (const id of created) delta.set(shardOf(id), (delta.get(shardOf(id)) ?? 0) + 1);
+  for (const id of removed) delta.set(shardOf(id), (delta.get(shardOf(id)) ?? 0) - 1);
+  const changed = [...delta].filter(([, d]) => d !== 0).map(([k]) => k);
+  if (changed.length === 0) return;
+  if (env.concurrent) await tx.lock(changed.sort(compareStrings).map(lockCount));
+  let stored = await tx.getMany<{ n: number }>(PROFILE_COUNTS, SHARD_KEYS);
+  let next: Map<string, number>;
+  if (stored.size === 0) {
+    // Never counted (or every profile is gone): count the documents, which already hold this change.
+    if (env.concurrent) await tx.lock(SHARD_KEYS.map(lockCount));
+    stored = await tx.getMany<{ n: number }>(PROFILE_COUNTS, SHARD_KEYS);
+  }
+  if (stored.size === 0) next = await countedShards(tx);
+  else {
+    next = new Map();
+    for (const shard of changed) next.set(shard, (stored.get(shard)?.n ?? 0) + (delta.get(shard) ?? 0));
+  }
+  const puts: PutEntry<{ n: number }>[] = [];
+  const deletes: string[] = [];
+  for (const [shard, n] of next) {
+    if (n > 0) puts.push({ key: shard, value: { n } });
+    else if (stored.has(shard)) deletes.push(shard);
+  }
+  if (puts.length > 0) await batchOf(tx).putMany(PROFILE_COUNTS, puts);
+  if (deletes.length > 0) await batchOf(tx).deleteMany(PROFILE_COUNTS, deletes);
+}
+
+/** The number of profiles in the store: one read of the counts, a count of the documents when none are kept. */
+export async function profileCount(tx: StorageTransaction): Promise<number> {
+  const stored = await tx.getMany<{ n: number }>(PROFILE_COUNTS, SHARD_KEYS);
+  const shards = stored.size > 0 ? [...stored.values()].map((d) => d.n) : [...(await countedShards(tx)).values()];
+  return shards.reduce((a, b) => a + b, 0);
+}
+
+/**
  * Fuzzy-match suggestions: for one profile against the profiles sharing a blocking key with it,
  * or (without `profileId`) across all profiles. Each suggestion carries its score and field weights.
+ *
+ * Both estimate the prior from the store's data at match time unless `parameters.prior` is given:
+ * across all profiles, as the pure `suggestMatches` does; for one profile, from its candidates'
+ * match weights over the number of profiles in the store (`matchCandidates`), which is kept in a
+ * few counter documents, so no profile is scanned.
  */
 export async function suggestMatches(env: IdentityEnv, profileId?: string): Promise<MatchSuggestion[]> {
   const fuzzy = env.options.fuzzy;
@@ -928,11 +1014,10 @@ export async function suggestMatches(env: IdentityEnv, profileId?: string): Prom
       if (value.id !== profile.id) candidates.set(value.id, value);
     }
   }
-  const threshold = fuzzy.threshold ?? 0.8;
-  return [...candidates.values()]
-    .map((c) => matchPair(record, { id: c.id, traits: c.traits }, fuzzy))
-    .filter((s) => s.score >= threshold)
-    .sort((a, b) => b.score - a.score || compareStrings(a.b, b.b));
+  if (candidates.size === 0) return [];
+  const others = [...candidates.values()].map((c) => ({ id: c.id, traits: c.traits }));
+  const population = Math.max(await profileCount(env.tx), others.length + 1);
+  return matchCandidates(record, others, { ...fuzzy, population });
 }
 
 function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
@@ -1134,6 +1219,7 @@ export async function forgetProfile(env: IdentityEnv, profileId: string, at: str
     );
   await batchOf(tx).deleteMany(C.identifiers, keys);
   await tx.delete(C.profiles, profile.id);
+  await countProfiles(env, [], [profile.id]);
   // Aliases: the ids it absorbed, and any alias keyed by an id derived from one of its identifiers.
   const derived = keys.map(profileIdFor);
   const absorbed = (await tx.find(C.aliases, "target", profile.id)).map((d) => d.key);
