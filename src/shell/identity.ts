@@ -131,6 +131,12 @@ export interface IdentityEnv {
   concurrent: boolean;
   /** The store's suppression key once read (it never changes), shared by a context's transactions. */
   suppression?: SuppressionCache;
+  /**
+   * Where `observe` and `observeMany` report the refused links of the resolutions they compute,
+   * when set: the caller of a path that identifies a customer (identify, record, consent,
+   * present) raises review items from them.
+   */
+  refusedLinks?: RefusedLink[] | undefined;
 }
 
 /** Where a context keeps the store's suppression key once it has read it. */
@@ -273,6 +279,20 @@ export interface ObserveInput {
   traits?: Record<string, Scalar | null>;
 }
 
+/**
+ * A link that a resolution refused (part of it, or all), with what a review item needs: the
+ * link's identifiers, when it was first seen and the identifier it speaks for.
+ */
+export interface RefusedLink {
+  linkId: string;
+  keys: string[];
+  /** When the link was first seen: the time of its evidence, whatever order it arrived in. */
+  at: string;
+  /** The identifier the link speaks for (its anchor). */
+  anchor: string;
+  refused: Refusal[];
+}
+
 /** Output of {@link observe}. */
 export interface ObserveResult {
   profileId: string;
@@ -284,6 +304,12 @@ export interface ObserveResult {
   anchor: string;
   /** The id of the link evidence the observation was folded into. */
   linkId: string;
+  /**
+   * Every refusal of the resolution the observation computed, by link: its own link's (the
+   * `refused` above), and those of older links that a late or same-time observation recomputed
+   * into a refusal. They are also appended to `env.refusedLinks` when the caller set it.
+   */
+  refusedLinks: RefusedLink[];
 }
 
 /** What a batch of observations reads before it is resolved. */
@@ -465,15 +491,24 @@ async function applyLoaded(
     nextIdents,
     applied.map((o) => o.at),
   );
-  return batch.outcomes.map((o, i) => ({
-    profileId: o.profileId,
-    created: o.created,
-    merged: o.merged,
-    refused: o.refused,
-    anchor: o.anchor,
-    change: i === n - 1 ? change : emptyChange(),
-    linkId: folded.observations[i]?.link.id ?? "",
-  }));
+  return batch.outcomes.map((o, i) => {
+    const link = folded.links.get(folded.observations[i]?.link.id ?? "");
+    const refusedLinks: RefusedLink[] =
+      o.refused.length > 0 && link
+        ? [{ linkId: link.id, keys: [...link.keys], at: link.firstSeen, anchor: o.anchor, refused: o.refused }]
+        : [];
+    env.refusedLinks?.push(...refusedLinks);
+    return {
+      profileId: o.profileId,
+      created: o.created,
+      merged: o.merged,
+      refused: o.refused,
+      anchor: o.anchor,
+      change: i === n - 1 ? change : emptyChange(),
+      linkId: folded.observations[i]?.link.id ?? "",
+      refusedLinks,
+    };
+  });
 }
 
 /**
@@ -508,10 +543,34 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
     .filter((r) => r.linkId === link.id)
     .map((r) => describeRefusal(r, resolution, options.rules));
   if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
+  const refusedLinks = refusedLinksOf(resolution, cluster.links, options);
+  env.refusedLinks?.push(...refusedLinks);
   const merged = change.absorbed.get(profileId) ?? [];
   const newKeys = keys.filter((k) => !loaded.idents.has(k));
   const created = loaded.profiles.size === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
-  return { profileId, created, merged, refused, change, anchor, linkId: link.id };
+  return { profileId, created, merged, refused, change, anchor, linkId: link.id, refusedLinks };
+}
+
+/** Every refusal of a resolution of a whole cluster, by link, in link id order. */
+function refusedLinksOf(
+  resolution: Resolution,
+  links: readonly LinkEvidence[],
+  options: CompiledIdentityOptions,
+): RefusedLink[] {
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const out = new Map<string, RefusedLink>();
+  for (const r of resolution.refusals) {
+    const link = byId.get(r.linkId);
+    if (!link) continue;
+    let entry = out.get(link.id);
+    if (!entry) {
+      const anchor = linkAnchor(link.keys, resolution.autoBlocked, options.rules);
+      entry = { linkId: link.id, keys: [...link.keys], at: link.firstSeen, anchor, refused: [] };
+      out.set(link.id, entry);
+    }
+    entry.refused.push(describeRefusal(r, resolution, options.rules));
+  }
+  return [...out.values()].sort((a, b) => compareStrings(a.linkId, b.linkId));
 }
 
 /** A profile document as the compressed node the bulk resolver works on. */
