@@ -40,7 +40,10 @@ export const FuzzyOptions = z.strictObject({
   threshold: Probability.optional(),
   /** Suggestions at or above this probability are merged automatically as operator evidence. */
   autoMergeAbove: Probability.optional(),
-  /** Fellegi-Sunter parameters: the prior match probability and m/u probabilities per field. */
+  /**
+   * Fellegi-Sunter parameters: the prior match probability (without it, estimated from the
+   * store's data at match time; see docs/fuzzy-matching.md) and m/u probabilities per field.
+   */
   parameters: z
     .strictObject({ prior: Probability.optional(), fields: z.record(Name, LevelProbabilities).optional() })
     .optional(),

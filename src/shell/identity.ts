@@ -8,7 +8,7 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
-import { matchPair } from "../identity/fuzzy/matchPair.js";
+import { matchCandidates } from "../identity/fuzzy/matchCandidates.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
 import type { MatchSuggestion } from "../identity/fuzzy/types.js";
 import {
@@ -131,6 +131,12 @@ export interface IdentityEnv {
   concurrent: boolean;
   /** The store's suppression key once read (it never changes), shared by a context's transactions. */
   suppression?: SuppressionCache;
+  /**
+   * Where `observe` and `observeMany` report the refused links of the resolutions they compute,
+   * when set: the caller of a path that identifies a customer (identify, record, consent,
+   * present) raises review items from them.
+   */
+  refusedLinks?: RefusedLink[] | undefined;
 }
 
 /** Where a context keeps the store's suppression key once it has read it. */
@@ -273,6 +279,20 @@ export interface ObserveInput {
   traits?: Record<string, Scalar | null>;
 }
 
+/**
+ * A link that a resolution refused (part of it, or all), with what a review item needs: the
+ * link's identifiers, when it was first seen and the identifier it speaks for.
+ */
+export interface RefusedLink {
+  linkId: string;
+  keys: string[];
+  /** When the link was first seen: the time of its evidence, whatever order it arrived in. */
+  at: string;
+  /** The identifier the link speaks for (its anchor). */
+  anchor: string;
+  refused: Refusal[];
+}
+
 /** Output of {@link observe}. */
 export interface ObserveResult {
   profileId: string;
@@ -284,6 +304,12 @@ export interface ObserveResult {
   anchor: string;
   /** The id of the link evidence the observation was folded into. */
   linkId: string;
+  /**
+   * Every refusal of the resolution the observation computed, by link: its own link's (the
+   * `refused` above), and those of older links that a late or same-time observation recomputed
+   * into a refusal. They are also appended to `env.refusedLinks` when the caller set it.
+   */
+  refusedLinks: RefusedLink[];
 }
 
 /** What a batch of observations reads before it is resolved. */
@@ -465,15 +491,24 @@ async function applyLoaded(
     nextIdents,
     applied.map((o) => o.at),
   );
-  return batch.outcomes.map((o, i) => ({
-    profileId: o.profileId,
-    created: o.created,
-    merged: o.merged,
-    refused: o.refused,
-    anchor: o.anchor,
-    change: i === n - 1 ? change : emptyChange(),
-    linkId: folded.observations[i]?.link.id ?? "",
-  }));
+  return batch.outcomes.map((o, i) => {
+    const link = folded.links.get(folded.observations[i]?.link.id ?? "");
+    const refusedLinks: RefusedLink[] =
+      o.refused.length > 0 && link
+        ? [{ linkId: link.id, keys: [...link.keys], at: link.firstSeen, anchor: o.anchor, refused: o.refused }]
+        : [];
+    env.refusedLinks?.push(...refusedLinks);
+    return {
+      profileId: o.profileId,
+      created: o.created,
+      merged: o.merged,
+      refused: o.refused,
+      anchor: o.anchor,
+      change: i === n - 1 ? change : emptyChange(),
+      linkId: folded.observations[i]?.link.id ?? "",
+      refusedLinks,
+    };
+  });
 }
 
 /**
@@ -508,10 +543,34 @@ export async function observe(env: IdentityEnv, input: ObserveInput): Promise<Ob
     .filter((r) => r.linkId === link.id)
     .map((r) => describeRefusal(r, resolution, options.rules));
   if (refused.length > 0) env.events.push({ type: "identify.refused", profileId, refusals: refused, at: input.at });
+  const refusedLinks = refusedLinksOf(resolution, cluster.links, options);
+  env.refusedLinks?.push(...refusedLinks);
   const merged = change.absorbed.get(profileId) ?? [];
   const newKeys = keys.filter((k) => !loaded.idents.has(k));
   const created = loaded.profiles.size === 0 && newKeys.length > 0 && !cluster.profiles.has(profileId);
-  return { profileId, created, merged, refused, change, anchor, linkId: link.id };
+  return { profileId, created, merged, refused, change, anchor, linkId: link.id, refusedLinks };
+}
+
+/** Every refusal of a resolution of a whole cluster, by link, in link id order. */
+function refusedLinksOf(
+  resolution: Resolution,
+  links: readonly LinkEvidence[],
+  options: CompiledIdentityOptions,
+): RefusedLink[] {
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const out = new Map<string, RefusedLink>();
+  for (const r of resolution.refusals) {
+    const link = byId.get(r.linkId);
+    if (!link) continue;
+    let entry = out.get(link.id);
+    if (!entry) {
+      const anchor = linkAnchor(link.keys, resolution.autoBlocked, options.rules);
+      entry = { linkId: link.id, keys: [...link.keys], at: link.firstSeen, anchor, refused: [] };
+      out.set(link.id, entry);
+    }
+    entry.refused.push(describeRefusal(r, resolution, options.rules));
+  }
+  return [...out.values()].sort((a, b) => compareStrings(a.linkId, b.linkId));
 }
 
 /** A profile document as the compressed node the bulk resolver works on. */
@@ -641,6 +700,11 @@ async function writeBatch(
     }
     await batchOf(tx).putMany(C.aliases, aliasPuts);
   }
+  await countProfiles(
+    env,
+    [...batch.profiles.keys()].filter((id) => !before.has(id)),
+    removed.filter((id) => before.has(id)),
+  );
   return change;
 }
 
@@ -883,6 +947,11 @@ async function applyResolution(
     }
   }
   if (profileDeletes.length > 0) await batchOf(tx).deleteMany(C.profiles, profileDeletes);
+  await countProfiles(
+    env,
+    resolution.components.filter((c) => !before.has(c.id)).map((c) => c.id),
+    profileDeletes,
+  );
   if (aliasPuts.length > 0) await batchOf(tx).putMany(C.aliases, aliasPuts);
   return change;
 }
@@ -901,8 +970,84 @@ function profileIndex(doc: ProfileDoc, options: CompiledIdentityOptions): PutOpt
 }
 
 /**
+ * Where the number of profiles is kept while fuzzy matching is on (its prior scales with it):
+ * `COUNT_SHARDS` documents `{ n }`, a profile counted in the shard of its id, so that writers in
+ * several processes rarely wait for one another; a shard at zero is deleted, so a store holds the
+ * same documents whatever history led to its profiles. Kept like the blocking index: only while
+ * fuzzy matching is on.
+ */
+const PROFILE_COUNTS = "profile_counts";
+const COUNT_SHARDS = 16;
+const SHARD_KEYS = Array.from({ length: COUNT_SHARDS }, (_, i) => `n${i}`);
+const lockCount = (shard: string) => `profile-count:${shard}`;
+
+function shardOf(profileId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < profileId.length; i++) h = Math.imul(h ^ profileId.charCodeAt(i), 0x01000193) >>> 0;
+  return SHARD_KEYS[h % COUNT_SHARDS] as string;
+}
+
+/**
+ * The number of profiles per shard, from the profile documents themselves: for a store whose
+ * counts were never kept (fuzzy matching turned on later, or a store older than the counts), and
+ * for an empty store, where it costs nothing.
+ */
+async function countedShards(tx: StorageTransaction): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { key } of await tx.scan(C.profiles)) {
+    const shard = shardOf(key);
+    counts.set(shard, (counts.get(shard) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Keeps the profile counts after profiles were created and removed (fuzzy matching on only). */
+async function countProfiles(env: IdentityEnv, created: readonly string[], removed: readonly string[]): Promise<void> {
+  if (!env.options.fuzzy || (created.length === 0 && removed.length === 0)) return;
+  const { tx } = env;
+  const delta = new Map<string, number>();
+  for (const id of created) delta.set(shardOf(id), (delta.get(shardOf(id)) ?? 0) + 1);
+  for (const id of removed) delta.set(shardOf(id), (delta.get(shardOf(id)) ?? 0) - 1);
+  const changed = [...delta].filter(([, d]) => d !== 0).map(([k]) => k);
+  if (changed.length === 0) return;
+  if (env.concurrent) await tx.lock(changed.sort(compareStrings).map(lockCount));
+  let stored = await tx.getMany<{ n: number }>(PROFILE_COUNTS, SHARD_KEYS);
+  let next: Map<string, number>;
+  if (stored.size === 0) {
+    // Never counted (or every profile is gone): count the documents, which already hold this change.
+    if (env.concurrent) await tx.lock(SHARD_KEYS.map(lockCount));
+    stored = await tx.getMany<{ n: number }>(PROFILE_COUNTS, SHARD_KEYS);
+  }
+  if (stored.size === 0) next = await countedShards(tx);
+  else {
+    next = new Map();
+    for (const shard of changed) next.set(shard, (stored.get(shard)?.n ?? 0) + (delta.get(shard) ?? 0));
+  }
+  const puts: PutEntry<{ n: number }>[] = [];
+  const deletes: string[] = [];
+  for (const [shard, n] of next) {
+    if (n > 0) puts.push({ key: shard, value: { n } });
+    else if (stored.has(shard)) deletes.push(shard);
+  }
+  if (puts.length > 0) await batchOf(tx).putMany(PROFILE_COUNTS, puts);
+  if (deletes.length > 0) await batchOf(tx).deleteMany(PROFILE_COUNTS, deletes);
+}
+
+/** The number of profiles in the store: one read of the counts, a count of the documents when none are kept. */
+export async function profileCount(tx: StorageTransaction): Promise<number> {
+  const stored = await tx.getMany<{ n: number }>(PROFILE_COUNTS, SHARD_KEYS);
+  const shards = stored.size > 0 ? [...stored.values()].map((d) => d.n) : [...(await countedShards(tx)).values()];
+  return shards.reduce((a, b) => a + b, 0);
+}
+
+/**
  * Fuzzy-match suggestions: for one profile against the profiles sharing a blocking key with it,
  * or (without `profileId`) across all profiles. Each suggestion carries its score and field weights.
+ *
+ * Both estimate the prior from the store's data at match time unless `parameters.prior` is given:
+ * across all profiles, as the pure `suggestMatches` does; for one profile, from its candidates'
+ * match weights over the number of profiles in the store (`matchCandidates`), which is kept in a
+ * few counter documents, so no profile is scanned.
  */
 export async function suggestMatches(env: IdentityEnv, profileId?: string): Promise<MatchSuggestion[]> {
   const fuzzy = env.options.fuzzy;
@@ -928,11 +1073,10 @@ export async function suggestMatches(env: IdentityEnv, profileId?: string): Prom
       if (value.id !== profile.id) candidates.set(value.id, value);
     }
   }
-  const threshold = fuzzy.threshold ?? 0.8;
-  return [...candidates.values()]
-    .map((c) => matchPair(record, { id: c.id, traits: c.traits }, fuzzy))
-    .filter((s) => s.score >= threshold)
-    .sort((a, b) => b.score - a.score || compareStrings(a.b, b.b));
+  if (candidates.size === 0) return [];
+  const others = [...candidates.values()].map((c) => ({ id: c.id, traits: c.traits }));
+  const population = Math.max(await profileCount(env.tx), others.length + 1);
+  return matchCandidates(record, others, { ...fuzzy, population });
 }
 
 function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
@@ -1134,6 +1278,7 @@ export async function forgetProfile(env: IdentityEnv, profileId: string, at: str
     );
   await batchOf(tx).deleteMany(C.identifiers, keys);
   await tx.delete(C.profiles, profile.id);
+  await countProfiles(env, [], [profile.id]);
   // Aliases: the ids it absorbed, and any alias keyed by an id derived from one of its identifiers.
   const derived = keys.map(profileIdFor);
   const absorbed = (await tx.find(C.aliases, "target", profile.id)).map((d) => d.key);

@@ -170,8 +170,24 @@ export function prepare(kind: IngestKind, input: unknown, ctx: PrepareContext): 
   }
 }
 
-/** Applies one prepared item inside the transaction. */
+/**
+ * Applies one prepared item inside the transaction. Every refusal met while it identified a
+ * customer (identify, record, consent, present; a late observation recomputing older links
+ * included) is raised as a review item.
+ */
 export async function apply(env: ApplyEnv, p: Prepared): Promise<Applied> {
+  const refused: identity.RefusedLink[] = [];
+  env.refusedLinks = refused;
+  try {
+    const applied = await applyItem(env, p);
+    await reviews.raiseRefusals(env, refused);
+    return applied;
+  } finally {
+    env.refusedLinks = undefined;
+  }
+}
+
+async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
   switch (p.kind) {
     case "identify": {
       const { id, ...content } = p.input;
@@ -338,12 +354,6 @@ async function identifyNow(env: ApplyEnv, p: Extract<Prepared, { kind: "identify
     ...(obs.traits !== undefined ? { traits: obs.traits } : {}),
   });
   await conversations.restitchAfter(env, result.change);
-  await reviews.raiseRefusals(
-    env,
-    result,
-    p.normalized.identifiers.map((i) => i.key),
-    p.at,
-  );
   let profileId = result.profileId;
   const merged = [...result.merged];
   if (obs.traits !== undefined && env.options.fuzzy !== undefined) {
@@ -741,7 +751,12 @@ async function identifyMany(env: ApplyEnv, items: readonly IdentifyItem[]): Prom
     ...(p.input.traits !== undefined ? { traits: p.input.traits } : {}),
   }));
   const out: Applied[] = [];
-  for (const [i, r] of (await identity.observeMany(env, inputs)).entries()) {
+  const results = await identity.observeMany(env, inputs);
+  await reviews.raiseRefusals(
+    env,
+    results.flatMap((r) => r.refusedLinks),
+  );
+  for (const [i, r] of results.entries()) {
     await conversations.restitchAfter(env, r.change);
     const p = items[i] as IdentifyItem;
     const result: IdentifyResult = {

@@ -59,20 +59,19 @@ export async function raiseReviews(env: ApplyEnv, candidates: readonly ReviewCan
   if (puts.length > 0) await batchOf(env.tx).putMany(REVIEWS, puts);
 }
 
-/** Raises the reviewable refusals of one observation (see `refusalReviews`). */
-export async function raiseRefusals(
-  env: ApplyEnv,
-  observed: Pick<identity.ObserveResult, "refused" | "anchor" | "linkId">,
-  keys: readonly string[],
-  at: string,
-): Promise<void> {
-  if (observed.refused.length === 0) return;
-  const refused = observed.refused.map((r) => ({
-    key: identifierKey(r.identifier),
-    reason: r.reason,
-    message: r.message,
-  }));
-  await raiseReviews(env, refusalReviews({ linkId: observed.linkId, keys, at, anchor: observed.anchor }, refused));
+/**
+ * Raises the reviewable refusals of the links an observation's resolution refused (see
+ * `refusalReviews`): its own link's, and those of older links that it recomputed into a refusal.
+ * Raising one again is harmless: a review's id is a hash of its question.
+ */
+export async function raiseRefusals(env: ApplyEnv, links: readonly identity.RefusedLink[]): Promise<void> {
+  const candidates = links.flatMap((link) =>
+    refusalReviews(
+      link,
+      link.refused.map((r) => ({ key: identifierKey(r.identifier), reason: r.reason, message: r.message })),
+    ),
+  );
+  await raiseReviews(env, candidates);
 }
 
 /**

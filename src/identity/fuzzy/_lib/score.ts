@@ -36,15 +36,25 @@ export function termFrequencies(records: readonly PreparedRecord[], r: ResolvedO
 }
 
 /**
+ * How much more specific than the table's u_exact term frequencies may make an exact agreement
+ * (at most log2 10 ≈ 3.3 bits more), like Splink's `tf_minimum_u_value`. The share of a value
+ * seen only in the pair falls as 1/n, so without a bound a chance agreement on two rare values
+ * gains about 2·log2 n bits as the data grows while the prior loses only log2 n, and precision
+ * falls with size. Chosen on the synthetic seed 99, which no reported figure uses.
+ */
+const TF_MAX_FACTOR = 10;
+
+/**
  * The share of the other records that carry `value`, leaving out the pair that agrees on it, with
  * one pseudo-occurrence spread over 1/u pseudo-records: on a few records it stays near the table's
- * u_exact; on many it is the value's own frequency.
+ * u_exact; on many it is the value's own frequency, but never below u_exact / 10.
  */
 export function valueShare(tf: TermFrequencies, field: string, value: string, uExact: number): number {
   const present = tf.present.get(field) ?? 0;
   const count = tf.counts.get(field)?.get(value) ?? 0;
   const u = Math.max(uExact, MIN_P);
-  return Math.max((Math.max(count - 2, 0) + 1) / (Math.max(present - 2, 0) + 1 / u), MIN_P);
+  const share = (Math.max(count - 2, 0) + 1) / (Math.max(present - 2, 0) + 1 / u);
+  return Math.max(share, u / TF_MAX_FACTOR, MIN_P);
 }
 
 function outcome(r: ResolvedOptions, a: PreparedRecord, fa: string, b: PreparedRecord, fb: string): FieldOutcome {
