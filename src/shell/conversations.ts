@@ -31,7 +31,8 @@ import type {
 } from "../schema/outputs.js";
 import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
 import { batchOf, type PutEntry, type RangeOptions } from "../storage/port.js";
-import { followAliases, maxString } from "./_lib.js";
+import { followAliases } from "./_lib/followAliases.js";
+import { maxString } from "./_lib/strings.js";
 import { contentDigest } from "./digest.js";
 import {
   assertUsable,

@@ -12,7 +12,7 @@ import { decisionKeys, describeDecision } from "../identity/graph/describeDecisi
 import type { OperatorDecision } from "../identity/graph/types.js";
 import type { Decision, DecisionKind, RevokeResult } from "../schema/outputs.js";
 import { batchOf, type PutEntry } from "../storage/port.js";
-import { unique } from "./_lib.js";
+import { unique } from "./_lib/unique.js";
 import { restitchAfter } from "./conversations.js";
 import * as identity from "./identity.js";
 import type { ApplyEnv } from "./ingest.js";

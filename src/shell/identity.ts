@@ -45,7 +45,9 @@ import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { CustomerContextEvent, Profile, ProfileIdentifier, Refusal } from "../schema/outputs.js";
 import type { Identifier, Scalar } from "../schema/primitives.js";
 import { batchOf, type PutEntry, type PutOptions, type StorageTransaction } from "../storage/port.js";
-import { followAliases, maxString, minString, unique } from "./_lib.js";
+import { followAliases } from "./_lib/followAliases.js";
+import { maxString, minString } from "./_lib/strings.js";
+import { unique } from "./_lib/unique.js";
 
 export const C = {
   identifiers: "identifiers",

@@ -16,7 +16,7 @@ import { earlierEvidence, refusalReviews } from "../identity/reviews/refusalRevi
 import type { ReviewCandidate } from "../identity/reviews/types.js";
 import type { Review, ReviewStatus } from "../schema/outputs.js";
 import { batchOf, type PutEntry } from "../storage/port.js";
-import { unique } from "./_lib.js";
+import { unique } from "./_lib/unique.js";
 import { autoMergeRevoked, type DecisionAction, operatorMerge } from "./decisions.js";
 import * as identity from "./identity.js";
 import type { ApplyEnv } from "./ingest.js";
