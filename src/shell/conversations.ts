@@ -6,6 +6,7 @@ import { add, type Duration as DateFnsDuration } from "date-fns";
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { baseSubject } from "../conversations/baseSubject.js";
+import type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
 import { findCaseRef } from "../conversations/findCaseRef.js";
 import { interactionIdFor } from "../conversations/interactionIdFor.js";
 import { normalizeMessageId, referencedIds } from "../conversations/messageId.js";
@@ -18,9 +19,8 @@ import {
 } from "../conversations/stitchConversations.js";
 import { type StitchState as CoreStitchState, type StitchCandidate, stitchStep } from "../conversations/stitchStep.js";
 import { ConflictError, InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
-import type { CompiledIdentityOptions } from "../identity/rules.js";
+import type { CompiledIdentityOptions } from "../identity/compileIdentityOptions.js";
 import type { InteractionInput } from "../schema/inputs.js";
-import type { ConversationOptions } from "../schema/options.js";
 import type {
   Alert,
   ChannelSwitch,
@@ -29,7 +29,7 @@ import type {
   Interaction,
   Presentation,
 } from "../schema/outputs.js";
-import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
+import { type Customer, type Identifier, toIso } from "../schema/primitives.js";
 import { batchOf, type PutEntry, type RangeOptions } from "../storage/port.js";
 import { followAliases } from "./_lib/followAliases.js";
 import {
@@ -53,41 +53,9 @@ import { maxString } from "./_lib/strings.js";
 import { contentDigest } from "./digest.js";
 import { assertUsable, type IdentityEnv, normalizeObservation, observe, type PartitionChange } from "./identity.js";
 
+export type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
 export type { ConversationDoc, InteractionEvidence, TimelineEntry } from "./_lib/schema.js";
 export { CC, timelineKey };
-
-/** Compiled `conversations` options. */
-export interface CompiledConversationOptions {
-  window: Duration;
-  reopenWindow: Duration;
-  sla: (channel: string) => Duration;
-  caseRefPattern: RegExp | string | undefined;
-  subjectPrefixes: string[] | undefined;
-}
-
-/** Compiles validated `conversations` options with their defaults. */
-export function compileConversationOptions(
-  options: z.output<typeof ConversationOptions> = {},
-): CompiledConversationOptions {
-  const sla = options.sla;
-  const defaultSla: Duration = { hours: 24 };
-  const isDuration = (v: unknown): v is Duration =>
-    typeof v === "object" &&
-    v !== null &&
-    Object.keys(v).every((k) => ["years", "months", "weeks", "days", "hours", "minutes", "seconds"].includes(k));
-  return {
-    window: options.window ?? { days: 3 },
-    reopenWindow: options.reopenWindow ?? { days: 14 },
-    sla: (channel) => {
-      if (sla === undefined) return defaultSla;
-      if (isDuration(sla)) return sla;
-      const map = sla as Record<string, Duration>;
-      return map[channel] ?? map.default ?? defaultSla;
-    },
-    caseRefPattern: options.caseRefPattern,
-    subjectPrefixes: options.subjectPrefixes,
-  };
-}
 
 /** The environment shell functions run in. */
 export interface ConversationEnv extends IdentityEnv {

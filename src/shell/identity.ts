@@ -7,6 +7,7 @@ import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
+import type { CompiledIdentityOptions } from "../identity/compileIdentityOptions.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
 import { matchPair } from "../identity/fuzzy/matchPair.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
@@ -41,7 +42,6 @@ import type {
 import { isBlocked } from "../identity/normalize/isBlocked.js";
 import { normalizeIdentifier } from "../identity/normalize/normalizeIdentifier.js";
 import { parseIdentifierKey } from "../identity/normalize/parseIdentifierKey.js";
-import type { CompiledIdentityOptions } from "../identity/rules.js";
 import type { CustomerContextEvent, Profile, Refusal } from "../schema/outputs.js";
 import type { Identifier, Scalar } from "../schema/primitives.js";
 import { batchOf, type PutEntry, type PutOptions, type StorageTransaction } from "../storage/port.js";

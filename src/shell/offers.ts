@@ -8,11 +8,9 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { linkAnchor } from "../identity/graph/resolveIdentities.js";
 import { compareVersions, findVersion, versionAt, versionRecordedBy } from "../offers/_lib/catalogue.js";
 import { auditPresentations } from "../offers/auditPresentations.js";
-import { createRuleSet } from "../offers/createRuleSet.js";
 import { evaluateRules } from "../offers/evaluateRules.js";
-import type { FactsConversation, OfferFacts, RuleSet, RuleSetOptions } from "../offers/types.js";
+import type { FactsConversation, OfferFacts, RuleSet } from "../offers/types.js";
 import type { ConsentInput, OfferInput, PresentationInput } from "../schema/inputs.js";
-import type { OfferOptions } from "../schema/options.js";
 import type { Consent, OfferVersion, Presentation, Violation } from "../schema/outputs.js";
 import { toIso } from "../schema/primitives.js";
 import { batchOf } from "../storage/port.js";
@@ -35,17 +33,9 @@ import { assertUsable, normalizeObservation } from "./identity.js";
 
 export { OC };
 
-/** The `offers` option as users write it. */
-export type OfferOptionsInput = z.input<typeof OfferOptions> & RuleSetOptions;
-
 /** The environment of offer operations. */
 export interface OfferEnv extends ConversationEnv {
   offers: RuleSet;
-}
-
-/** Validates rule options and builds the rule set once, at construction. */
-export function compileOfferOptions(options: z.output<typeof OfferOptions> | undefined): RuleSet {
-  return createRuleSet((options ?? {}) as RuleSetOptions);
 }
 
 /**
