@@ -231,7 +231,7 @@ export interface ConversationDoc extends Omit<Conversation, "interactionIds" | "
   subjectKey?: string;
 }
 
-/** Stored per conversation decision (an operator's resolve or move), indexed by the owners it concerns. */
+/** Stored per conversation decision (an operator's resolve or merge), indexed by the owners it concerns. */
 export interface ConversationDecisionDoc {
   decision: StitchDecision;
   owners: string[];
