@@ -53,9 +53,9 @@ import { maxString } from "./_lib/strings.js";
 import { contentDigest } from "./digest.js";
 import { assertUsable, type IdentityEnv, normalizeObservation, observe, type PartitionChange } from "./identity.js";
 
+// Defined in ./_lib/schema.ts and the core; re-exported for the modules that read them from here.
 export type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
-export type { ConversationDoc, InteractionEvidence, TimelineEntry } from "./_lib/schema.js";
-export { CC, timelineKey };
+export { CC };
 
 /** The environment shell functions run in. */
 export interface ConversationEnv extends IdentityEnv {

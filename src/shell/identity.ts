@@ -64,7 +64,7 @@ import { unique } from "./_lib/unique.js";
 
 // The storage schema's names that other shell modules read as `identity.*` (one definition, in
 // ./_lib/schema.ts).
-export { C, type IdentifierDoc, membersOf, type ProfileDoc, profileIdsOf, profilesOfGroups, resolveProfileId };
+export { C, type IdentifierDoc, membersOf, type ProfileDoc, profileIdsOf, resolveProfileId };
 
 /** What changed in the profile partition, for re-stitching conversations. */
 export interface PartitionChange {
