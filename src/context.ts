@@ -7,11 +7,13 @@
 import * as z from "zod";
 import { neverThrows } from "./_lib/neverThrows.js";
 import { memoryAdapter } from "./adapters/memory/index.js";
+import { compileConversationOptions } from "./conversations/compileConversationOptions.js";
 import type { CustomerContext, CustomerContextListener, CustomerContextTypes, OfferCheck } from "./customerContext.js";
 import { ClosedError, InvalidInputError } from "./errors.js";
+import { compileIdentityOptions } from "./identity/compileIdentityOptions.js";
 import type { MatchSuggestion } from "./identity/fuzzy/types.js";
-import { compileIdentityOptions } from "./identity/rules.js";
 import { type JourneyMetrics, journeyMetrics } from "./journeys/journeyMetrics.js";
+import { compileOfferOptions, type OfferOptionsInput } from "./offers/compileOfferOptions.js";
 import {
   AuditRange,
   type ConsentInput,
@@ -44,14 +46,12 @@ import type {
 import { parseInput } from "./schema/parse.js";
 import { CustomerRef, Id, Identifier, isoNow, toIso } from "./schema/primitives.js";
 import * as conversations from "./shell/conversations.js";
-import { compileConversationOptions } from "./shell/conversations.js";
 import * as decisions from "./shell/decisions.js";
 import * as identity from "./shell/identity.js";
 import type { ApplyEnv, IngestOptions, IngestSummary } from "./shell/ingest.js";
 import * as ingestShell from "./shell/ingest.js";
 import { deliver, type Observer, Observers } from "./shell/observers.js";
 import * as offers from "./shell/offers.js";
-import { compileOfferOptions } from "./shell/offers.js";
 import * as reviews from "./shell/reviews.js";
 import { assertAdapter, transactionRunner } from "./shell/transaction.js";
 import type { StorageAdapter, StorageTransaction } from "./storage/port.js";
@@ -65,7 +65,7 @@ export interface CustomerContextOptions {
   /** Continuation window, reopen window, SLA, case-reference pattern, subject prefixes. */
   conversations?: z.input<typeof ConversationOptions>;
   /** Built-in rule options (`false` switches a rule off) and custom rules. */
-  offers?: offers.OfferOptionsInput;
+  offers?: OfferOptionsInput;
   /** The time source for operations without an explicit time. Default: `() => new Date()`. */
   clock?: () => Date;
   /**

@@ -1,3 +1,4 @@
+export { type CompiledIdentityOptions, compileIdentityOptions } from "./compileIdentityOptions.js";
 export * from "./fuzzy/index.js";
 export {
   compareEvidence,
@@ -11,4 +12,3 @@ export {
 export { foldTrait, type MergedTraits, mergeTraits, type TraitRule } from "./graph/traits.js";
 export type * from "./graph/types.js";
 export * from "./normalize/index.js";
-export { type CompiledIdentityOptions, compileIdentityOptions } from "./rules.js";

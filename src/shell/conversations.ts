@@ -6,6 +6,7 @@ import { add, type Duration as DateFnsDuration } from "date-fns";
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { baseSubject } from "../conversations/baseSubject.js";
+import type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
 import { findCaseRef } from "../conversations/findCaseRef.js";
 import { interactionIdFor } from "../conversations/interactionIdFor.js";
 import { normalizeMessageId, referencedIds } from "../conversations/messageId.js";
@@ -18,9 +19,8 @@ import {
 } from "../conversations/stitchConversations.js";
 import { type StitchState as CoreStitchState, type StitchCandidate, stitchStep } from "../conversations/stitchStep.js";
 import { ConflictError, InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
-import type { CompiledIdentityOptions } from "../identity/rules.js";
+import type { CompiledIdentityOptions } from "../identity/compileIdentityOptions.js";
 import type { InteractionInput } from "../schema/inputs.js";
-import type { ConversationOptions } from "../schema/options.js";
 import type {
   Alert,
   ChannelSwitch,
@@ -29,150 +29,38 @@ import type {
   Interaction,
   Presentation,
 } from "../schema/outputs.js";
-import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
+import { type Customer, type Identifier, toIso } from "../schema/primitives.js";
 import { batchOf, type PutEntry, type RangeOptions } from "../storage/port.js";
-import { followAliases, maxString } from "./_lib.js";
-import { contentDigest } from "./digest.js";
+import { followAliases } from "./_lib/followAliases.js";
 import {
-  assertUsable,
+  CC,
+  type ConversationDecisionDoc,
+  type ConversationDoc,
   C as IC,
   type IdentifierDoc,
-  type IdentityEnv,
+  type InteractionEvidence,
   membersOf,
-  normalizeObservation,
-  observe,
-  type PartitionChange,
+  ownerOfProfile,
   type ProfileDoc,
-  profileIdsOf,
+  profileIdsOfKeys,
+  publicIdentifier,
   resolveProfileId,
-} from "./identity.js";
+  type StitchState,
+  type TimelineEntry,
+  timelineKey,
+} from "./_lib/schema.js";
+import { maxString } from "./_lib/strings.js";
+import { contentDigest } from "./digest.js";
+import { assertUsable, type IdentityEnv, normalizeObservation, observe, type PartitionChange } from "./identity.js";
 
-export const CC = {
-  /** Interactions in their public shape (with the derived profileId and conversationId). */
-  interactions: "interactions",
-  /** What stitching needs of each interaction, indexed by owner, Message-ID and references. */
-  evidence: "interaction_evidence",
-  conversations: "conversations",
-  aliases: "conversation_aliases",
-  decisions: "conversation_decisions",
-  /** Per profile: the stitcher's lookup state after its latest interaction (see StitchState). */
-  state: "stitch_state",
-  /**
-   * Membership: one small entry per interaction (see {@link TimelineEntry}), keyed by time
-   * ({@link timelineKey}) and indexed by `conversation` and `profile`, so a conversation's or a
-   * customer's interactions are found, newest first and a page at a time, without any document
-   * holding their list.
-   */
-  timeline: "interaction_timeline",
-} as const;
-
-/**
- * An interaction's place in its customer's history. The key orders entries by time, then id, so
- * `find(..., { reverse, after, limit })` on either index pages through time.
- */
-export interface TimelineEntry {
-  id: string;
-  at: string;
-  conversationId: string;
-  /** The channel of the previous interaction of the same conversation, when it differs (a switch). */
-  switchFrom?: string;
-}
-
-/** The key of an interaction's {@link TimelineEntry}: its time, then its id. */
-export function timelineKey(at: string, id: string): string {
-  return `${at}|${id}`;
-}
-
-/** Compiled `conversations` options. */
-export interface CompiledConversationOptions {
-  window: Duration;
-  reopenWindow: Duration;
-  sla: (channel: string) => Duration;
-  caseRefPattern: RegExp | string | undefined;
-  subjectPrefixes: string[] | undefined;
-}
-
-/** Compiles validated `conversations` options with their defaults. */
-export function compileConversationOptions(
-  options: z.output<typeof ConversationOptions> = {},
-): CompiledConversationOptions {
-  const sla = options.sla;
-  const defaultSla: Duration = { hours: 24 };
-  const isDuration = (v: unknown): v is Duration =>
-    typeof v === "object" &&
-    v !== null &&
-    Object.keys(v).every((k) => ["years", "months", "weeks", "days", "hours", "minutes", "seconds"].includes(k));
-  return {
-    window: options.window ?? { days: 3 },
-    reopenWindow: options.reopenWindow ?? { days: 14 },
-    sla: (channel) => {
-      if (sla === undefined) return defaultSla;
-      if (isDuration(sla)) return sla;
-      const map = sla as Record<string, Duration>;
-      return map[channel] ?? map.default ?? defaultSla;
-    },
-    caseRefPattern: options.caseRefPattern,
-    subjectPrefixes: options.subjectPrefixes,
-  };
-}
+// Defined in ./_lib/schema.ts and the core; re-exported for the modules that read them from here.
+export type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
+export { CC };
 
 /** The environment shell functions run in. */
 export interface ConversationEnv extends IdentityEnv {
   now: () => string;
   conversations: CompiledConversationOptions;
-}
-
-/** Stored per interaction: what stitching needs, as recorded. */
-export interface InteractionEvidence {
-  id: string;
-  channel: string;
-  direction: "inbound" | "outbound";
-  at: string;
-  /** The identifier (or profile anchor) whose profile owns the interaction. */
-  ownerKey: string;
-  continuesVia?: string;
-  messageId?: string;
-  refs?: string[];
-  threadKey?: string;
-  caseRef?: string;
-  subject?: string;
-  tags: string[];
-  /** Digest of the recorded content (without the customer); absent in stores written before it. */
-  digest?: string;
-}
-
-/**
- * The stitcher's lookup state of one profile after its latest interaction, so that an
- * interaction later than everything known is stitched without reloading the whole history.
- */
-interface StitchState {
-  lastAt: string;
-  lastId: string;
-  lastDecisionAt: string;
-  /** `channel\u0000threadKey` -> conversation of the latest interaction with it. */
-  threads: Record<string, string>;
-  /** Case reference -> conversation of the latest interaction with it. */
-  cases: Record<string, string>;
-  open: Array<{ id: string; lastAt: string; subjectKey?: string }>;
-}
-
-/**
- * Stored per conversation: derived state, as summaries only. The interactions themselves are
- * found through the timeline index ({@link CC.timeline}), never listed here, so appending one
- * rewrites a document of constant size.
- */
-export interface ConversationDoc extends Omit<Conversation, "interactionIds" | "interactionCount"> {
-  interactionCount: number;
-  firstInteractionId: string;
-  lastInteractionId: string;
-  /** The channel of its latest interaction. */
-  lastChannel: string;
-  /** The first inbound interaction since the latest outbound one: the one awaiting a reply. */
-  unanswered?: { id: string; at: string; channel: string };
-  tagsSince: Record<string, string>;
-  absorbed: string[];
-  /** Lower-cased base subject of its first interaction with one: topic compatibility. */
-  subjectKey?: string;
 }
 
 /** A validated interaction with everything that can be computed before the transaction. */
@@ -262,12 +150,7 @@ export async function resolveCustomerInTx(
   customer: Customer,
   at: string,
 ): Promise<{ profileId: string; ownerKey: string }> {
-  if (!Array.isArray(customer)) {
-    const id = await resolveProfileId(env.tx, customer.profileId);
-    if (!id) throw new NotFoundError("profile", customer.profileId);
-    const profile = (await env.tx.get<ProfileDoc>(IC.profiles, id)) as ProfileDoc;
-    return { profileId: id, ownerKey: profile.anchor };
-  }
+  if (!Array.isArray(customer)) return ownerOfProfile(env.tx, customer.profileId);
   const normalized = normalizeObservation(customer, env.options);
   assertUsable(normalized);
   const result = await observe(env, { identifiers: normalized.identifiers, at });
@@ -287,11 +170,11 @@ export async function profilesOfCustomer(
     const id = await resolveProfileId(env.tx, customer.profileId);
     return new Set(id ? [id] : []);
   }
-  const docs = await env.tx.getMany<IdentifierDoc>(
-    IC.identifiers,
+  const owners = await profileIdsOfKeys(
+    env.tx,
     customer.identifiers.map((i) => i.key),
   );
-  return new Set((await profileIdsOf(env.tx, docs.values())).values());
+  return new Set(owners.values());
 }
 
 /** Records an interaction (idempotently) and stitches it into its customer's conversations. */
@@ -341,12 +224,7 @@ export async function recordInteraction(
     profileId = result.profileId;
     ownerKey = result.anchor;
   } else {
-    const id = await resolveProfileId(tx, p.customer.profileId);
-    if (!id) throw new NotFoundError("profile", p.customer.profileId);
-    await tx.lock([`profile:${id}`]);
-    const profile = (await tx.get<ProfileDoc>(IC.profiles, id)) as ProfileDoc;
-    profileId = id;
-    ownerKey = profile.anchor;
+    ({ profileId, ownerKey } = await ownerOfProfile(tx, p.customer.profileId, { lock: true }));
   }
 
   let continuesVia: string | undefined;
@@ -779,15 +657,10 @@ async function evidenceOf(env: ConversationEnv, profile: ProfileDoc): Promise<In
   return out;
 }
 
-interface DecisionDoc {
-  decision: StitchDecision;
-  owners: string[];
-}
-
 async function decisionsOf(env: ConversationEnv, profile: ProfileDoc): Promise<StitchDecision[]> {
   const out = new Map<string, StitchDecision>();
   const keys = await membersOf(env.tx, profile);
-  for (const { value } of await batchOf(env.tx).findMany<DecisionDoc>(CC.decisions, "owner", keys)) {
+  for (const { value } of await batchOf(env.tx).findMany<ConversationDecisionDoc>(CC.decisions, "owner", keys)) {
     out.set(value.decision.id, value.decision);
   }
   return [...out.values()];
@@ -862,7 +735,7 @@ async function storeDecision(
   );
   const docs = await env.tx.getMany<InteractionEvidence>(CC.evidence, [...members.values()].flat());
   for (const d of docs.values()) owners.add(d.ownerKey);
-  const doc: DecisionDoc = { decision, owners: [...owners].sort(compareStrings) };
+  const doc: ConversationDecisionDoc = { decision, owners: [...owners].sort(compareStrings) };
   await env.tx.put(CC.decisions, decision.id, doc, { index: { owner: doc.owners } });
 }
 
@@ -1127,7 +1000,7 @@ export async function snapshot(
   const publicConvs = convs.map((c) => publicConversation(c, idsOf.get(c.id) ?? []));
   const identifiers = members.flatMap((key) => {
     const d = idents.get(key);
-    return d ? [{ type: d.type, value: d.value, firstSeen: d.firstSeen, lastSeen: d.lastSeen, count: d.count }] : [];
+    return d ? [publicIdentifier(d)] : [];
   });
   return {
     profile: { id: profile.id, traits: profile.traits, createdAt: profile.createdAt, updatedAt: profile.updatedAt },

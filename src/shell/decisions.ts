@@ -10,26 +10,13 @@ import { compareStrings } from "../_lib/hash.js";
 import { NotFoundError } from "../errors.js";
 import { decisionKeys, describeDecision } from "../identity/graph/describeDecision.js";
 import type { OperatorDecision } from "../identity/graph/types.js";
-import type { Decision, DecisionKind, RevokeResult } from "../schema/outputs.js";
+import type { Decision, RevokeResult } from "../schema/outputs.js";
 import { batchOf, type PutEntry } from "../storage/port.js";
-import { unique } from "./_lib.js";
+import { REVOCATIONS, type RevocationDoc } from "./_lib/schema.js";
+import { unique } from "./_lib/unique.js";
 import { restitchAfter } from "./conversations.js";
 import * as identity from "./identity.js";
 import type { ApplyEnv } from "./ingest.js";
-
-/** Where revoked decisions are remembered: decision id -> {@link RevocationDoc}, indexed by identifier. */
-export const REVOCATIONS = "identity_revocations";
-
-/** A revoked decision: what it was, and who withdrew it when and why. */
-interface RevocationDoc {
-  decisionId: string;
-  kind: DecisionKind;
-  /** The identifiers the decision named; for an auto-merge, the pair that is not auto-merged again. */
-  keys: string[];
-  at: string;
-  reason: string;
-  by?: string;
-}
 
 /** Who decided, why and when. */
 export interface DecisionAction {

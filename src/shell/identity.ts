@@ -7,6 +7,7 @@ import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { compareStrings, stableId } from "../_lib/hash.js";
 import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
+import type { CompiledIdentityOptions } from "../identity/compileIdentityOptions.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
 import { matchCandidates } from "../identity/fuzzy/matchCandidates.js";
 import { suggestMatches as suggestAll } from "../identity/fuzzy/suggestMatches.js";
@@ -41,68 +42,29 @@ import type {
 import { isBlocked } from "../identity/normalize/isBlocked.js";
 import { normalizeIdentifier } from "../identity/normalize/normalizeIdentifier.js";
 import { parseIdentifierKey } from "../identity/normalize/parseIdentifierKey.js";
-import type { CompiledIdentityOptions } from "../identity/rules.js";
-import type { CustomerContextEvent, Profile, ProfileIdentifier, Refusal } from "../schema/outputs.js";
+import type { CustomerContextEvent, Profile, Refusal } from "../schema/outputs.js";
 import type { Identifier, Scalar } from "../schema/primitives.js";
 import { batchOf, type PutEntry, type PutOptions, type StorageTransaction } from "../storage/port.js";
-import { followAliases, maxString, minString, unique } from "./_lib.js";
+import {
+  type AliasDoc,
+  C,
+  type IdentifierDoc,
+  memberDocsOf,
+  membersOf,
+  type ProfileDoc,
+  profileIdsOf,
+  profileIdsOfKeys,
+  profilesOfGroups,
+  publicIdentifier,
+  resolveProfileId,
+  SECRET_DOC,
+} from "./_lib/schema.js";
+import { maxString, minString } from "./_lib/strings.js";
+import { unique } from "./_lib/unique.js";
 
-export const C = {
-  identifiers: "identifiers",
-  links: "links",
-  profiles: "profiles",
-  aliases: "profile_aliases",
-  decisions: "identity_decisions",
-  /** Keyed hash of a suppressed identifier's key -> `{ at }` (see {@link suppressIdentifiers}). */
-  suppressions: "suppressions",
-} as const;
-
-/**
- * Where the store's suppression key lives: in the identifiers collection, under a key no
- * identifier can have (identifier keys start with a letter), so that `observe` reads it with the
- * identifiers, in the same call.
- */
-const SECRET_DOC = "~suppression-key";
-
-/** Stored per identifier. */
-export interface IdentifierDoc {
-  key: string;
-  type: string;
-  value: string;
-  /**
-   * The member group it is filed under in the `profile` index: its profile's id, or the id of a
-   * larger profile that profile absorbed (merges rewrite the smaller side only). Read the profile
-   * with {@link profilesOfGroups}; list a profile's identifiers with {@link membersOf}.
-   */
-  group: string;
-  firstSeen: string;
-  lastSeen: string;
-  count: number;
-  /** Distinct co-occurring identifiers per other type, capped just above the auto-block threshold. */
-  seenWith: Record<string, string[]>;
-  autoBlocked?: true;
-}
-
-/**
- * Stored per profile: derived state, summaries only. Its identifiers are the identifier docs
- * filed under `group` in the identifier index, never a list in this document.
- */
-export interface ProfileDoc {
-  id: string;
-  anchor: string;
-  /** The member group of its identifiers (its own id unless it absorbed a larger profile). */
-  group: string;
-  /** Identifiers per type (the resolver's limits need them). */
-  counts: Record<string, number>;
-  createdAt: string;
-  updatedAt: string;
-  /** Largest evidence order (`time|linkId`) of any link naming one of its identifiers. */
-  maxOrder: string;
-  /** Operator separations its identifiers take part in: decision id -> side. */
-  separations: Record<string, number>;
-  traits: Record<string, Scalar>;
-  provenance: Record<string, TraitObservation>;
-}
+// The storage schema's names that other shell modules read as `identity.*` (one definition, in
+// ./_lib/schema.ts).
+export { C, type IdentifierDoc, membersOf, type ProfileDoc, profileIdsOf, resolveProfileId };
 
 /** What changed in the profile partition, for re-stitching conversations. */
 export interface PartitionChange {
@@ -190,74 +152,6 @@ export function keyOf(identifier: Identifier, options: CompiledIdentityOptions):
   return result.key;
 }
 
-/** Follows aliases to the current id of a profile; `null` when unknown. */
-export async function resolveProfileId(tx: StorageTransaction, id: string): Promise<string | null> {
-  return (await followAliases<ProfileDoc>(tx, C.profiles, C.aliases, id))?.id ?? null;
-}
-
-/**
- * The identifier keys of a profile, sorted. Every part of the shell asks this function, never
- * the profile document: membership lives in the identifier index (`profile` -> member group).
- */
-export async function membersOf(tx: StorageTransaction, profile: ProfileDoc): Promise<string[]> {
-  return (await tx.find(C.identifiers, "profile", profile.group)).map((d) => d.key);
-}
-
-/** The identifier docs of a profile, in key order. */
-async function memberDocsOf(tx: StorageTransaction, profile: ProfileDoc): Promise<IdentifierDoc[]> {
-  return (await tx.find<IdentifierDoc>(C.identifiers, "profile", profile.group)).map((d) => d.value);
-}
-
-/**
- * The current profiles of member groups: group -> profile document. A group is a live profile's
- * id or an id it absorbed (an alias); absent when unknown. One read in the common case.
- */
-export async function profilesOfGroups(
-  tx: StorageTransaction,
-  groups: Iterable<string>,
-): Promise<Map<string, ProfileDoc>> {
-  const ids = unique([...groups].filter((g) => g !== ""));
-  const out = new Map<string, ProfileDoc>();
-  if (ids.length === 0) return out;
-  const direct = await tx.getMany<ProfileDoc>(C.profiles, ids);
-  const missing: string[] = [];
-  for (const g of ids) {
-    const doc = direct.get(g);
-    if (doc) out.set(g, doc);
-    else missing.push(g);
-  }
-  if (missing.length === 0) return out;
-  const aliases = await tx.getMany<AliasDoc>(C.aliases, missing);
-  const targets = unique([...aliases.values()].map((a) => a.target));
-  const docs = targets.length > 0 ? await tx.getMany<ProfileDoc>(C.profiles, targets) : new Map<string, ProfileDoc>();
-  for (const g of missing) {
-    const alias = aliases.get(g);
-    const doc =
-      (alias ? docs.get(alias.target) : undefined) ??
-      (await followAliases<ProfileDoc>(tx, C.profiles, C.aliases, g))?.doc;
-    if (doc) out.set(g, doc);
-  }
-  return out;
-}
-
-/** The current profile id of each identifier doc: key -> profile id (absent when it has none). */
-export async function profileIdsOf(
-  tx: StorageTransaction,
-  docs: Iterable<IdentifierDoc>,
-): Promise<Map<string, string>> {
-  const list = [...docs];
-  const owners = await profilesOfGroups(
-    tx,
-    list.map((d) => d.group),
-  );
-  const out = new Map<string, string>();
-  for (const d of list) {
-    const owner = owners.get(d.group);
-    if (owner) out.set(d.key, owner.id);
-  }
-  return out;
-}
-
 /** The profile id an identifier belongs to, or null. */
 export async function profileIdOfIdentifier(
   tx: StorageTransaction,
@@ -266,8 +160,7 @@ export async function profileIdOfIdentifier(
 ): Promise<string | null> {
   const result = normalizeIdentifier(identifier, options.normalize);
   if (!result.ok) return null;
-  const doc = await tx.get<IdentifierDoc>(C.identifiers, result.key);
-  return doc ? ((await profileIdsOf(tx, [doc])).get(doc.key) ?? null) : null;
+  return (await profileIdsOfKeys(tx, [result.key])).get(result.key) ?? null;
 }
 
 /** Input of {@link observe}. */
@@ -956,12 +849,6 @@ async function applyResolution(
   return change;
 }
 
-/** Stored per absorbed profile id: where it went, and the anchor it had (to re-point it later). */
-interface AliasDoc {
-  target: string;
-  anchor?: string;
-}
-
 /** With fuzzy matching on, profiles are indexed by their blocking keys, so candidates are cheap to find. */
 function profileIndex(doc: ProfileDoc, options: CompiledIdentityOptions): PutOptions | undefined {
   if (!options.fuzzy) return undefined;
@@ -1088,13 +975,7 @@ export async function readProfile(tx: StorageTransaction, id: string): Promise<P
   const current = await resolveProfileId(tx, id);
   if (!current) return null;
   const doc = (await tx.get<ProfileDoc>(C.profiles, current)) as ProfileDoc;
-  const identifiers: ProfileIdentifier[] = (await memberDocsOf(tx, doc)).map((d) => ({
-    type: d.type,
-    value: d.value,
-    firstSeen: d.firstSeen,
-    lastSeen: d.lastSeen,
-    count: d.count,
-  }));
+  const identifiers = (await memberDocsOf(tx, doc)).map(publicIdentifier);
   const traitProvenance: Profile["traitProvenance"] = {};
   for (const [name, p] of Object.entries(doc.provenance)) {
     if (p.value === null) continue;

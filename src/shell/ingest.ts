@@ -40,6 +40,7 @@ import type {
 import { parseInput } from "../schema/parse.js";
 import { type CustomerRef, toIso } from "../schema/primitives.js";
 import type { JsonValue } from "../storage/port.js";
+import { IDEMPOTENCY_KEYS, type KeyDoc } from "./_lib/schema.js";
 import * as conversations from "./conversations.js";
 import * as decisions from "./decisions.js";
 import { contentDigest } from "./digest.js";
@@ -50,16 +51,6 @@ import type { WriteBuffer } from "./writeBuffer.js";
 
 /** The environment of one write transaction: the shell's env over a write buffer. */
 export type ApplyEnv = offers.OfferEnv & { buffer: WriteBuffer };
-
-/** Where idempotency keys live: `kind:id` -> {@link KeyDoc}, indexed by the identifiers involved. */
-export const IDEMPOTENCY_KEYS = "idempotency_keys";
-
-interface KeyDoc {
-  kind: string;
-  id: string;
-  digest: string;
-  result: JsonValue;
-}
 
 /** A validated item, ready to apply. */
 export type Prepared =

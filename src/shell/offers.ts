@@ -8,50 +8,36 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { linkAnchor } from "../identity/graph/resolveIdentities.js";
 import { compareVersions, findVersion, versionAt, versionRecordedBy } from "../offers/_lib/catalogue.js";
 import { auditPresentations } from "../offers/auditPresentations.js";
-import { createRuleSet } from "../offers/createRuleSet.js";
 import { evaluateRules } from "../offers/evaluateRules.js";
-import type { FactsConversation, OfferFacts, RuleSet, RuleSetOptions } from "../offers/types.js";
+import type { FactsConversation, OfferFacts, RuleSet } from "../offers/types.js";
 import type { ConsentInput, OfferInput, PresentationInput } from "../schema/inputs.js";
-import type { OfferOptions } from "../schema/options.js";
 import type { Consent, OfferVersion, Presentation, Violation } from "../schema/outputs.js";
 import { toIso } from "../schema/primitives.js";
 import { batchOf } from "../storage/port.js";
-import { type ConversationEnv, conversationDocsOf, profilesOfCustomer, resolveCustomerInTx } from "./conversations.js";
-import { contentDigest } from "./digest.js";
 import {
-  assertUsable,
   C as IC,
   type IdentifierDoc,
   membersOf,
-  normalizeObservation,
+  OC,
+  type OfferDoc,
+  ownerOfProfile,
   type ProfileDoc,
   profileIdsOf,
-  resolveProfileId,
-} from "./identity.js";
+  profileIdsOfKeys,
+  type StoredConsent,
+  type StoredPresentation,
+} from "./_lib/schema.js";
+import { type ConversationEnv, conversationDocsOf, profilesOfCustomer, resolveCustomerInTx } from "./conversations.js";
+import { contentDigest } from "./digest.js";
+import { assertUsable, normalizeObservation } from "./identity.js";
 
-export const OC = { offers: "offers", presentations: "presentations", consents: "consents" } as const;
-
-/** The `offers` option as users write it. */
-export type OfferOptionsInput = z.input<typeof OfferOptions> & RuleSetOptions;
+// Defined in ./_lib/schema.ts; re-exported for the modules that read it from here.
+export { OC };
 
 /** The environment of offer operations. */
 export interface OfferEnv extends ConversationEnv {
   offers: RuleSet;
 }
-
-/** Validates rule options and builds the rule set once, at construction. */
-export function compileOfferOptions(options: z.output<typeof OfferOptions> | undefined): RuleSet {
-  return createRuleSet((options ?? {}) as RuleSetOptions);
-}
-
-interface OfferDoc {
-  id: string;
-  versions: OfferVersion[];
-}
-
-/** A stored presentation; `digest` (of its content, for conflicts on `externalId`) is absent in older stores. */
-type StoredPresentation = Presentation & { ownerKey: string; digest?: string };
-type StoredConsent = Consent & { ownerKey: string };
 
 /**
  * Defines an offer: a new version recorded at `input.at` (default: now). A definition identical
@@ -233,12 +219,7 @@ async function readOnlyCustomer(
   env: OfferEnv,
   customer: z.output<typeof PresentationInput>["customer"],
 ): Promise<{ profileId: string | null; ownerKey: string }> {
-  if (!Array.isArray(customer)) {
-    const id = await resolveProfileId(env.tx, customer.profileId);
-    if (!id) throw new NotFoundError("profile", customer.profileId);
-    const profile = (await env.tx.get<ProfileDoc>(IC.profiles, id)) as ProfileDoc;
-    return { profileId: id, ownerKey: profile.anchor };
-  }
+  if (!Array.isArray(customer)) return ownerOfProfile(env.tx, customer.profileId);
   const normalized = normalizeObservation(customer, env.options);
   assertUsable(normalized);
   const keys = normalized.identifiers.map((i) => i.key);
@@ -313,8 +294,7 @@ export async function presentOnce(
   const { customer: _c, externalId: _e, ...content } = input;
   const digest = contentDigest("present", { ...content, at: toIso(input.at) });
   if (existing) {
-    const ownerDoc = await tx.get<IdentifierDoc>(IC.identifiers, existing.ownerKey);
-    const ownerProfile = ownerDoc ? await resolveProfileId(tx, ownerDoc.group) : null;
+    const ownerProfile = (await profileIdsOfKeys(tx, [existing.ownerKey])).get(existing.ownerKey) ?? null;
     if (input.externalId !== undefined) {
       const customer = Array.isArray(input.customer)
         ? { identifiers: normalizeObservation(input.customer, env.options).identifiers }
@@ -354,8 +334,7 @@ export async function audit(env: OfferEnv, range: { from?: string; to?: string }
   const { tx } = env;
   const stored = (await tx.scan<StoredPresentation>(OC.presentations)).map((d) => d.value);
   const owners = [...new Set(stored.map((p) => p.ownerKey))];
-  const identDocs = await tx.getMany<IdentifierDoc>(IC.identifiers, owners);
-  const ownerIds = await profileIdsOf(tx, identDocs.values());
+  const ownerIds = await profileIdsOfKeys(tx, owners);
   const profileIds = [...new Set(ownerIds.values())];
   const profileDocs = await tx.getMany<ProfileDoc>(IC.profiles, profileIds);
   const cat = await catalogue(env);

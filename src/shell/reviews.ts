@@ -16,19 +16,11 @@ import { earlierEvidence, refusalReviews } from "../identity/reviews/refusalRevi
 import type { ReviewCandidate } from "../identity/reviews/types.js";
 import type { Review, ReviewStatus } from "../schema/outputs.js";
 import { batchOf, type PutEntry } from "../storage/port.js";
-import { unique } from "./_lib.js";
+import { REVIEWS, type ReviewDoc } from "./_lib/schema.js";
+import { unique } from "./_lib/unique.js";
 import { autoMergeRevoked, type DecisionAction, operatorMerge } from "./decisions.js";
 import * as identity from "./identity.js";
 import type { ApplyEnv } from "./ingest.js";
-
-/** Where review items live: review id -> {@link ReviewDoc}, indexed by identifier, status and decision. */
-export const REVIEWS = "identity_reviews";
-
-/** A review item as stored. */
-interface ReviewDoc extends ReviewCandidate {
-  status: ReviewStatus;
-  decision?: { reason: string; by?: string; at: string; decisionId?: string };
-}
 
 function indexOf(doc: ReviewDoc): Record<string, string | string[]> {
   const index: Record<string, string | string[]> = { ident: [...doc.keys], status: doc.status };

@@ -12,10 +12,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { sqliteAdapter } from "../../src/adapters/sqlite/index.js";
 import { createCustomerContext, memoryAdapter, type StorageAdapter } from "../../src/index.js";
-import { CC } from "../../src/shell/conversations.js";
-import { C } from "../../src/shell/identity.js";
-import { IDEMPOTENCY_KEYS } from "../../src/shell/ingest.js";
-import { OC } from "../../src/shell/offers.js";
+import { C, CC, IDEMPOTENCY_KEYS, OC } from "../../src/shell/_lib/schema.js";
 import { dropPostgresSchema, freshPostgresAdapter, postgresUrl } from "../setup/fresh-postgres.js";
 
 type Context = ReturnType<typeof createCustomerContext>;

@@ -5,10 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createCustomerContext, memoryAdapter, type StorageAdapter } from "../../src/index.js";
-import { CC } from "../../src/shell/conversations.js";
-import { C } from "../../src/shell/identity.js";
-import { IDEMPOTENCY_KEYS } from "../../src/shell/ingest.js";
-import { OC } from "../../src/shell/offers.js";
+import { C, CC, IDEMPOTENCY_KEYS, OC } from "../../src/shell/_lib/schema.js";
 
 const PEOPLE = 3;
 const identifiersOf = (p: number) => [

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileIdentityOptions } from "../rules.js";
+import { compileIdentityOptions } from "../compileIdentityOptions.js";
 import { countCooccurrence } from "./countCooccurrence.js";
 import { deriveProfileFacts } from "./deriveProfileFacts.js";
 import { describeRefusal } from "./describeRefusal.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileIdentityOptions } from "../rules.js";
+import { compileIdentityOptions } from "../compileIdentityOptions.js";
 import { profileIdFor, resolveIdentities } from "./resolveIdentities.js";
 import type { LinkEvidence, NodeInfo, OperatorDecision } from "./types.js";
 

@@ -1,6 +1,4 @@
-/** Small helpers shared by the shell's parts. */
-import { compareStrings } from "../_lib/hash.js";
-import type { StorageTransaction } from "../storage/port.js";
+import type { StorageTransaction } from "../../storage/port.js";
 
 /**
  * The document an id names, following redirects (`{ target }` documents in `aliases`) left by
@@ -25,19 +23,4 @@ export async function followAliases<T>(
     current = alias.target;
   }
   return null;
-}
-
-/** The later of two ISO times (or any strings, by code unit). */
-export function maxString(a: string, b: string): string {
-  return compareStrings(a, b) >= 0 ? a : b;
-}
-
-/** The earlier of two ISO times (or any strings, by code unit). */
-export function minString(a: string, b: string): string {
-  return compareStrings(a, b) <= 0 ? a : b;
-}
-
-/** The distinct items, in first-seen order. */
-export function unique<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
 }
