@@ -51,6 +51,7 @@ import {
   type IdentifierDoc,
   memberDocsOf,
   membersOf,
+  PROFILE_COUNTS,
   type ProfileDoc,
   profileIdsOf,
   profileIdsOfKeys,
@@ -863,7 +864,6 @@ function profileIndex(doc: ProfileDoc, options: CompiledIdentityOptions): PutOpt
  * same documents whatever history led to its profiles. Kept like the blocking index: only while
  * fuzzy matching is on.
  */
-const PROFILE_COUNTS = "profile_counts";
 const COUNT_SHARDS = 16;
 const SHARD_KEYS = Array.from({ length: COUNT_SHARDS }, (_, i) => `n${i}`);
 const lockCount = (shard: string) => `profile-count:${shard}`;

@@ -70,6 +70,12 @@ export const REVOCATIONS = "identity_revocations";
 /** Where idempotency keys live: `kind:id` -> {@link KeyDoc}, indexed by the identifiers involved. */
 export const IDEMPOTENCY_KEYS = "idempotency_keys";
 
+/**
+ * Where the number of profiles is kept while fuzzy matching is on (the context's fuzzy prior
+ * needs it): 16 shards keyed by a hash of the profile id, each `{ n }`, a shard at zero deleted.
+ */
+export const PROFILE_COUNTS = "profile_counts";
+
 /** Every collection the shell writes. */
 export type CollectionName =
   | (typeof C)[keyof typeof C]
@@ -77,7 +83,8 @@ export type CollectionName =
   | (typeof OC)[keyof typeof OC]
   | typeof REVIEWS
   | typeof REVOCATIONS
-  | typeof IDEMPOTENCY_KEYS;
+  | typeof IDEMPOTENCY_KEYS
+  | typeof PROFILE_COUNTS;
 
 /**
  * The secondary indexes each collection is written with (the names `find` and `findMany` take).
@@ -93,6 +100,7 @@ export const INDEXES: Readonly<Record<CollectionName, readonly string[]>> = {
   [REVOCATIONS]: ["ident"],
   [REVIEWS]: ["ident", "status", "decision"],
   [IDEMPOTENCY_KEYS]: ["ident"],
+  [PROFILE_COUNTS]: [],
   [CC.interactions]: [],
   [CC.evidence]: ["owner", "msgid", "ref"],
   [CC.conversations]: ["profile"],
