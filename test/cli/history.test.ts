@@ -68,9 +68,9 @@ const history = [
     subject: "Re: Fees",
   }),
   { kind: "resolve", interaction: { messageId: "<b1@klient.pl>" }, at: "2026-04-02T12:00:00Z" },
-  // Line 11: a malformed reference; line 12: an interaction that did not start a conversation.
+  // Line 11: a malformed reference; line 12: an interaction that was never recorded.
   { kind: "resolve", interaction: { channel: "email" } },
-  { kind: "resolve", interaction: { channel: "email", externalId: "T1-2" } },
+  { kind: "resolve", interaction: { channel: "email", externalId: "T9-9" } },
   // The phone profile of Bob, merged below by an operator.
   { kind: "identify", identifiers: [{ type: "phone", value: "+48601234567" }], at: "2026-04-02T13:00:00Z" },
 ];
@@ -91,7 +91,7 @@ describe("a helpdesk history through the CLI", () => {
       [12, "not_found"],
     ]);
     expect(summary.rejects[0]?.error.details?.[0]?.path).toEqual(["interaction", "externalId"]);
-    expect(summary.rejects[1]?.error.message).toMatch(/did not start a conversation/);
+    expect(summary.rejects[1]?.error.message).toMatch(/no such interaction is recorded/);
 
     const view = JSON.parse((await cli("context", "email:ann@klient.pl", "--json")).stdout) as {
       conversations: Array<{ status: string; channels: string[] }>;
