@@ -581,20 +581,34 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
 
       /**
        * Re-evaluates recorded presentations (optionally in a time range) and returns every violation.
+       * With `customer` (`{ profileId }` or `{ identifier }`), only that customer's presentations are
+       * re-checked, at a cost proportional to them; an unknown customer has none (`[]`).
        *
        * @example
        * ```ts
        * const violations = await cc.offers.audit({ from: "2026-04-01T00:00:00Z" });
+       * const hers = await cc.offers.audit({ customer: { identifier: { type: "email", value: "jan@x.pl" } } });
        * ```
        */
       async audit(range: z.input<typeof AuditRange> = {}): Promise<Violation[]> {
         const r = parseInput(AuditRange, range, "audit range");
-        return read((env) =>
-          offers.audit(env, {
-            ...(r.from !== undefined ? { from: toIso(r.from) } : {}),
-            ...(r.to !== undefined ? { to: toIso(r.to) } : {}),
-          }),
-        );
+        return read(async (env) => {
+          let customer: identity.ProfileDoc | undefined;
+          if (r.customer !== undefined) {
+            const id = await ingestShell.refToProfileId(env, r.customer);
+            customer =
+              id === null ? undefined : ((await env.tx.get<identity.ProfileDoc>(identity.C.profiles, id)) ?? undefined);
+            if (customer === undefined) return [];
+          }
+          return offers.audit(
+            env,
+            {
+              ...(r.from !== undefined ? { from: toIso(r.from) } : {}),
+              ...(r.to !== undefined ? { to: toIso(r.to) } : {}),
+            },
+            customer,
+          );
+        });
       },
     },
 

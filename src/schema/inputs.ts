@@ -160,13 +160,16 @@ export const PresentationInput = z.strictObject({
 export type PresentationInput = z.input<typeof PresentationInput>;
 
 /** `cc.offers.audit(range)`. */
-export const AuditRange = z.strictObject({ from: When.optional(), to: When.optional() }).superRefine((range, ctx) => {
-  if (range.from !== undefined && range.to !== undefined) {
-    if (new Date(range.to).getTime() < new Date(range.from).getTime()) {
-      ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+/** `cc.offers.audit({ from?, to?, customer? })`: a time range, and optionally one customer's presentations only. */
+export const AuditRange = z
+  .strictObject({ from: When.optional(), to: When.optional(), customer: CustomerRef.optional() })
+  .superRefine((range, ctx) => {
+    if (range.from !== undefined && range.to !== undefined) {
+      if (new Date(range.to).getTime() < new Date(range.from).getTime()) {
+        ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+      }
     }
-  }
-});
+  });
 export type AuditRange = z.input<typeof AuditRange>;
 
 /**
