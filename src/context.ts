@@ -20,6 +20,7 @@ import {
   DecisionAction,
   type IngestItem,
   type InteractionInput,
+  InteractionRef,
   type ObservationInput,
   OfferInput,
   OperatorReason,
@@ -486,25 +487,33 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       },
 
       /**
-       * Resolves (closes) a conversation. `at` is when it was resolved, for example a helpdesk
-       * export's resolution time: it counts as resolved from then on, for offer checks too. `at`
-       * must not be before the conversation started; without it, the conversation is resolved now,
-       * after everything recorded so far.
+       * Resolves (closes) a conversation, named by its id or by any interaction in it as the
+       * source knows it (`{ interaction: { channel, externalId } }` or `{ interaction: { messageId } }`).
+       * `at` is when it was resolved, for example a helpdesk export's resolution time: it counts as
+       * resolved from then on, for offer checks too. `at` must not be before the conversation
+       * started; without it, the conversation is resolved now, after everything recorded so far.
        *
        * @example
        * ```ts
        * const { conversationId } = await cc.record({ channel: "email", direction: "inbound", at: "2026-04-02T08:00:00Z",
-       *   customer: [email], subject: "Wrong fee charged", tags: ["complaint"] });
+       *   customer: [email], subject: "Wrong fee charged", tags: ["complaint"], externalId: "T-7" });
        * const resolved = await cc.conversations.resolve(conversationId, { at: "2026-04-02T16:30:00Z" });
        * resolved.resolvedAt; // "2026-04-02T16:30:00.000Z"
+       * (await cc.conversations.resolve({ interaction: { channel: "email", externalId: "T-7" } })).id === conversationId; // true
        * ```
        */
-      async resolve(id: string, options: z.input<typeof ConversationDecisionOptions> = {}): Promise<Conversation> {
-        const cid = parseInput(Id, id, "conversation id");
+      async resolve(
+        conversation: string | { interaction: z.input<typeof InteractionRef> },
+        options: z.input<typeof ConversationDecisionOptions> = {},
+      ): Promise<Conversation> {
+        const named =
+          typeof conversation === "object" && conversation !== null && !Array.isArray(conversation)
+            ? parseInput(z.strictObject({ interaction: InteractionRef }), conversation, "conversation")
+            : { conversationId: parseInput(Id, conversation, "conversation id") };
         const o = parseInput(ConversationDecisionOptions, options, "resolve options");
         const prepared = ingestShell.prepare(
           "resolve",
-          { conversationId: cid, ...(o.at !== undefined ? { at: o.at } : {}) },
+          { ...named, ...(o.at !== undefined ? { at: o.at } : {}) },
           prepareContext,
         );
         return write(async (env) => (await ingestShell.apply(env, prepared)).result as Conversation);

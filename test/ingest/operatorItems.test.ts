@@ -86,6 +86,26 @@ describe("resolve by any interaction", () => {
   });
 });
 
+describe("conversations.resolve by interaction", () => {
+  it("resolves the conversation of the interaction named, and rejects a bad one by field", async () => {
+    const cc = await seeded();
+    const resolved = await cc.conversations.resolve(
+      { interaction: { messageId: "<b2@klient.pl>" } },
+      { at: "2026-04-02T12:00:00Z" },
+    );
+    expect(resolved.status).toBe("resolved");
+    expect((await cc.conversations.list({ identifier: bob }))[0]?.id).toBe(resolved.id);
+    const bad = await cc.conversations.resolve({ interaction: { channel: "email" } } as never).catch((e) => e);
+    expect(bad).toMatchObject({ code: "invalid_input" });
+    expect((bad.details as Array<{ path: unknown[] }>)[0]?.path).toEqual(["interaction", "externalId"]);
+    const unknown = await cc.conversations
+      .resolve({ interaction: { channel: "email", externalId: "T9-9" } })
+      .catch((e) => e);
+    expect(unknown).toMatchObject({ code: "not_found" });
+    expect((await cc.conversations.list({ identifier: ann }))[0]?.status).toBe("open");
+  });
+});
+
 describe("merge and unmerge by identifier", () => {
   it("merge takes { identifier } or { profileId } as well as a profile id; unmerge finds the profile", async () => {
     const cc = await seeded();
