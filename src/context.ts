@@ -22,6 +22,7 @@ import {
   DecisionAction,
   type IngestItem,
   type InteractionInput,
+  InteractionRef,
   type ObservationInput,
   OfferInput,
   OperatorReason,
@@ -486,25 +487,33 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       },
 
       /**
-       * Resolves (closes) a conversation. `at` is when it was resolved, for example a helpdesk
-       * export's resolution time: it counts as resolved from then on, for offer checks too. `at`
-       * must not be before the conversation started; without it, the conversation is resolved now,
-       * after everything recorded so far.
+       * Resolves (closes) a conversation, named by its id or by any interaction in it as the
+       * source knows it (`{ interaction: { channel, externalId } }` or `{ interaction: { messageId } }`).
+       * `at` is when it was resolved, for example a helpdesk export's resolution time: it counts as
+       * resolved from then on, for offer checks too. `at` must not be before the conversation
+       * started; without it, the conversation is resolved now, after everything recorded so far.
        *
        * @example
        * ```ts
        * const { conversationId } = await cc.record({ channel: "email", direction: "inbound", at: "2026-04-02T08:00:00Z",
-       *   customer: [email], subject: "Wrong fee charged", tags: ["complaint"] });
+       *   customer: [email], subject: "Wrong fee charged", tags: ["complaint"], externalId: "T-7" });
        * const resolved = await cc.conversations.resolve(conversationId, { at: "2026-04-02T16:30:00Z" });
        * resolved.resolvedAt; // "2026-04-02T16:30:00.000Z"
+       * (await cc.conversations.resolve({ interaction: { channel: "email", externalId: "T-7" } })).id === conversationId; // true
        * ```
        */
-      async resolve(id: string, options: z.input<typeof ConversationDecisionOptions> = {}): Promise<Conversation> {
-        const cid = parseInput(Id, id, "conversation id");
+      async resolve(
+        conversation: string | { interaction: z.input<typeof InteractionRef> },
+        options: z.input<typeof ConversationDecisionOptions> = {},
+      ): Promise<Conversation> {
+        const named =
+          typeof conversation === "object" && conversation !== null && !Array.isArray(conversation)
+            ? parseInput(z.strictObject({ interaction: InteractionRef }), conversation, "conversation")
+            : { conversationId: parseInput(Id, conversation, "conversation id") };
         const o = parseInput(ConversationDecisionOptions, options, "resolve options");
         const prepared = ingestShell.prepare(
           "resolve",
-          { conversationId: cid, ...(o.at !== undefined ? { at: o.at } : {}) },
+          { ...named, ...(o.at !== undefined ? { at: o.at } : {}) },
           prepareContext,
         );
         return write(async (env) => (await ingestShell.apply(env, prepared)).result as Conversation);
@@ -581,20 +590,34 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
 
       /**
        * Re-evaluates recorded presentations (optionally in a time range) and returns every violation.
+       * With `customer` (`{ profileId }` or `{ identifier }`), only that customer's presentations are
+       * re-checked, at a cost proportional to them; an unknown customer has none (`[]`).
        *
        * @example
        * ```ts
        * const violations = await cc.offers.audit({ from: "2026-04-01T00:00:00Z" });
+       * const hers = await cc.offers.audit({ customer: { identifier: { type: "email", value: "jan@x.pl" } } });
        * ```
        */
       async audit(range: z.input<typeof AuditRange> = {}): Promise<Violation[]> {
         const r = parseInput(AuditRange, range, "audit range");
-        return read((env) =>
-          offers.audit(env, {
-            ...(r.from !== undefined ? { from: toIso(r.from) } : {}),
-            ...(r.to !== undefined ? { to: toIso(r.to) } : {}),
-          }),
-        );
+        return read(async (env) => {
+          let customer: identity.ProfileDoc | undefined;
+          if (r.customer !== undefined) {
+            const id = await ingestShell.refToProfileId(env, r.customer);
+            customer =
+              id === null ? undefined : ((await env.tx.get<identity.ProfileDoc>(identity.C.profiles, id)) ?? undefined);
+            if (customer === undefined) return [];
+          }
+          return offers.audit(
+            env,
+            {
+              ...(r.from !== undefined ? { from: toIso(r.from) } : {}),
+              ...(r.to !== undefined ? { to: toIso(r.to) } : {}),
+            },
+            customer,
+          );
+        });
       },
     },
 

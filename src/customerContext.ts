@@ -265,7 +265,10 @@ export interface CustomerContext<T extends CustomerContextTypes = CustomerContex
     get(id: string): Promise<Conversation | null>;
     list(ref: TypedCustomerRef<T>): Promise<Conversation[]>;
     merge(a: string, b: string, options?: ConversationDecisionInput): Promise<Conversation>;
-    resolve(id: string, options?: ConversationDecisionInput): Promise<Conversation>;
+    resolve(
+      conversation: string | { interaction: { channel: string; externalId: string } | { messageId: string } },
+      options?: ConversationDecisionInput,
+    ): Promise<Conversation>;
   };
   /** Records a per-channel, per-purpose consent decision; the latest one wins. */
   consent(input: ConsentRecordInput<T>): Promise<Consent>;

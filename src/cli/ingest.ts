@@ -6,10 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CustomerContext } from "../context.js";
-import { interactionIdFor } from "../conversations/interactionIdFor.js";
-import { normalizeMessageId } from "../conversations/messageId.js";
-import { conversationIdFor } from "../conversations/stitchConversations.js";
-import { InvalidInputError, isCustomerContextError } from "../errors.js";
+import { isCustomerContextError } from "../errors.js";
 import { readCsv } from "./csv.js";
 import { type OwnAddresses, readMail } from "./mail.js";
 import { readLines } from "./readers/readLines.js";
@@ -144,7 +141,7 @@ export function parseCsvMappings(values: readonly string[]): CsvMapping[] {
 /**
  * Ingests NDJSON rows (`{ "kind": "identify" | "record" | "consent" | "offer" | "present" | "resolve"
  * | "merge" | "unmerge" | "revoke" | "forget", ...input }`, one per line; a `resolve` row may name
- * its conversation by the interaction that started it, `"interaction": { channel, externalId }` or
+ * its conversation by any interaction in it, `"interaction": { channel, externalId }` or
  * `{ messageId }`) or a CSV of contacts (one `identify` per row, through `map`) into a customer
  * context. This is a thin reader over `cc.ingest`: rows are applied in batches, one transaction
  * each; a bad row is rejected with its line number and the library's error (whose details name
@@ -343,15 +340,8 @@ async function ingestRows(
         reject(row, row.error ?? { code: "parse", message: "unreadable row" });
         continue;
       }
-      let item: Record<string, unknown>;
-      try {
-        item = withConversationOfInteraction(row.item);
-      } catch (error) {
-        reject(row, describeError(error));
-        continue;
-      }
       inFlight.set(next++, row);
-      yield withIdempotencyKey(item, sourceName, row.raw);
+      yield withIdempotencyKey(row.item, sourceName, row.raw);
     }
   }
   const result = await cc.ingest(items(), {
@@ -373,7 +363,7 @@ async function ingestRows(
       if (!row) return;
       const described = describeError(error);
       if (described.code === "not_found" && row.item?.kind === "resolve" && row.item.interaction !== undefined) {
-        described.message = `${described.message}: the interaction named did not start a conversation (name the first interaction of the conversation, recorded before this row)`;
+        described.message = `${described.message}: no such interaction is recorded (record it before this row)`;
       }
       reject(row, described);
     },
@@ -404,44 +394,6 @@ interface SourceRow {
   raw: string;
   item?: Record<string, unknown>;
   error?: RejectedRow["error"];
-}
-
-/**
- * A `resolve` row may name the conversation by the interaction that started it, as a helpdesk
- * export knows it: `"interaction": { "channel": "email", "externalId": "T-17" }` or
- * `{ "messageId": "<a1@klient.pl>" }`, instead of a `conversationId` (a hash no export knows).
- * The row then resolves the conversation started by that interaction.
- *
- * @throws {InvalidInputError} naming the field when the reference is malformed
- */
-function withConversationOfInteraction(item: Record<string, unknown>): Record<string, unknown> {
-  if (item.kind !== "resolve" || !("interaction" in item)) return item;
-  const { interaction: ref, ...rest } = item;
-  const fail = (path: (string | number)[], message: string): never => {
-    throw new InvalidInputError("resolve item", [{ path, code: "invalid_value", message }]);
-  };
-  if (rest.conversationId !== undefined) fail(["interaction"], "give either conversationId or interaction, not both");
-  if (typeof ref !== "object" || ref === null || Array.isArray(ref)) {
-    return fail(["interaction"], "must be { channel, externalId } or { messageId }");
-  }
-  const r = ref as Record<string, unknown>;
-  const keys = Object.keys(r).sort().join(",");
-  if (keys === "messageId") {
-    const id = typeof r.messageId === "string" ? normalizeMessageId(r.messageId) : null;
-    if (id === null) fail(["interaction", "messageId"], "must be a Message-ID such as <a1@klient.pl>");
-    return { ...rest, conversationId: conversationIdFor(interactionIdFor({ messageId: id as string })) };
-  }
-  if (keys === "channel" || keys === "externalId" || keys === "channel,externalId") {
-    for (const field of ["channel", "externalId"] as const) {
-      const value = r[field];
-      if (value === undefined)
-        fail(["interaction", field], `is required with ${field === "channel" ? "externalId" : "channel"}`);
-      if (typeof value !== "string" || value === "") fail(["interaction", field], "must be a non-empty string");
-    }
-    const parts = { channel: r.channel as string, externalId: r.externalId as string };
-    return { ...rest, conversationId: conversationIdFor(interactionIdFor(parts)) };
-  }
-  return fail(["interaction"], "must be { channel, externalId } or { messageId }");
 }
 
 /** Kinds whose idempotency key is `id` (records and presentations have `externalId` / their content). */

@@ -396,12 +396,15 @@ Examples:
           setStatus(EXIT.notFound);
           return;
         }
-        // The customer's violations, as the demo shows them: every presentation re-checked.
+        // The customer's violations, as the demo shows them: their presentations re-checked (only
+        // theirs, so the cost is that of this customer, not of every offer ever shown).
         const shown = new Set(view.offers.map((p) => p.id));
         const violations =
           shown.size === 0
             ? []
-            : (await cc.offers.audit()).filter((v) => v.presentationId !== undefined && shown.has(v.presentationId));
+            : (await cc.offers.audit({ customer: { profileId: view.profile.id } })).filter(
+                (v) => v.presentationId !== undefined && shown.has(v.presentationId),
+              );
         const display = { timeZone: options.timeZone, violations };
         if (options.svg !== undefined) writeFileSync(resolve(options.svg), renderTimelineSvg(view, display));
         if (g.json) printJson(view);

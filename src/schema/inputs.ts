@@ -3,6 +3,7 @@ import {
   boundedNesting,
   Channel,
   Customer,
+  CustomerRef,
   Duration,
   Id,
   Identifier,
@@ -159,13 +160,16 @@ export const PresentationInput = z.strictObject({
 export type PresentationInput = z.input<typeof PresentationInput>;
 
 /** `cc.offers.audit(range)`. */
-export const AuditRange = z.strictObject({ from: When.optional(), to: When.optional() }).superRefine((range, ctx) => {
-  if (range.from !== undefined && range.to !== undefined) {
-    if (new Date(range.to).getTime() < new Date(range.from).getTime()) {
-      ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+/** `cc.offers.audit({ from?, to?, customer? })`: a time range, and optionally one customer's presentations only. */
+export const AuditRange = z
+  .strictObject({ from: When.optional(), to: When.optional(), customer: CustomerRef.optional() })
+  .superRefine((range, ctx) => {
+    if (range.from !== undefined && range.to !== undefined) {
+      if (new Date(range.to).getTime() < new Date(range.from).getTime()) {
+        ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+      }
     }
-  }
-});
+  });
 export type AuditRange = z.input<typeof AuditRange>;
 
 /**
@@ -205,26 +209,89 @@ export type OperatorReason = z.input<typeof OperatorReason>;
 export const ConversationDecisionOptions = z.strictObject({ at: When.optional() });
 export type ConversationDecisionOptions = z.input<typeof ConversationDecisionOptions>;
 
-/** `resolve` item of `cc.ingest`: closes a conversation. */
-export const ResolveItem = z.strictObject({
-  conversationId: Id,
-  at: When.optional(),
-  id: IdempotencyKey.optional(),
-});
+/**
+ * An interaction as the source system knows it: its channel and the channel's own id, or an
+ * email Message-ID (with or without angle brackets).
+ */
+export const InteractionRef = z
+  .strictObject(
+    {
+      channel: Channel.optional(),
+      externalId: ShortText.min(1, "must be a non-empty string").optional(),
+      messageId: MessageIdText.optional(),
+    },
+    { error: "must be { channel, externalId } or { messageId }" },
+  )
+  .superRefine((ref, ctx) => {
+    const fail = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    if (ref.messageId !== undefined) {
+      if (ref.channel !== undefined || ref.externalId !== undefined) {
+        fail([], "must be { channel, externalId } or { messageId }, not both");
+      }
+    } else if (ref.channel === undefined && ref.externalId === undefined) {
+      fail([], "must be { channel, externalId } or { messageId }");
+    } else if (ref.channel === undefined) {
+      fail(["channel"], "is required with externalId");
+    } else if (ref.externalId === undefined) {
+      fail(["externalId"], "is required with channel");
+    }
+  })
+  .transform((ref): { channel: string; externalId: string } | { messageId: string } =>
+    ref.messageId !== undefined
+      ? { messageId: ref.messageId }
+      : { channel: ref.channel as string, externalId: ref.externalId as string },
+  );
+export type InteractionRef = { channel: string; externalId: string } | { messageId: string };
 
-/** `merge` item of `cc.ingest`: an operator merge of two profiles. */
+/**
+ * `resolve` item of `cc.ingest`: closes a conversation, named by its `conversationId` or by any
+ * `interaction` in it (`{ channel, externalId }` or `{ messageId }`), as a helpdesk export knows it.
+ */
+export const ResolveItem = z
+  .strictObject({
+    conversationId: Id.optional(),
+    interaction: InteractionRef.optional(),
+    at: When.optional(),
+    id: IdempotencyKey.optional(),
+  })
+  .superRefine((item, ctx) => {
+    if ((item.conversationId === undefined) === (item.interaction === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: item.conversationId === undefined ? ["conversationId"] : ["interaction"],
+        message: "give either conversationId or interaction, exactly one of them",
+      });
+    }
+  });
+
+/**
+ * A profile named by an operator item: its id (`"prof_…"`), or a {@link CustomerRef}
+ * (`{ profileId }` or `{ identifier: { type, value } }`, the profile holding that identifier).
+ */
+export const ProfileTarget = z.union([Id, CustomerRef], {
+  error: "must be a profile id, { profileId } or { identifier: { type, value } }",
+});
+export type ProfileTarget = z.input<typeof ProfileTarget>;
+
+/**
+ * `merge` item of `cc.ingest`: an operator merge of two profiles, each named by its id or by a
+ * customer reference (`{ identifier }` names the profile holding it).
+ */
 export const MergeItem = z.strictObject({
-  a: Id,
-  b: Id,
+  a: ProfileTarget,
+  b: ProfileTarget,
   reason: OperatorReason.shape.reason,
   by: ShortText.optional(),
   at: When.optional(),
   id: IdempotencyKey.optional(),
 });
 
-/** `unmerge` item of `cc.ingest`: an operator detaching an identifier from a profile. */
+/**
+ * `unmerge` item of `cc.ingest`: an operator detaching an identifier from a profile. Without
+ * `profileId`, from the profile that holds the identifier.
+ */
 export const UnmergeItem = z.strictObject({
-  profileId: Id,
+  profileId: Id.optional(),
   identifier: Identifier,
   reason: OperatorReason.shape.reason,
   by: ShortText.optional(),
@@ -258,10 +325,22 @@ export const ReviewFilter = z.strictObject({
 });
 export type ReviewFilter = z.input<typeof ReviewFilter>;
 
-/** `forget` item of `cc.ingest`: erases a customer (`{ profileId }` or `{ identifier }`). */
-export const ForgetItem = z.union([z.strictObject({ profileId: Id }), z.strictObject({ identifier: Identifier })], {
-  error: "must be { profileId } or { identifier: { type, value } }",
-});
+/**
+ * `forget` item of `cc.ingest`: erases a customer (`{ profileId }` or `{ identifier }`). With
+ * `suppress: true`, later input naming one of their identifiers is refused, as with
+ * `cc.profiles.forget(ref, { suppress: true })`.
+ */
+export const ForgetItem = z
+  .strictObject({
+    profileId: Id.optional(),
+    identifier: Identifier.optional(),
+    suppress: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .superRefine((item, ctx) => {
+    if ((item.profileId === undefined) === (item.identifier === undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: "must name { profileId } or { identifier: { type, value } }" });
+    }
+  });
 
 /** The input schema of each kind of `cc.ingest` item (the item without its `kind`). */
 export const INGEST_ITEM_SCHEMAS = {

@@ -438,6 +438,23 @@ async function stitchIncrementally(
   return conv.id;
 }
 
+/**
+ * The conversation of an interaction named as its source knows it (`{ channel, externalId }` or a
+ * normalised `{ messageId }`); `null` when no such interaction is stored.
+ */
+export async function conversationOfInteractionRef(
+  tx: ConversationEnv["tx"],
+  ref: { channel: string; externalId: string } | { messageId: string },
+): Promise<string | null> {
+  let doc = await tx.get<Interaction>(CC.interactions, interactionIdFor(ref));
+  if (!doc && "messageId" in ref) {
+    // An interaction with both an externalId and a Message-ID is keyed by the externalId.
+    const [same] = await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref.messageId, { limit: 1 });
+    if (same) doc = await tx.get<Interaction>(CC.interactions, same.key);
+  }
+  return doc?.conversationId || null;
+}
+
 /** The conversation an interaction belongs to, from its stored document; `""` when unknown. */
 async function conversationOfInteraction(tx: ConversationEnv["tx"], interactionId: string): Promise<string> {
   return (await tx.get<Interaction>(CC.interactions, interactionId))?.conversationId ?? "";

@@ -1306,11 +1306,25 @@ function suppressedError(suppressed: ReadonlyArray<Identifier>): RefusedError {
   );
 }
 
+/**
+ * The current profile `id` names, locked. A concurrent writer may absorb or erase it between the
+ * read and the lock: read it again once locked, follow it to its survivor, and fail with a typed
+ * `not_found` when it is gone.
+ */
 async function requireProfile(tx: StorageTransaction, id: string): Promise<ProfileDoc> {
-  const current = await resolveProfileId(tx, id);
-  if (!current) throw new NotFoundError("profile", id);
-  await tx.lock([lockProfile(current)]);
-  return (await tx.get<ProfileDoc>(C.profiles, current)) as ProfileDoc;
+  const locked = new Set<string>();
+  for (;;) {
+    const current = await resolveProfileId(tx, id);
+    if (!current) throw new NotFoundError("profile", id);
+    if (!locked.has(current)) {
+      await tx.lock([lockProfile(current)]);
+      locked.add(current);
+      continue;
+    }
+    const doc = await tx.get<ProfileDoc>(C.profiles, current);
+    if (doc) return doc;
+    if ((await resolveProfileId(tx, id)) === current) throw new NotFoundError("profile", id);
+  }
 }
 
 /** Events of decisions and erasures are built before their time is known: stamp them. */

@@ -9,6 +9,7 @@
  * that changes nothing, the same key with other content is a `conflict`.
  */
 import type { z } from "zod";
+import { normalizeMessageId } from "../conversations/messageId.js";
 import {
   ConflictError,
   CustomerContextError,
@@ -38,7 +39,7 @@ import type {
   Violation,
 } from "../schema/outputs.js";
 import { parseInput } from "../schema/parse.js";
-import { type CustomerRef, toIso } from "../schema/primitives.js";
+import { type CustomerRef, type Identifier, toIso } from "../schema/primitives.js";
 import type { JsonValue } from "../storage/port.js";
 import { IDEMPOTENCY_KEYS, type KeyDoc } from "./_lib/schema.js";
 import * as conversations from "./conversations.js";
@@ -73,7 +74,7 @@ export type Prepared =
       key: string;
     }
   | { kind: "revoke"; input: z.output<(typeof INGEST_ITEM_SCHEMAS)["revoke"]>; at: string }
-  | { kind: "forget"; input: CustomerRef; at: string };
+  | { kind: "forget"; input: CustomerRef; suppress: boolean; at: string };
 
 /** What applying an item returned, and whether it changed nothing (a duplicate). */
 export type Applied =
@@ -141,6 +142,19 @@ export function prepare(kind: IngestKind, input: unknown, ctx: PrepareContext): 
       return { kind, input: parseInput(PresentationInput, input, "presentation") };
     case "resolve": {
       const r = parseInput(INGEST_ITEM_SCHEMAS.resolve, input, "resolve item");
+      if (r.interaction !== undefined && "messageId" in r.interaction) {
+        const messageId = normalizeMessageId(r.interaction.messageId);
+        if (messageId === null) {
+          throw new InvalidInputError("resolve item", [
+            {
+              path: ["interaction", "messageId"],
+              code: "invalid_value",
+              message: "must be a Message-ID such as <a1@klient.pl>",
+            },
+          ]);
+        }
+        r.interaction = { messageId };
+      }
       return { kind, input: r, at: r.at === undefined ? ctx.now() : toIso(r.at) };
     }
     case "merge": {
@@ -152,8 +166,11 @@ export function prepare(kind: IngestKind, input: unknown, ctx: PrepareContext): 
       const key = identity.keyOf(u.identifier, ctx.identity);
       return { kind, input: u, at: u.at === undefined ? ctx.now() : toIso(u.at), key };
     }
-    case "forget":
-      return { kind, input: parseInput(INGEST_ITEM_SCHEMAS.forget, input, "forget item"), at: ctx.now() };
+    case "forget": {
+      const { suppress, profileId, identifier } = parseInput(INGEST_ITEM_SCHEMAS.forget, input, "forget item");
+      const ref: CustomerRef = profileId !== undefined ? { profileId } : { identifier: identifier as Identifier };
+      return { kind, input: ref, suppress: suppress === true, at: ctx.now() };
+    }
     case "revoke": {
       const r = parseInput(INGEST_ITEM_SCHEMAS.revoke, input, "revoke item");
       return { kind, input: r, at: r.at === undefined ? ctx.now() : toIso(r.at) };
@@ -239,10 +256,10 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
         id,
         content,
         (conv) => anchorsOf(env, conv.profileId),
-        () =>
+        async () =>
           conversations.resolveConversation(
             { ...env, now: () => p.at },
-            p.input.conversationId,
+            await conversationOfItem(env, p.input),
             p.input.at === undefined ? {} : { at: p.at },
           ),
         async (stored) => (await conversations.getConversation(env.tx, stored.id)) ?? stored,
@@ -258,7 +275,8 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
         content,
         (r) => anchorsOf(env, r.profileId),
         async () => {
-          const { profileId, merged } = await decisions.operatorMerge(env, p.input.a, p.input.b, {
+          const [a, b] = [await targetProfileId(env, p.input.a), await targetProfileId(env, p.input.b)];
+          const { profileId, merged } = await decisions.operatorMerge(env, a, b, {
             reason: p.input.reason,
             by: p.input.by,
             at: p.at,
@@ -281,8 +299,10 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
         { ...content, identifier: p.key },
         async (r) => [p.key, ...(await anchorsOf(env, r.profileId, r.detachedProfileId))],
         async () => {
-          const profileId = await identity.resolveProfileId(env.tx, p.input.profileId);
-          if (!profileId) throw new NotFoundError("profile", p.input.profileId);
+          const profileId = await targetProfileId(
+            env,
+            p.input.profileId === undefined ? { identifier: p.input.identifier } : p.input.profileId,
+          );
           const r = await identity.unmergeIdentifier(env, profileId, p.key, {
             reason: p.input.reason,
             by: p.input.by,
@@ -323,10 +343,38 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
       return { kind: p.kind, result, duplicate: duplicate || again };
     }
     case "forget": {
-      const result = await forgetNow(env, p.input, p.at);
+      const result = await forgetNow(env, p.input, p.at, p.suppress ? { suppress: true } : {});
       return { kind: p.kind, result, duplicate: !result };
     }
   }
+}
+
+/** The current id of the profile an operator item names (an id or a customer reference); `not_found` if none. */
+async function targetProfileId(env: ApplyEnv, target: string | CustomerRef): Promise<string> {
+  const ref = typeof target === "string" ? { profileId: target } : target;
+  const id = await refToProfileId(env, ref);
+  if (id) return id;
+  throw new NotFoundError(
+    "profile",
+    "profileId" in ref ? ref.profileId : `${ref.identifier.type}:${ref.identifier.value}`,
+  );
+}
+
+/** The conversation a `resolve` item names: by its id, or by an interaction in it. */
+async function conversationOfItem(
+  env: ApplyEnv,
+  item: z.output<(typeof INGEST_ITEM_SCHEMAS)["resolve"]>,
+): Promise<string> {
+  if (item.interaction === undefined) return item.conversationId as string;
+  const found = await conversations.conversationOfInteractionRef(env.tx, item.interaction);
+  if (found === null) {
+    const ref = item.interaction;
+    throw new NotFoundError(
+      "interaction",
+      "messageId" in ref ? `<${ref.messageId}>` : `${ref.channel}/${ref.externalId}`,
+    );
+  }
+  return found;
 }
 
 /** The identifier key a profile is filed under (its anchor), for cleaning keys up on forget. */

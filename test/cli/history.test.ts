@@ -1,6 +1,6 @@
 /**
  * Issue 13, item 7: a helpdesk's whole history through the CLI. `resolve` rows (naming the
- * conversation by the interaction that started it, as an export knows it) make repeat-contact
+ * conversation by any interaction in it, as an export knows it) make repeat-contact
  * and switches-per-resolved real figures instead of "—"; `merge`, `unmerge` and `forget` rows
  * work end to end, and re-running a file changes nothing.
  */
@@ -68,9 +68,9 @@ const history = [
     subject: "Re: Fees",
   }),
   { kind: "resolve", interaction: { messageId: "<b1@klient.pl>" }, at: "2026-04-02T12:00:00Z" },
-  // Line 11: a malformed reference; line 12: an interaction that did not start a conversation.
+  // Line 11: a malformed reference; line 12: an interaction that was never recorded.
   { kind: "resolve", interaction: { channel: "email" } },
-  { kind: "resolve", interaction: { channel: "email", externalId: "T1-2" } },
+  { kind: "resolve", interaction: { channel: "email", externalId: "T9-9" } },
   // The phone profile of Bob, merged below by an operator.
   { kind: "identify", identifiers: [{ type: "phone", value: "+48601234567" }], at: "2026-04-02T13:00:00Z" },
 ];
@@ -91,7 +91,7 @@ describe("a helpdesk history through the CLI", () => {
       [12, "not_found"],
     ]);
     expect(summary.rejects[0]?.error.details?.[0]?.path).toEqual(["interaction", "externalId"]);
-    expect(summary.rejects[1]?.error.message).toMatch(/did not start a conversation/);
+    expect(summary.rejects[1]?.error.message).toMatch(/no such interaction is recorded/);
 
     const view = JSON.parse((await cli("context", "email:ann@klient.pl", "--json")).stdout) as {
       conversations: Array<{ status: string; channels: string[] }>;
@@ -205,5 +205,44 @@ describe("resolve rows that name an interaction", () => {
     expect((await cc.conversations.list({ identifier: ann[0] as { type: string; value: string } }))[0]?.status).toBe(
       "open",
     );
+  });
+});
+
+describe("operator rows as an export knows them", () => {
+  const rows = (items: unknown[]) =>
+    (async function* () {
+      yield ndjson(items);
+    })();
+
+  it("resolve by a later interaction, merge and unmerge by identifier, forget with suppress", async () => {
+    const cc = createCustomerContext();
+    const phone = { type: "phone", value: "+48601234567" };
+    const rejects: RejectedRow[] = [];
+    const summary = await ingest(
+      rows([
+        record("email", "inbound", "2026-04-01T09:00:00Z", ann, { externalId: "T1-1", subject: "Card" }),
+        record("email", "outbound", "2026-04-01T10:00:00Z", ann, { externalId: "T1-2", subject: "Re: Card" }),
+        { kind: "resolve", interaction: { channel: "email", externalId: "T1-2" }, at: "2026-04-01T16:00:00Z" },
+        { kind: "identify", identifiers: [phone], at: "2026-04-02T09:00:00Z" },
+        { kind: "merge", a: { identifier: ann[0] }, b: { identifier: phone }, reason: "verified" },
+        { kind: "unmerge", identifier: phone, reason: "wrong caller", at: "2026-04-03T09:00:00Z" },
+        { kind: "forget", identifier: bob[0], suppress: "yes" },
+        { kind: "identify", identifiers: bob, at: "2026-04-02T09:00:00Z" },
+        { kind: "forget", identifier: bob[0], suppress: true },
+        { kind: "identify", identifiers: bob, at: "2026-04-04T09:00:00Z" },
+      ]),
+      cc,
+      { onReject: (r) => rejects.push(r) },
+    );
+    expect(summary).toMatchObject({ read: 10, kept: 8 });
+    expect(rejects.map((r) => [r.line, r.error.code])).toEqual([
+      [7, "invalid_input"],
+      [10, "refused"],
+    ]);
+    const ref = { identifier: ann[0] as { type: string; value: string } };
+    expect((await cc.conversations.list(ref))[0]?.status).toBe("resolved");
+    expect((await cc.profiles.get(ref))?.identifiers.map((i) => i.type)).toEqual(["email"]);
+    expect(await cc.profiles.decisions(ref)).toHaveLength(2);
+    expect(await cc.profiles.get({ identifier: bob[0] as { type: string; value: string } })).toBeNull();
   });
 });
