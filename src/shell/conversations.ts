@@ -30,8 +30,8 @@ import type {
   Presentation,
 } from "../schema/outputs.js";
 import { type Customer, type Duration, type Identifier, toIso } from "../schema/primitives.js";
-import { batchOf, type PutEntry, type RangeOptions } from "../storage/port.js";
-import { followAliases, maxString } from "./_lib.js";
+import { batchOf, type PutEntry, type RangeOptions, type StoredDocument } from "../storage/port.js";
+import { followAliases, maxString, unique } from "./_lib.js";
 import { contentDigest } from "./digest.js";
 import {
   assertUsable,
@@ -432,8 +432,18 @@ async function stitchIncrementally(
   const later =
     compareStrings(x.at, state.lastAt) > 0 || (x.at === state.lastAt && compareStrings(x.id, state.lastId) > 0);
   if (!later || compareStrings(x.at, state.lastDecisionAt) <= 0) return null;
-  const profile = (await tx.get<ProfileDoc>(IC.profiles, profileId)) as ProfileDoc;
-  const mine = new Set(await membersOf(tx, profile));
+  // Whether an owner key is this profile's: resolved for the candidates' owner keys only (never
+  // by listing the profile's members, which would make a record cost grow with the customer).
+  const ownerOfKey = new Map<string, boolean>();
+  const ownedHere = async (docs: readonly StoredDocument<InteractionEvidence>[]) => {
+    const unknown = unique(docs.map((d) => d.value.ownerKey).filter((k) => !ownerOfKey.has(k)));
+    if (unknown.length > 0) {
+      const idents = await tx.getMany<IdentifierDoc>(IC.identifiers, unknown);
+      const owners = await profileIdsOf(tx, idents.values());
+      for (const k of unknown) ownerOfKey.set(k, owners.get(k) === profileId);
+    }
+    return docs.filter((d) => d.key !== x.id && ownerOfKey.get(d.value.ownerKey) === true);
+  };
   const convOf = async (interactionId: string): Promise<string | undefined> => {
     const doc = await tx.get<Interaction>(CC.interactions, interactionId);
     return doc && doc.profileId === profileId ? doc.conversationId : undefined;
@@ -453,15 +463,9 @@ async function stitchIncrementally(
     if (c) stitchState.continues = toCandidate(c);
   }
   for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
-    const owners = (await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref)).filter(
-      (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-    );
+    const owners = await ownedHere(await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref));
     const referrers =
-      owners.length > 0
-        ? owners
-        : (await tx.find<InteractionEvidence>(CC.evidence, "ref", ref)).filter(
-            (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-          );
+      owners.length > 0 ? owners : await ownedHere(await tx.find<InteractionEvidence>(CC.evidence, "ref", ref));
     const earliest = referrers.sort(
       (a, b) => compareStrings(a.value.at, b.value.at) || compareStrings(a.key, b.key),
     )[0];
