@@ -572,6 +572,10 @@ async function conversationOfInteraction(tx: ConversationEnv["tx"], interactionI
 /** Re-stitches every profile an identity change touched. */
 export async function restitchAfter(env: ConversationEnv, change: PartitionChange): Promise<void> {
   if (change.touched.size === 0) return;
+  // A profile with conversations, timeline entries or stitch decisions has a stitch state (every
+  // stitch writes one, and they go together). When none of the touched profiles has one, none
+  // has anything to re-stitch: one read instead of a re-stitch per profile (identity-only data).
+  if ((await env.tx.getMany(CC.state, [...change.touched])).size === 0) return;
   const current = new Set<string>();
   for (const id of change.touched) {
     if (change.removed.has(id)) continue;
