@@ -231,28 +231,37 @@ async function runWorkers(task: Omit<WorkerTask, "index">): Promise<{ reports: W
 // ---------------------------------------------------------------------------------------------
 // Parent side.
 
-/** The partition as `profileId: sorted keys`, sorted, and a check that no key is in two profiles. */
+/**
+ * The partition as `profileId: sorted keys`, sorted. Membership lives in the identifier index
+ * (each identifier doc names its member group, each profile doc its group), so the partition is
+ * read from both; `shared` counts identifiers whose group no profile holds (it must be 0).
+ */
 async function partition(storage: StorageAdapter): Promise<{ lines: string[]; shared: number }> {
   return storage.transaction(async (tx) => {
-    const lines: string[] = [];
-    const owner = new Map<string, string>();
-    let shared = 0;
-    let after: string | undefined;
-    for (;;) {
-      const page = await tx.scan<{ id: string; keys: string[] }>("profiles", {
-        limit: 5000,
-        ...(after !== undefined ? { after } : {}),
-      });
-      if (page.length === 0) break;
-      for (const { value } of page) {
-        for (const key of value.keys) {
-          if (owner.has(key)) shared++;
-          owner.set(key, value.id);
-        }
-        lines.push(`${value.id}: ${[...value.keys].sort().join(" ")}`);
+    const all = async <T>(collection: string) => {
+      const out: T[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await tx.scan<T>(collection, { limit: 5000, ...(after !== undefined ? { after } : {}) });
+        if (page.length === 0) return out;
+        for (const { value } of page) out.push(value);
+        after = page[page.length - 1]?.key;
       }
-      after = page[page.length - 1]?.key;
+    };
+    const profileOfGroup = new Map<string, string>();
+    for (const p of await all<{ id: string; group: string }>("profiles")) profileOfGroup.set(p.group, p.id);
+    const keysOf = new Map<string, string[]>();
+    let shared = 0;
+    for (const d of await all<{ key?: string; group?: string }>("identifiers")) {
+      if (d.key === undefined || d.group === undefined) continue;
+      const id = profileOfGroup.get(d.group);
+      if (id === undefined) {
+        shared++;
+        continue;
+      }
+      keysOf.get(id)?.push(d.key) ?? keysOf.set(id, [d.key]);
     }
+    const lines = [...keysOf].map(([id, keys]) => `${id}: ${keys.sort().join(" ")}`);
     return { lines: lines.sort(), shared };
   });
 }

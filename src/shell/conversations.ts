@@ -30,7 +30,7 @@ import type {
   Presentation,
 } from "../schema/outputs.js";
 import { type Customer, type Identifier, toIso } from "../schema/primitives.js";
-import { batchOf, type PutEntry, type RangeOptions } from "../storage/port.js";
+import { batchOf, type PutEntry, type RangeOptions, type StoredDocument } from "../storage/port.js";
 import { followAliases } from "./_lib/followAliases.js";
 import {
   CC,
@@ -50,6 +50,7 @@ import {
   timelineKey,
 } from "./_lib/schema.js";
 import { maxString } from "./_lib/strings.js";
+import { unique } from "./_lib/unique.js";
 import { contentDigest } from "./digest.js";
 import { assertUsable, type IdentityEnv, normalizeObservation, observe, type PartitionChange } from "./identity.js";
 
@@ -310,8 +311,17 @@ async function stitchIncrementally(
   const later =
     compareStrings(x.at, state.lastAt) > 0 || (x.at === state.lastAt && compareStrings(x.id, state.lastId) > 0);
   if (!later || compareStrings(x.at, state.lastDecisionAt) <= 0) return null;
-  const profile = (await tx.get<ProfileDoc>(IC.profiles, profileId)) as ProfileDoc;
-  const mine = new Set(await membersOf(tx, profile));
+  // Whether an owner key is this profile's: resolved for the candidates' owner keys only (never
+  // by listing the profile's members, which would make a record cost grow with the customer).
+  const ownerOfKey = new Map<string, boolean>();
+  const ownedHere = async (docs: readonly StoredDocument<InteractionEvidence>[]) => {
+    const unknown = unique(docs.map((d) => d.value.ownerKey).filter((k) => !ownerOfKey.has(k)));
+    if (unknown.length > 0) {
+      const owners = await profileIdsOfKeys(tx, unknown);
+      for (const k of unknown) ownerOfKey.set(k, owners.get(k) === profileId);
+    }
+    return docs.filter((d) => d.key !== x.id && ownerOfKey.get(d.value.ownerKey) === true);
+  };
   const convOf = async (interactionId: string): Promise<string | undefined> => {
     const doc = await tx.get<Interaction>(CC.interactions, interactionId);
     return doc && doc.profileId === profileId ? doc.conversationId : undefined;
@@ -331,15 +341,9 @@ async function stitchIncrementally(
     if (c) stitchState.continues = toCandidate(c);
   }
   for (const ref of [...(x.messageId === undefined ? [] : [x.messageId]), ...(x.refs ?? [])]) {
-    const owners = (await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref)).filter(
-      (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-    );
+    const owners = await ownedHere(await tx.find<InteractionEvidence>(CC.evidence, "msgid", ref));
     const referrers =
-      owners.length > 0
-        ? owners
-        : (await tx.find<InteractionEvidence>(CC.evidence, "ref", ref)).filter(
-            (d) => d.key !== x.id && mine.has(d.value.ownerKey),
-          );
+      owners.length > 0 ? owners : await ownedHere(await tx.find<InteractionEvidence>(CC.evidence, "ref", ref));
     const earliest = referrers.sort(
       (a, b) => compareStrings(a.value.at, b.value.at) || compareStrings(a.key, b.key),
     )[0];
@@ -463,6 +467,10 @@ async function conversationOfInteraction(tx: ConversationEnv["tx"], interactionI
 /** Re-stitches every profile an identity change touched. */
 export async function restitchAfter(env: ConversationEnv, change: PartitionChange): Promise<void> {
   if (change.touched.size === 0) return;
+  // A profile with conversations, timeline entries or stitch decisions has a stitch state (every
+  // stitch writes one, and they go together). When none of the touched profiles has one, none
+  // has anything to re-stitch: one read instead of a re-stitch per profile (identity-only data).
+  if ((await env.tx.getMany(CC.state, [...change.touched])).size === 0) return;
   const current = new Set<string>();
   for (const id of change.touched) {
     if (change.removed.has(id)) continue;

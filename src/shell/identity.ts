@@ -243,7 +243,9 @@ async function loadObservations(env: IdentityEnv, inputs: readonly ObserveInput[
   );
   const idsOf = (o: Map<string, ProfileDoc>) => unique([...o.values()].map((p) => p.id));
   let oldIds = idsOf(owners);
-  while (env.concurrent) {
+  // With no profile to lock (every identifier is new, and new identifiers are created only under
+  // their identifier locks, which this transaction holds), there is nothing to re-read.
+  while (env.concurrent && oldIds.length > 0) {
     await tx.lock(oldIds.map(lockProfile));
     idents = await tx.getMany<IdentifierDoc>(C.identifiers, keys);
     owners = await profilesOfGroups(

@@ -691,11 +691,18 @@ async function applyBatch(
   // How many identify items the next bulk run reads: it doubles while runs apply whole, and
   // shrinks to twice what the last run applied, so late items cost only a constant more reads.
   let window = batch.length;
+  // After a bulk run that applied nothing (its first item is late evidence), the next `single`
+  // items go one by one without a bulk attempt: on out-of-order input every attempt would read
+  // the run only to give up. The pause doubles while attempts keep failing (up to 64 items) and
+  // ends with the first attempt that applies something. Either path gives the same results.
+  let single = 0;
+  let pause = 1;
   for (let i = 0; i < batch.length; ) {
     if (signal?.aborted) throw new CustomerContextError("aborted", "Ingest aborted", {});
     // A run of identify items goes through the bulk resolver: one read and one resolution for
     // the run, with the same results as one by one. Whatever it cannot take is applied singly.
-    const run = identifyRun(env, batch, i).slice(0, window);
+    const run = single > 0 ? [] : identifyRun(env, batch, i).slice(0, window);
+    if (single > 0) single--;
     if (run.length > 1) {
       const mark = env.buffer.mark();
       const events = env.events.length;
@@ -712,6 +719,10 @@ async function applyBatch(
         done = [];
       }
       window = done.length === run.length ? Math.min(window * 2, 4096) : Math.max(2, done.length * 2);
+      if (done.length === 0) {
+        single = pause;
+        pause = Math.min(pause * 2, 64);
+      } else pause = 1;
       if (done.length > 0) {
         for (const [k, applied] of done.entries()) {
           out.kept++;

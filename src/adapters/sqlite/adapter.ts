@@ -279,19 +279,63 @@ class SqliteTransaction implements StorageTransaction {
     this.#checkWrite();
     // Serialise everything first, so a value that cannot be stored leaves nothing half-written.
     const rows = entries.map((e) => [encodeKey(e.key), toJson(e.value), e.index] as const);
-    for (const [key, json, index] of rows) this.#put(collection, key, json, index);
+    if (rows.length === 0) return;
+    // The index entries the documents have now, read in one statement for the whole batch.
+    const had = new Map<string, Array<{ name: string; value: string }>>();
+    for (const [key] of rows) had.set(key, []);
+    const existing = this.#sql(
+      "SELECT key, name, value FROM cc_index_entries WHERE collection = ? AND key IN (SELECT value FROM json_each(?))",
+    ).all(collection, JSON.stringify([...had.keys()])) as Array<{ key: string; name: string; value: string }>;
+    for (const row of existing) had.get(row.key)?.push(row);
+    // A key given twice ends with its last entry; its earlier entries were replaced by then.
+    const last = new Map<string, number>();
+    for (const [i, [key]] of rows.entries()) last.set(key, i);
+    for (const [i, [key, json, index]] of rows.entries()) {
+      if (last.get(key) === i) this.#put(collection, key, json, index, had.get(key));
+    }
   }
 
-  #put(collection: string, stored: string, json: string, entries: IndexEntries | undefined): void {
+  #put(
+    collection: string,
+    stored: string,
+    json: string,
+    entries: IndexEntries | undefined,
+    known?: ReadonlyArray<{ name: string; value: string }>,
+  ): void {
     this.#sql(
       "INSERT INTO cc_documents (collection, key, value) VALUES (?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value",
     ).run(collection, stored, json);
-    this.#sql("DELETE FROM cc_index_entries WHERE collection = ? AND key = ?").run(collection, stored);
-    if (!entries) return;
+    // Only the entries that changed are written: a document put again with the same entries (the
+    // common case: a profile or identifier updated in place) costs one read here, not a delete
+    // and a re-insert of every entry (each delete also zeroes its cell under secure_delete).
+    const wanted = entries ? indexPairs(entries) : [];
+    const had =
+      known ??
+      (this.#sql("SELECT name, value FROM cc_index_entries WHERE collection = ? AND key = ?").all(
+        collection,
+        stored,
+      ) as Array<{ name: string; value: string }>);
+    const pairKey = (name: string, value: string) => `${name}\u0000${value}`;
+    const keep = new Set(wanted.map(([name, value]) => pairKey(name, value)));
+    const present = new Set<string>();
+    for (const row of had) {
+      const k = pairKey(row.name, row.value);
+      if (keep.has(k)) present.add(k);
+      else
+        this.#sql("DELETE FROM cc_index_entries WHERE collection = ? AND name = ? AND value = ? AND key = ?").run(
+          collection,
+          row.name,
+          row.value,
+          stored,
+        );
+    }
+    if (present.size === wanted.length) return;
     const insert = this.#sql(
       "INSERT OR IGNORE INTO cc_index_entries (collection, name, value, key) VALUES (?, ?, ?, ?)",
     );
-    for (const [name, indexValue] of indexPairs(entries)) insert.run(collection, name, indexValue, stored);
+    for (const [name, indexValue] of wanted) {
+      if (!present.has(pairKey(name, indexValue))) insert.run(collection, name, indexValue, stored);
+    }
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
