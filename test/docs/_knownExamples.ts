@@ -12,10 +12,6 @@ export const NOT_YET_TRUE = new Set<string>([
   "src/context.ts#19",
   "src/context.ts#23",
   "src/errors.ts#3",
-  "src/identity/graph/resolveIdentities.ts#0",
-  "src/identity/graph/traits.ts#0",
   "src/offers/auditPresentations.ts#0",
-  "src/offers/comparePresentations.ts#0",
-  "src/offers/createRuleSet.ts#0",
   "src/offers/evaluateRules.ts#0",
 ]);
