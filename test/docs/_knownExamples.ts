@@ -11,7 +11,6 @@ export const NOT_YET_TRUE = new Set<string>([
   "src/context.ts#13",
   "src/context.ts#19",
   "src/context.ts#23",
-  "src/errors.ts#3",
   "src/offers/auditPresentations.ts#0",
   "src/offers/evaluateRules.ts#0",
 ]);
