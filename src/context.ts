@@ -248,11 +248,15 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      *
      * @example
      * ```ts
-     * const view = await cc.context({ identifier: { type: "phone", value: "+48601234567" } });
+     * const cc = createCustomerContext();
+     * const phone = { type: "phone", value: "+48601234567" };
+     * await cc.record({ channel: "web", direction: "inbound", at: "2026-04-01T09:00:00Z", customer: [phone] });
+     * await cc.record({ channel: "phone", direction: "inbound", at: "2026-04-02T10:00:00Z", customer: [phone] });
+     * await cc.record({ channel: "email", direction: "inbound", at: "2026-04-03T11:00:00Z", customer: [phone] });
+     * await cc.record({ channel: "store", direction: "inbound", at: "2026-04-04T12:00:00Z", customer: [phone] });
+     * const view = await cc.context({ identifier: phone });
      * view?.timeline.map((i) => i.channel); // ["web", "phone", "email", "store"]
-     * const page = await cc.context({ identifier: { type: "phone", value: "+48601234567" } }, {
-     *   timeline: { limit: 2 },
-     * });
+     * const page = await cc.context({ identifier: phone }, { timeline: { limit: 2 } });
      * page?.timeline.map((i) => i.channel); // ["email", "store"]
      * page?.timelineHasMore; // true
      * ```
@@ -321,7 +325,13 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        *
        * @example
        * ```ts
+       * const cc = createCustomerContext({ identity: { fuzzy: {} } });
+       * const { profileId } = await cc.identify({ identifiers: [{ type: "email", value: "jan.kowalski@x.pl" }],
+       *   traits: { firstName: "Jan", lastName: "Kowalski", dateOfBirth: "1980-05-17" }, at: "2026-04-01T09:00:00Z" });
+       * await cc.identify({ identifiers: [{ type: "phone", value: "+48601234567" }],
+       *   traits: { firstName: "Jan", lastName: "Kowalsky", dateOfBirth: "1980-05-17" }, at: "2026-04-02T09:00:00Z" });
        * const [best] = await cc.profiles.suggest({ profileId });
+       * best?.levels.lastName; // "close"
        * if (best && best.score > 0.95) await cc.profiles.merge(best.a, best.b, { reason: `fuzzy ${best.score}` });
        * ```
        */
@@ -436,7 +446,11 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        *
        * @example
        * ```ts
+       * const { conversationId } = await cc.record({ channel: "email", direction: "inbound", at: "2026-04-02T08:00:00Z",
+       *   customer: [email], subject: "Card blocked" });
        * const conversation = await cc.conversations.get(conversationId);
+       * conversation?.channels; // ["email"]
+       * await cc.conversations.get("conv_unknown"); // null
        * ```
        */
       async get(id: string): Promise<Conversation | null> {
@@ -557,8 +571,10 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        *
        * @example
        * ```ts
+       * await cc.offers.define({ id: "loan-2026", name: "Personal loan", category: "marketing", terms: { apr: 6.9 }, at: "2026-03-01T00:00:00Z" });
        * const { violations } = await cc.offers.present({ customer: [{ type: "phone", value: "+48601234567" }],
        *   offerId: "loan-2026", channel: "phone", at: "2026-04-03T09:00:00Z", terms: { apr: 6.9 } });
+       * violations; // []
        * ```
        */
       async present(
@@ -655,8 +671,15 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        *
        * @example
        * ```ts
+       * const cc = createCustomerContext();
+       * const jan = [{ type: "email", value: "jan@x.pl" }];
+       * const ewa = [{ type: "email", value: "ewa@x.pl" }];
+       * await cc.record({ channel: "web", direction: "inbound", at: "2026-04-02T10:00:00Z", customer: jan });
+       * await cc.record({ channel: "phone", direction: "inbound", at: "2026-04-02T10:05:00Z", customer: jan });
+       * await cc.record({ channel: "email", direction: "inbound", at: "2026-04-02T11:00:00Z", customer: ewa });
        * const metrics = await cc.journeys.metrics({ from: "2026-04-01T00:00:00Z" });
-       * metrics.multiChannel.share; // 0.42
+       * metrics.multiChannel; // { conversations: 2, multiChannel: 1, share: 0.5 }
+       * metrics.transitions; // [{ from: "web", to: "phone", count: 1 }]
        * ```
        */
       async metrics(range: z.input<typeof AuditRange> = {}): Promise<JourneyMetrics> {

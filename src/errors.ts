@@ -175,7 +175,10 @@ export class ClosedError extends CustomerContextError<Record<string, never>> {
  *
  * @example
  * ```ts
- * if (isCustomerContextError(error, "not_found")) return null;
+ * const error = await cc.offers.present({ customer: [email], offerId: "no-such-offer", channel: "web", at: "2026-04-03T09:00:00Z", terms: {} }).catch((e) => e);
+ * isCustomerContextError(error); // true
+ * isCustomerContextError(error, "not_found"); // true
+ * isCustomerContextError(new Error("not_found")); // false
  * ```
  */
 export function isCustomerContextError(error: unknown, code?: ErrorCode): error is CustomerContextError {

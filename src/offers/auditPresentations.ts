@@ -51,10 +51,23 @@ export interface AuditInput {
  *
  * @example
  * ```ts
+ * const loan = { id: "loan", version: 1, name: "Personal loan", category: "marketing", terms: { apr: 5.9 },
+ *   definedAt: "2026-03-01T00:00:00.000Z" };
+ * const catalogue = new Map([["loan", [loan]]]);
+ * const presentations = [
+ *   { id: "pr-2", profileId: "p1", offerId: "loan", offerVersion: 1, channel: "phone",
+ *     at: "2026-04-03T09:00:00.000Z", terms: { apr: 6.9 } },
+ *   { id: "pr-1", profileId: "p1", offerId: "loan", offerVersion: 1, channel: "web",
+ *     at: "2026-04-02T10:00:00.000Z", terms: { apr: 5.9 } },
+ * ];
+ * const profiles = new Map();
+ * const conversations = new Map();
+ * const consents = new Map();
  * const violations = auditPresentations(createRuleSet(), {
  *   presentations, catalogue, profiles, conversations, consents,
  *   from: "2026-04-01T00:00:00.000Z",
  * });
+ * violations.map((v) => [v.presentationId, v.rule]); // [["pr-2", "parity"], ["pr-2", "honour"]]
  * ```
  */
 export function auditPresentations(ruleSet: RuleSet, input: AuditInput): Violation[] {

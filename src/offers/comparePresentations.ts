@@ -11,9 +11,8 @@ import { compareAtId } from "./_lib/time.js";
  *
  * @example
  * ```ts
- * [{ id: "b", at: "2026-04-02T10:00:00.000Z" }, { id: "a", at: "2026-04-02T10:00:00.000Z" }]
- *   .sort(comparePresentations)
- *   .map((p) => p.id); // ["a", "b"]
+ * const sameTime = [{ id: "b", at: "2026-04-02T10:00:00.000Z" }, { id: "a", at: "2026-04-02T10:00:00.000Z" }];
+ * sameTime.sort(comparePresentations).map((p) => p.id); // ["a", "b"]
  * ```
  */
 export function comparePresentations(

@@ -17,6 +17,16 @@ import type { ConfiguredRule, Rule, RuleSet, RuleSetOptions } from "./types.js";
  *
  * @example
  * ```ts
+ * const maxAmount = defineRule({
+ *   id: "max-amount",
+ *   defaults: { limit: 50_000 },
+ *   evaluate(facts, { limit }) {
+ *     const amount = facts.presentation.terms.amount;
+ *     return typeof amount === "number" && amount > limit
+ *       ? [{ rule: "max-amount", severity: "error", message: `Amount ${amount} is over ${limit}`, evidence: { amount, limit } }]
+ *       : [];
+ *   },
+ * });
  * const ruleSet = createRuleSet({
  *   rules: { "contact-cap": { max: 2, per: { days: 14 } }, exclusivity: false },
  *   custom: [maxAmount],

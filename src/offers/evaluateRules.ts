@@ -20,10 +20,24 @@ import type { ConfiguredRule, OfferFacts, RuleSet } from "./types.js";
  *
  * @example
  * ```ts
+ * const loan = { id: "loan", version: 1, name: "Personal loan", category: "marketing", terms: { apr: 5.9 },
+ *   definedAt: "2026-03-01T00:00:00.000Z" };
+ * const shownOnWeb = { id: "pr-1", profileId: "p1", offerId: "loan", offerVersion: 1, channel: "web",
+ *   at: "2026-04-02T10:00:00.000Z", terms: { apr: 5.9 } };
+ * // About to quote 6.9 on the phone, the day after the web showed 5.9.
+ * const facts = {
+ *   now: "2026-04-03T09:00:00.000Z",
+ *   presentation: { profileId: "p1", offerId: "loan", offerVersion: 1, channel: "phone",
+ *     at: "2026-04-03T09:00:00.000Z", terms: { apr: 6.9 } },
+ *   offer: loan, versions: [loan], catalogue: new Map([["loan", [loan]]]),
+ *   profile: { id: "p1", traits: {}, tags: [] },
+ *   history: [shownOnWeb], conversations: [], consents: [],
+ * };
  * const violations = evaluateRules(createRuleSet(), facts);
- * // [{ rule: "honour", severity: "error",
- * //    message: "APR 6.9 on phone differs from 5.9 shown on web on 2 Apr",
- * //    offerId: "loan", channel: "phone", profileId: "p1", evidence: { … } }]
+ * violations.map((v) => [v.rule, v.message]);
+ * // [["parity", "APR 6.9 on phone differs from the catalogue's 5.9 (loan v1)"],
+ * //  ["honour", "APR 6.9 on phone differs from 5.9 shown on web on 2 Apr"]]
+ * violations[1].evidence.earlier; // { presentationId: "pr-1", channel: "web", at: "2026-04-02T10:00:00.000Z", offerVersion: 1 }
  * ```
  */
 export function evaluateRules(ruleSet: RuleSet, facts: OfferFacts): Violation[] {

@@ -59,12 +59,26 @@ export function compareEvidence(a: { firstSeen: string; id: string }, b: { first
  *
  * @example
  * ```ts
+ * const t1 = "2026-04-01T09:00:00.000Z";
+ * // email and phone seen together once, on the web
+ * const link = {
+ *   id: "link-1", keys: ["email:a@x.pl", "phone:+48601234567"], firstSeen: t1, lastSeen: t1, count: 1,
+ *   first: { channel: "web" }, last: { channel: "web" }, traits: {},
+ * };
+ * // one email and one phone per profile, email wins a conflict, no auto-blocking
+ * const rules = {
+ *   limit: () => 1,
+ *   priority: (type: string) => (type === "email" ? 2 : 1),
+ *   autoBlockThreshold: Number.POSITIVE_INFINITY,
+ * };
  * const nodes = new Map([
  *   ["email:a@x.pl", { key: "email:a@x.pl", type: "email", firstSeen: t1, lastSeen: t1 }],
  *   ["phone:+48601234567", { key: "phone:+48601234567", type: "phone", firstSeen: t1, lastSeen: t1 }],
  * ]);
  * const { components } = resolveIdentities({ links: [link], nodes, decisions: [] }, rules);
+ * components.length; // 1
  * components[0].keys; // ["email:a@x.pl", "phone:+48601234567"]
+ * components[0].anchor; // "email:a@x.pl"
  * ```
  */
 export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRules): Resolution {

@@ -72,7 +72,12 @@ function candidates(evidence: TraitEvidence): TraitObservation[] {
  *
  * @example
  * ```ts
- * const { traits } = mergeTraits([{ name: { first: a, last: b } }], () => "latest");
+ * const a = { value: "Jan", at: "2026-04-01T09:00:00.000Z", source: "web" };
+ * const b = { value: "Jan Kowalski", at: "2026-04-02T10:00:00.000Z", source: "crm" };
+ * const { traits, provenance } = mergeTraits([{ name: { first: a, last: b } }], () => "latest");
+ * traits; // { name: "Jan Kowalski" }
+ * provenance.name.source; // "crm"
+ * mergeTraits([{ name: { first: a, last: b } }], () => "first").traits; // { name: "Jan" }
  * ```
  */
 export function mergeTraits(
