@@ -128,17 +128,6 @@ export async function autoMergeRevoked(env: ApplyEnv, profileId: string, otherPr
   return [...owners.values()].some((id) => id === otherProfileId);
 }
 
-/** Erasure: the revocation records naming any of `keys` go with the person. */
-export async function forgetRevocations(env: ApplyEnv, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0) return;
-  const docs = await batchOf(env.tx).findMany(REVOCATIONS, "ident", keys);
-  if (docs.length > 0)
-    await batchOf(env.tx).deleteMany(
-      REVOCATIONS,
-      docs.map((d) => d.key),
-    );
-}
-
 /** The current profiles holding `keys`, sorted. */
 async function holders(env: ApplyEnv, keys: readonly string[]): Promise<string[]> {
   const docs = await env.tx.getMany<identity.IdentifierDoc>(identity.C.identifiers, keys);

@@ -41,7 +41,7 @@ import type {
 import { parseInput } from "../schema/parse.js";
 import { type CustomerRef, type Identifier, toIso } from "../schema/primitives.js";
 import type { JsonValue } from "../storage/port.js";
-import { IDEMPOTENCY_KEYS, type KeyDoc } from "./_lib/schema.js";
+import { deleteIndexed, IDEMPOTENCY_KEYS, type KeyDoc, REVIEWS, REVOCATIONS } from "./_lib/schema.js";
 import * as conversations from "./conversations.js";
 import * as decisions from "./decisions.js";
 import { contentDigest } from "./digest.js";
@@ -437,16 +437,11 @@ export async function forgetNow(
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const keys = await membersOfProfile(next);
     if (keys === null) continue;
-    const stale = await env.buffer.findMany(IDEMPOTENCY_KEYS, "ident", keys);
-    if (stale.length > 0)
-      await env.buffer.deleteMany(
-        IDEMPOTENCY_KEYS,
-        stale.map((d) => d.key),
-      );
+    await deleteIndexed(env.buffer, IDEMPOTENCY_KEYS, "ident", keys);
     names.push(...(await conversations.forgetProfileData(env, next)));
     names.push(...(await offers.forgetProfileData(env, next)));
-    await decisions.forgetRevocations(env, keys);
-    await reviews.forgetReviews(env, keys);
+    await deleteIndexed(env.tx, REVOCATIONS, "ident", keys);
+    await deleteIndexed(env.tx, REVIEWS, "ident", keys);
     const result = await identity.forgetProfile(env, next, at);
     names.push(...result.names);
     queue.push(...result.orphans);

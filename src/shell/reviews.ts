@@ -200,17 +200,6 @@ export async function reopenReviewsOf(env: ApplyEnv, decisionId: string): Promis
   if (puts.length > 0) await batchOf(env.tx).putMany(REVIEWS, puts);
 }
 
-/** Erasure: the review items naming any of `keys` go with the person. */
-export async function forgetReviews(env: ApplyEnv, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0) return;
-  const docs = await batchOf(env.tx).findMany(REVIEWS, "ident", keys);
-  if (docs.length > 0)
-    await batchOf(env.tx).deleteMany(
-      REVIEWS,
-      docs.map((d) => d.key),
-    );
-}
-
 async function requireReview(env: ApplyEnv, id: string): Promise<ReviewDoc> {
   await env.tx.lock([`review:${id}`]);
   const doc = await env.tx.get<ReviewDoc>(REVIEWS, id);

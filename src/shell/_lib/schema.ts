@@ -20,7 +20,7 @@ import type {
   ReviewStatus,
 } from "../../schema/outputs.js";
 import type { Scalar } from "../../schema/primitives.js";
-import type { JsonValue, StorageTransaction } from "../../storage/port.js";
+import { batchOf, type JsonValue, type StorageTransaction } from "../../storage/port.js";
 import { followAliases } from "./followAliases.js";
 import { unique } from "./unique.js";
 
@@ -383,4 +383,20 @@ export async function memberDocsOf(tx: StorageTransaction, profile: ProfileDoc):
 /** A stored identifier in its public shape (a profile's, a snapshot's). */
 export function publicIdentifier(doc: IdentifierDoc): ProfileIdentifier {
   return { type: doc.type, value: doc.value, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen, count: doc.count };
+}
+
+/**
+ * Erasure by index: deletes every document of `collection` whose `index` entry is one of
+ * `values` (two calls whatever their number) and returns the deleted keys.
+ */
+export async function deleteIndexed(
+  tx: StorageTransaction,
+  collection: CollectionName,
+  index: string,
+  values: readonly string[],
+): Promise<string[]> {
+  if (values.length === 0) return [];
+  const keys = (await batchOf(tx).findMany(collection, index, values)).map((d) => d.key);
+  if (keys.length > 0) await batchOf(tx).deleteMany(collection, keys);
+  return keys;
 }
