@@ -1,9 +1,8 @@
 import { sha256 } from "@noble/hashes/sha2";
 import { utf8ToBytes } from "@noble/hashes/utils";
-import { utils } from "@scure/base";
 
-/** Lower-case Crockford base32, most significant bit first, no padding (5 bits per character). */
-const base32 = utils.chain(utils.radix2(5), utils.alphabet("0123456789abcdefghjkmnpqrstvwxyz"), utils.join(""));
+/** Lower-case Crockford base32 digits. */
+const BASE32 = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /**
  * A short, deterministic id: `prefix` + the first 20 characters of the base32 SHA-256 of the parts.
@@ -13,7 +12,21 @@ const base32 = utils.chain(utils.radix2(5), utils.alphabet("0123456789abcdefghjk
  */
 export function stableId(prefix: string, ...parts: string[]): string {
   const digest = sha256(utf8ToBytes(parts.join("\u0000")));
-  return `${prefix}_${base32.encode(digest).slice(0, 20)}`;
+  // The first 100 bits of the digest, most significant first, 5 bits per character: the first
+  // 20 characters of its unpadded base32 (bytes 0..12 hold 104 bits).
+  let id = `${prefix}_`;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0, n = 0; n < 20; i++) {
+    acc = ((acc << 8) | (digest[i] as number)) & 0xfff;
+    bits += 8;
+    while (bits >= 5 && n < 20) {
+      bits -= 5;
+      id += BASE32[(acc >>> bits) & 31];
+      n++;
+    }
+  }
+  return id;
 }
 
 /** Compares two strings by code unit; a total order that every adapter reproduces. */
