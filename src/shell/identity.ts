@@ -220,7 +220,18 @@ interface LoadedObservations {
   suppressed: Set<string>;
 }
 
-const linkIdOf = (input: ObserveInput) => stableId("link", ...input.identifiers.map((i) => i.key));
+/** Link ids of the inputs seen so far: a batch asks for each one several times (read, fold, refold). */
+const linkIds = new WeakMap<ObserveInput, string>();
+
+/** The id of the link evidence an observation folds into: a hash of its sorted identifier keys. */
+function linkIdOf(input: ObserveInput): string {
+  let id = linkIds.get(input);
+  if (id === undefined) {
+    id = stableId("link", ...input.identifiers.map((i) => i.key));
+    linkIds.set(input, id);
+  }
+  return id;
+}
 
 /**
  * Reads everything a batch of observations needs, a constant number of calls whatever its size:
@@ -274,7 +285,7 @@ function foldObservation(
   options: CompiledIdentityOptions,
 ): { link: LinkEvidence; newlyBlocked: Set<string>; observation: BatchObservation } {
   const keys = input.identifiers.map((i) => i.key);
-  const linkId = stableId("link", ...keys);
+  const linkId = linkIdOf(input);
   const existing = links.get(linkId) ?? null;
   const link = foldLink(existing, linkId, keys, input);
   links.set(linkId, link);
@@ -289,7 +300,6 @@ function foldObservation(
           firstSeen: minString(before.firstSeen, input.at),
           lastSeen: maxString(before.lastSeen, input.at),
           count: before.count + 1,
-          seenWith: { ...before.seenWith },
         }
       : {
           key: ident.key,
@@ -969,7 +979,29 @@ export async function suggestMatches(env: IdentityEnv, profileId?: string): Prom
 }
 
 function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return sameJson(a, b);
+}
+
+/** Deep equality of JSON values (plain objects compared by their own keys, in any order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const key in x) {
+    if (x[key] === undefined) continue;
+    n++;
+    if (!sameJson(x[key], y[key])) return false;
+  }
+  for (const key in y) if (y[key] !== undefined) n--;
+  return n === 0;
 }
 
 /** Reads a profile in its public shape; `null` when unknown. */
@@ -1217,7 +1249,7 @@ export async function forgetProfile(env: IdentityEnv, profileId: string, at: str
 
 /** An identifier document as the remaining links say it is (they are sorted in evidence order). */
 function rebuildIdentifier(doc: IdentifierDoc, links: LinkEvidence[], options: CompiledIdentityOptions): IdentifierDoc {
-  let seenWith: Record<string, string[]> = {};
+  let seenWith: IdentifierDoc["seenWith"] = {};
   let blocked = false;
   let firstSeen = (links[0] as LinkEvidence).firstSeen;
   let lastSeen = (links[0] as LinkEvidence).lastSeen;

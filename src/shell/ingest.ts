@@ -714,6 +714,9 @@ async function applyBatch(
         done = [];
       }
       window = done.length === run.length ? Math.min(window * 2, 4096) : Math.max(2, done.length * 2);
+      // A run that stopped short stopped at late evidence or right after a merge: that next item
+      // goes alone, instead of opening a bulk run that would read the rest only to stop again.
+      if (done.length > 0 && done.length < run.length) single = 1;
       if (done.length === 0) {
         single = pause;
         pause = Math.min(pause * 2, 64);

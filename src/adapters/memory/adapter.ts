@@ -229,9 +229,12 @@ class MemoryTransaction implements StorageTransaction {
   #put(c: CollectionState, key: string, stored: unknown, entries: IndexEntries | undefined): void {
     this.#remember(c, key);
     if (!c.docs.has(key)) c.sortedKeys = null;
-    unindex(c, key);
     c.docs.set(key, stored);
-    if (entries && Object.keys(entries).length > 0) index(c, key, copyEntries(entries));
+    // Most rewrites keep their index entries (an identifier seen again, a profile that grew):
+    // then the indexes stay as they are.
+    if (sameEntries(c.entries.get(key), entries)) return;
+    unindex(c, key);
+    if (entries && hasEntries(entries)) index(c, key, copyEntries(entries));
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
@@ -454,6 +457,34 @@ function unindex(c: CollectionState, key: string): void {
       else bucket.sorted = null;
     }
   }
+}
+
+function hasEntries(entries: IndexEntries): boolean {
+  for (const _ in entries) return true;
+  return false;
+}
+
+/** True when `next` names the same index values as the stored `entries` (both possibly absent). */
+function sameEntries(stored: IndexEntries | undefined, next: IndexEntries | undefined): boolean {
+  if (stored === undefined) return next === undefined || !hasEntries(next);
+  if (next === undefined) return false;
+  let names = 0;
+  for (const name in next) {
+    names++;
+    const a = stored[name];
+    const b = next[name] as string | readonly string[];
+    if (a === undefined) return false;
+    if (typeof b === "string") {
+      if (a !== b) return false;
+      continue;
+    }
+    const values = new Set(b);
+    if (typeof a === "string") {
+      if (values.size !== 1 || !values.has(a)) return false;
+    } else if (values.size !== a.length || a.some((v) => !values.has(v))) return false;
+  }
+  for (const _ in stored) names--;
+  return names === 0;
 }
 
 /** A private copy of index entries (the caller may reuse its object), deduplicated. */

@@ -160,8 +160,10 @@ export function applyObservations(
     const nodes = new Map<string, NodeInfo>();
     const memberOf = new Map<string, string>();
     const byAnchor = new Map<string, ProfileNode>();
+    const profileIds = new Map<string, string>();
     for (const p of touched.values()) {
       byAnchor.set(p.anchor, p);
+      profileIds.set(p.anchor, p.id);
       nodes.set(p.anchor, {
         key: p.anchor,
         type: keyType(p.anchor),
@@ -199,7 +201,7 @@ export function applyObservations(
       ...s,
     }));
     const resolution = resolveIdentities(
-      { links: [link], nodes, decisions, autoBlocked: new Set(o.autoBlocked), memberOf },
+      { links: [link], nodes, decisions, autoBlocked: new Set(o.autoBlocked), memberOf, profileIds },
       rules,
     );
     const anchorKey = linkAnchor(link.keys, resolution.autoBlocked, rules);

@@ -6,8 +6,11 @@ export type SeenWith = Readonly<Record<string, readonly string[]>>;
 
 /** Output of {@link countCooccurrence}. */
 export interface Cooccurrence {
-  /** The counts after the observation (a new object; the input is not changed). */
-  seenWith: Record<string, string[]>;
+  /**
+   * The counts after the observation: the input itself when nothing was added, otherwise a new
+   * object sharing the lists that did not change (the input is never changed).
+   */
+  seenWith: SeenWith;
   /** True when some type now has more than `threshold` distinct values: the identifier is auto-blocked. */
   blocked: boolean;
 }
@@ -36,16 +39,20 @@ export function countCooccurrence(
   keys: readonly string[],
   threshold: number,
 ): Cooccurrence {
-  const next: Record<string, string[]> = {};
-  for (const [t, list] of Object.entries(seenWith)) next[t] = [...list];
-  if (!Number.isFinite(threshold)) return { seenWith: next, blocked: false };
+  if (!Number.isFinite(threshold)) return { seenWith, blocked: false };
+  // Copy on write: the input is returned as it is when nothing is added, and otherwise shares
+  // the lists that did not change.
+  let next: Record<string, readonly string[]> | null = null;
   let blocked = false;
   for (const other of keys) {
     const t = keyType(other);
     if (t === type) continue;
-    const seen = next[t] ?? [];
-    if (seen.length <= threshold && !seen.includes(other)) next[t] = [...seen, other].sort(compareStrings);
-    if ((next[t]?.length ?? 0) > threshold) blocked = true;
+    const seen = (next ?? seenWith)[t] ?? [];
+    if (seen.length <= threshold && !seen.includes(other)) {
+      next ??= { ...seenWith };
+      next[t] = [...seen, other].sort(compareStrings);
+    }
+    if (((next ?? seenWith)[t]?.length ?? 0) > threshold) blocked = true;
   }
-  return { seenWith: next, blocked };
+  return { seenWith: next ?? seenWith, blocked };
 }

@@ -173,7 +173,7 @@ describe("countCooccurrence", () => {
         fc.array(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 4 }), { maxLength: 30 }),
         fc.integer({ min: 1, max: 6 }),
         (observations, threshold) => {
-          let seen: Record<string, string[]> = {};
+          let seen: Readonly<Record<string, readonly string[]>> = {};
           const all = new Set<string>();
           for (const values of observations) {
             const keys = ["phone:+48601", ...values.map((v) => `email:e${v}@x.pl`)];

@@ -23,6 +23,8 @@ export interface IdentityEvidence {
    * key. A link naming such an identifier joins its node; refusals still name the identifier.
    */
   memberOf?: ReadonlyMap<string, string>;
+  /** Profile ids already known for some anchors (each is `profileIdFor(anchor)`): saves hashing them again. */
+  profileIds?: ReadonlyMap<string, string>;
 }
 
 /** The type part of an identifier key `type:value`. */
@@ -160,7 +162,7 @@ export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRul
       if (compareStrings(info.firstSeen, anchorInfo.firstSeen) < 0) anchorInfo = info;
       if (compareStrings(info.lastSeen, updatedAt) > 0) updatedAt = info.lastSeen;
     }
-    const id = profileIdFor(anchorInfo.key);
+    const id = evidence.profileIds?.get(anchorInfo.key) ?? profileIdFor(anchorInfo.key);
     for (const key of keys) profileOf.set(key, id);
     components.push({ id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt });
   }

@@ -138,7 +138,7 @@ export interface IdentifierDoc {
   lastSeen: string;
   count: number;
   /** Distinct co-occurring identifiers per other type, capped just above the auto-block threshold. */
-  seenWith: Record<string, string[]>;
+  seenWith: Readonly<Record<string, readonly string[]>>;
   autoBlocked?: true;
 }
 
