@@ -74,6 +74,26 @@ describe("canonicalDomain", () => {
     );
   });
 
+  it("agrees with the reference on plain lower-case host names (the fast path), up to the length limits", () => {
+    const label = fc
+      .tuple(fc.stringMatching(/^[a-z0-9-]{0,70}$/), fc.constantFrom("", "xn--"))
+      .map(([text, prefix]) => prefix + text);
+    fc.assert(
+      fc.property(
+        fc.array(label, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(".com", ".pl", ".c", ".xn--p1ai", ".a1", ""),
+        (labels, tld) => {
+          const domain = labels.join(".") + tld;
+          expect(canonicalDomain(domain)).toBe(reference(domain));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(canonicalDomain(`${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(57)}.com`)).toBe(
+      reference(`${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(57)}.com`),
+    );
+  });
+
   it("agrees with the reference on arbitrary Unicode", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 20 }), (label) => {

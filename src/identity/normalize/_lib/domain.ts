@@ -1,5 +1,7 @@
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+/** A host name the host parser leaves as it is: lower-case LDH labels, a letter TLD, no punycode. */
+const PLAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
  * The WHATWG host parser (UTS #46 mapping, then punycode) through the `hostname` setter of a URL with
@@ -22,6 +24,9 @@ function domainToASCII(domain: string): string {
 export function canonicalDomain(domain: string): string | null {
   const withoutRoot = domain.endsWith(".") ? domain.slice(0, -1) : domain;
   if (withoutRoot === "" || withoutRoot.startsWith("[")) return null;
+  // Most addresses are already canonical: skip the host parser for them (its result would be
+  // the same string; a label with "xn--" still goes through it, to be checked).
+  if (withoutRoot.length <= 253 && PLAIN.test(withoutRoot) && !withoutRoot.includes("xn--")) return withoutRoot;
   const ascii = domainToASCII(withoutRoot);
   if (ascii === "" || ascii.length > 253) return null;
   const labels = ascii.split(".");
