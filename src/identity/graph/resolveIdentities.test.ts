@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileIdentityOptions } from "../compileIdentityOptions.js";
-import { profileIdFor, resolveIdentities } from "./resolveIdentities.js";
+import { keyType, profileIdFor, resolveGeneral, resolveIdentities } from "./resolveIdentities.js";
 import type { LinkEvidence, NodeInfo, OperatorDecision } from "./types.js";
 
 const { rules } = compileIdentityOptions({});
@@ -107,5 +108,71 @@ describe("resolveIdentities", () => {
     // Six customers and the blocked phone on its own: nobody was merged through it.
     expect(components).toHaveLength(7);
     expect(refusals.filter((r) => r.reason === "auto-blocked")).toHaveLength(6);
+  });
+});
+
+describe("resolveIdentities on one link (the shortcut the bulk resolver takes)", () => {
+  // Compressed evidence as applyObservations builds it: known profiles as one node each (with
+  // type counts and their members mapped onto them), new identifiers as nodes of their own.
+  const evidence = fc
+    .record({
+      profiles: fc.array(
+        fc.record({
+          members: fc.uniqueArray(fc.constantFrom("email", "phone", "cookie", "crmId"), { minLength: 1, maxLength: 3 }),
+          extra: fc.dictionary(fc.constantFrom("email", "phone", "cookie"), fc.integer({ min: 0, max: 6 })),
+          first: fc.integer({ min: 1, max: 4 }),
+          last: fc.integer({ min: 4, max: 8 }),
+        }),
+        { maxLength: 3 },
+      ),
+      fresh: fc.uniqueArray(fc.constantFrom("email", "phone", "cookie", "crmId", "device"), { maxLength: 4 }),
+      day: fc.integer({ min: 1, max: 9 }),
+      blocked: fc.boolean(),
+    })
+    .map(({ profiles, fresh, day, blocked }) => {
+      const nodes = new Map<string, NodeInfo>();
+      const memberOf = new Map<string, string>();
+      const keys: string[] = [];
+      profiles.forEach((p, i) => {
+        const memberKeys = p.members.map((type) => `${type}:p${i}`);
+        const anchor = memberKeys[0] as string;
+        const counts: Record<string, number> = {};
+        for (const [type, n] of Object.entries(p.extra)) counts[type] = n;
+        for (const type of p.members) counts[type] = (counts[type] ?? 0) + 1;
+        nodes.set(anchor, { key: anchor, type: keyType(anchor), firstSeen: t(p.first), lastSeen: t(p.last), counts });
+        for (const key of memberKeys) if (key !== anchor) memberOf.set(key, anchor);
+        keys.push(...memberKeys);
+      });
+      for (const type of fresh) {
+        const key = `${type}:new`;
+        nodes.set(key, { key, type, firstSeen: t(day), lastSeen: t(day) });
+        keys.push(key);
+      }
+      const l = link("l-new", keys.length > 0 ? keys : ["email:new"], day);
+      if (keys.length === 0)
+        nodes.set("email:new", { key: "email:new", type: "email", firstSeen: t(day), lastSeen: t(day) });
+      return {
+        links: [l],
+        nodes,
+        decisions: [],
+        memberOf,
+        autoBlocked: new Set(blocked ? [l.keys[0] as string] : []),
+      };
+    });
+
+  it("gives exactly what the general resolver gives", () => {
+    const limited = compileIdentityOptions({ types: { cookie: { limit: 5 }, email: { limit: 3 } } }).rules;
+    let shortcut = 0;
+    fc.assert(
+      fc.property(evidence, fc.boolean(), (e, tight) => {
+        const r = tight ? limited : rules;
+        const result = resolveIdentities(e, r);
+        expect(result).toEqual(resolveGeneral(e, r));
+        if (result.refusals.length === 0 && e.autoBlocked.size === 0) shortcut++;
+      }),
+      { numRuns: 600 },
+    );
+    // The generator reaches the shortcut, and the cases around it.
+    expect(shortcut).toBeGreaterThan(100);
   });
 });

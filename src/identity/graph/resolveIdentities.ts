@@ -84,6 +84,73 @@ export function compareEvidence(a: { firstSeen: string; id: string }, b: { first
  * ```
  */
 export function resolveIdentities(evidence: IdentityEvidence, rules: IdentityRules): Resolution {
+  return resolveOneLink(evidence, rules) ?? resolveGeneral(evidence, rules);
+}
+
+/**
+ * The common case of the bulk resolver, without the union-find: one link that names every node,
+ * no operator decision, no auto-blocked identifier, and type totals within every limit. Then no
+ * rule can refuse anything and the link joins all the nodes into one component, exactly as the
+ * general resolver would (same edges, anchor, times and id). Null when the case does not apply.
+ */
+function resolveOneLink(evidence: IdentityEvidence, rules: IdentityRules): Resolution | null {
+  const { nodes, memberOf } = evidence;
+  const link = evidence.links[0];
+  if (evidence.links.length !== 1 || !link || evidence.decisions.length > 0) return null;
+  if (evidence.autoBlocked === undefined || evidence.autoBlocked.size > 0) return null;
+  const named = new Set<string>();
+  for (const key of link.keys) {
+    const node = memberOf?.get(key) ?? key;
+    if (!nodes.has(node)) return null;
+    named.add(node);
+  }
+  if (named.size !== nodes.size) return null;
+  if (memberOf) for (const node of memberOf.values()) if (!nodes.has(node)) return null;
+  const totals = new Map<string, number>();
+  for (const info of nodes.values()) {
+    if (!info.counts) totals.set(info.type, (totals.get(info.type) ?? 0) + 1);
+    else for (const [type, n] of Object.entries(info.counts)) totals.set(type, (totals.get(type) ?? 0) + n);
+  }
+  for (const [type, n] of totals) if (n > rules.limit(type)) return null;
+
+  // Edges as the general resolver records them: the anchor joins each other node once, in
+  // priority order; a second identifier of an already joined node adds nothing.
+  const usable = [...link.keys].sort(
+    (a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b),
+  );
+  const anchor = usable[0] as string;
+  const joined = new Set([memberOf?.get(anchor) ?? anchor]);
+  const edges: LinkEdge[] = [];
+  for (const key of usable) {
+    const node = memberOf?.get(key) ?? key;
+    if (joined.has(node)) continue;
+    joined.add(node);
+    edges.push({ kind: "observation", id: link.id, from: anchor, to: key, at: link.firstSeen });
+  }
+  const keys = [...nodes.keys()].sort(compareStrings);
+  let anchorInfo = nodes.get(keys[0] as string) as NodeInfo;
+  let updatedAt = anchorInfo.lastSeen;
+  for (const key of keys) {
+    const info = nodes.get(key) as NodeInfo;
+    if (compareStrings(info.firstSeen, anchorInfo.firstSeen) < 0) anchorInfo = info;
+    if (compareStrings(info.lastSeen, updatedAt) > 0) updatedAt = info.lastSeen;
+  }
+  const id = evidence.profileIds?.get(anchorInfo.key) ?? profileIdFor(anchorInfo.key);
+  const profileOf = new Map<string, string>();
+  for (const key of keys) profileOf.set(key, id);
+  if (memberOf) for (const key of memberOf.keys()) profileOf.set(key, id);
+  return {
+    components: [{ id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt }],
+    profileOf,
+    refusals: [],
+    edges,
+    autoBlocked: new Set(),
+    rejectedMerges: [],
+  };
+}
+
+/** The general resolver (see {@link resolveIdentities}); exported for the test that pins {@link resolveOneLink} to it. */
+export function resolveGeneral(evidence: IdentityEvidence, rules: IdentityRules): Resolution {
   const { nodes } = evidence;
   const memberOf = evidence.memberOf;
   const nodeOf = (key: string): string => memberOf?.get(key) ?? key;
