@@ -46,6 +46,7 @@ import type {
 } from "./schema/outputs.js";
 import { parseInput } from "./schema/parse.js";
 import { CustomerRef, Id, Identifier, isoNow, toIso } from "./schema/primitives.js";
+import { C, type ProfileDoc, resolveProfileId } from "./shell/_lib/schema.js";
 import * as conversations from "./shell/conversations.js";
 import * as decisions from "./shell/decisions.js";
 import * as identity from "./shell/identity.js";
@@ -618,11 +619,10 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       async audit(range: z.input<typeof AuditRange> = {}): Promise<Violation[]> {
         const r = parseInput(AuditRange, range, "audit range");
         return read(async (env) => {
-          let customer: identity.ProfileDoc | undefined;
+          let customer: ProfileDoc | undefined;
           if (r.customer !== undefined) {
             const id = await ingestShell.refToProfileId(env, r.customer);
-            customer =
-              id === null ? undefined : ((await env.tx.get<identity.ProfileDoc>(identity.C.profiles, id)) ?? undefined);
+            customer = id === null ? undefined : ((await env.tx.get<ProfileDoc>(C.profiles, id)) ?? undefined);
             if (customer === undefined) return [];
           }
           return offers.audit(
@@ -836,7 +836,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
   }
 
   async function refToProfileId(tx: StorageTransaction, ref: CustomerRef): Promise<string | null> {
-    if ("profileId" in ref) return identity.resolveProfileId(tx, ref.profileId);
+    if ("profileId" in ref) return resolveProfileId(tx, ref.profileId);
     return identity.profileIdOfIdentifier(tx, ref.identifier, identityOptions);
   }
 

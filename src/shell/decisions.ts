@@ -12,7 +12,16 @@ import { decisionKeys, describeDecision } from "../identity/graph/describeDecisi
 import type { OperatorDecision } from "../identity/graph/types.js";
 import type { Decision, RevokeResult } from "../schema/outputs.js";
 import { batchOf, type PutEntry } from "../storage/port.js";
-import { REVOCATIONS, type RevocationDoc } from "./_lib/schema.js";
+import {
+  C,
+  type IdentifierDoc,
+  membersOf,
+  type ProfileDoc,
+  profileIdsOf,
+  REVOCATIONS,
+  type RevocationDoc,
+  resolveProfileId,
+} from "./_lib/schema.js";
 import { unique } from "./_lib/unique.js";
 import { restitchAfter } from "./conversations.js";
 import * as identity from "./identity.js";
@@ -37,9 +46,7 @@ export async function operatorMerge(
   action: DecisionAction,
 ): Promise<{ profileId: string; merged: string[]; decisionId: string | null }> {
   const before = new Set(
-    [await identity.resolveProfileId(env.tx, a), await identity.resolveProfileId(env.tx, b)].filter(
-      (x): x is string => x !== null,
-    ),
+    [await resolveProfileId(env.tx, a), await resolveProfileId(env.tx, b)].filter((x): x is string => x !== null),
   );
   const result = await identity.mergeProfiles(env, a, b, { reason: action.reason, by: action.by, at: action.at });
   await restitchAfter(env, result.change);
@@ -52,10 +59,10 @@ export async function operatorMerge(
 
 /** The decisions that shape a profile (those naming one of its identifiers), oldest first. */
 export async function listDecisions(env: ApplyEnv, profileId: string): Promise<Decision[]> {
-  const profile = await env.tx.get<identity.ProfileDoc>(identity.C.profiles, profileId);
+  const profile = await env.tx.get<ProfileDoc>(C.profiles, profileId);
   if (!profile) return [];
-  const members = await identity.membersOf(env.tx, profile);
-  const docs = await batchOf(env.tx).findMany<OperatorDecision>(identity.C.decisions, "ident", members);
+  const members = await membersOf(env.tx, profile);
+  const docs = await batchOf(env.tx).findMany<OperatorDecision>(C.decisions, "ident", members);
   return docs
     .map(({ value }) => describeDecision(value))
     .sort((x, y) => compareStrings(x.at, y.at) || compareStrings(x.id, y.id));
@@ -73,7 +80,7 @@ export async function revokeDecision(
 ): Promise<RevokeResult & { duplicate: boolean }> {
   const { tx } = env;
   await tx.lock([`decision:${decisionId}`]);
-  const decision = await tx.get<OperatorDecision>(identity.C.decisions, decisionId);
+  const decision = await tx.get<OperatorDecision>(C.decisions, decisionId);
   if (!decision) {
     const done = await tx.get<RevocationDoc>(REVOCATIONS, decisionId);
     if (!done) throw new NotFoundError("decision", decisionId);
@@ -85,16 +92,16 @@ export async function revokeDecision(
     // The separations this merge lifted hold again: the operator never joined their two sides.
     const relifted: PutEntry<OperatorDecision>[] = [];
     const near = await membersOfHolders(env, keys);
-    for (const { value: d } of await batchOf(tx).findMany<OperatorDecision>(identity.C.decisions, "ident", near)) {
+    for (const { value: d } of await batchOf(tx).findMany<OperatorDecision>(C.decisions, "ident", near)) {
       if (d.kind !== "split" || d.liftedBy !== decisionId) continue;
       const { liftedBy: _lifted, ...active } = d;
       const all = [...d.detached, ...d.kept];
       relifted.push({ key: d.id, value: active, index: { ident: all } });
       around.push(...all);
     }
-    if (relifted.length > 0) await batchOf(tx).putMany(identity.C.decisions, relifted);
+    if (relifted.length > 0) await batchOf(tx).putMany(C.decisions, relifted);
   }
-  await tx.delete(identity.C.decisions, decisionId);
+  await tx.delete(C.decisions, decisionId);
   const change = await identity.recompute(env, unique(around), action.at, action.reason);
   await restitchAfter(env, change);
   const kind = describeDecision(decision).kind;
@@ -115,30 +122,30 @@ export async function revokeDecision(
  * identifier of one to an identifier of the other was revoked.
  */
 export async function autoMergeRevoked(env: ApplyEnv, profileId: string, otherProfileId: string): Promise<boolean> {
-  const profile = await env.tx.get<identity.ProfileDoc>(identity.C.profiles, profileId);
+  const profile = await env.tx.get<ProfileDoc>(C.profiles, profileId);
   if (!profile) return false;
-  const members = new Set(await identity.membersOf(env.tx, profile));
+  const members = new Set(await membersOf(env.tx, profile));
   const revoked = (await batchOf(env.tx).findMany<RevocationDoc>(REVOCATIONS, "ident", [...members])).filter(
     ({ value }) => value.kind === "auto-merge",
   );
   if (revoked.length === 0) return false;
   const others = unique(revoked.flatMap(({ value }) => value.keys.filter((k) => !members.has(k))));
-  const docs = await env.tx.getMany<identity.IdentifierDoc>(identity.C.identifiers, others);
-  const owners = await identity.profileIdsOf(env.tx, docs.values());
+  const docs = await env.tx.getMany<IdentifierDoc>(C.identifiers, others);
+  const owners = await profileIdsOf(env.tx, docs.values());
   return [...owners.values()].some((id) => id === otherProfileId);
 }
 
 /** The current profiles holding `keys`, sorted. */
 async function holders(env: ApplyEnv, keys: readonly string[]): Promise<string[]> {
-  const docs = await env.tx.getMany<identity.IdentifierDoc>(identity.C.identifiers, keys);
-  const owners = await identity.profileIdsOf(env.tx, docs.values());
+  const docs = await env.tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  const owners = await profileIdsOf(env.tx, docs.values());
   return unique([...owners.values()].filter((id) => id !== "")).sort(compareStrings);
 }
 
 /** Every identifier of the profiles holding `keys`. */
 async function membersOfHolders(env: ApplyEnv, keys: readonly string[]): Promise<string[]> {
-  const profiles = await env.tx.getMany<identity.ProfileDoc>(identity.C.profiles, await holders(env, keys));
+  const profiles = await env.tx.getMany<ProfileDoc>(C.profiles, await holders(env, keys));
   const out = new Set<string>(keys);
-  for (const profile of profiles.values()) for (const k of await identity.membersOf(env.tx, profile)) out.add(k);
+  for (const profile of profiles.values()) for (const k of await membersOf(env.tx, profile)) out.add(k);
   return [...out];
 }

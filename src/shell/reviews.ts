@@ -16,7 +16,7 @@ import { earlierEvidence, refusalReviews } from "../identity/reviews/refusalRevi
 import type { ReviewCandidate } from "../identity/reviews/types.js";
 import type { Review, ReviewStatus } from "../schema/outputs.js";
 import { batchOf, type PutEntry } from "../storage/port.js";
-import { REVIEWS, type ReviewDoc } from "./_lib/schema.js";
+import { C, type IdentifierDoc, type ProfileDoc, profileIdsOf, REVIEWS, type ReviewDoc } from "./_lib/schema.js";
 import { unique } from "./_lib/unique.js";
 import { autoMergeRevoked, type DecisionAction, operatorMerge } from "./decisions.js";
 import * as identity from "./identity.js";
@@ -82,10 +82,7 @@ export async function matchAndReview(
   if (!fuzzy) return [];
   const suggestions = await identity.suggestMatches(env, profileId);
   if (suggestions.length === 0) return [];
-  const profiles = await env.tx.getMany<identity.ProfileDoc>(
-    identity.C.profiles,
-    unique(suggestions.flatMap((s) => [s.a, s.b])),
-  );
+  const profiles = await env.tx.getMany<ProfileDoc>(C.profiles, unique(suggestions.flatMap((s) => [s.a, s.b])));
   const anchorOf = new Map([...profiles].map(([id, doc]) => [id, doc.anchor]));
   const plan = planFuzzyMatches(suggestions, anchorOf, fuzzy.autoMergeAbove, at);
   const changes: identity.PartitionChange[] = [];
@@ -209,8 +206,8 @@ async function requireReview(env: ApplyEnv, id: string): Promise<ReviewDoc> {
 
 /** The profile each identifier key belongs to now. */
 async function ownersOf(env: ApplyEnv, keys: readonly string[]): Promise<Map<string, string>> {
-  const docs = await env.tx.getMany<identity.IdentifierDoc>(identity.C.identifiers, keys);
-  return identity.profileIdsOf(env.tx, docs.values());
+  const docs = await env.tx.getMany<IdentifierDoc>(C.identifiers, keys);
+  return profileIdsOf(env.tx, docs.values());
 }
 
 function reasonOf(action: DecisionAction): { reason: string; by?: string; at: string } {
