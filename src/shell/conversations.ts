@@ -5,6 +5,7 @@
 import { add, type Duration as DateFnsDuration } from "date-fns";
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
+import { within } from "../conversations/_lib/within.js";
 import { baseSubject } from "../conversations/baseSubject.js";
 import type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
 import { findCaseRef } from "../conversations/findCaseRef.js";
@@ -497,7 +498,7 @@ export async function recordMany(
   const store = new RunStitchStore(tx);
   await store.preload(
     results.map((r) => r.profileId),
-    (profileId, state) => conversationsNamed(profileId, state, run, results),
+    conversationsNamed(run, results),
   );
   const out: RecordedInRun[] = [];
   for (const [i, p] of run.entries()) {
@@ -536,22 +537,32 @@ function identityCut(
   return cut;
 }
 
-/** The conversations a run's interactions of `profileId` may continue, by its stitch state. */
-function* conversationsNamed(
-  profileId: string,
-  state: StitchState,
+/**
+ * The conversations a run's interactions may continue, by their customers' stitch states: the
+ * open ones, and those their thread keys and case references name.
+ */
+function conversationsNamed(
   run: readonly PreparedInteraction[],
   results: readonly ObserveResult[],
-): Iterable<string> {
-  for (const o of state.open) yield o.id;
+): (profileId: string, state: StitchState) => string[] {
+  const byProfile = new Map<string, PreparedInteraction[]>();
   for (const [i, p] of run.entries()) {
-    if (results[i]?.profileId !== profileId) continue;
-    const thread =
-      p.input.threadKey === undefined ? undefined : state.threads[`${p.input.channel}\u0000${p.input.threadKey}`];
-    if (thread !== undefined) yield thread;
-    const byCase = p.caseRef === undefined ? undefined : state.cases[p.caseRef];
-    if (byCase !== undefined) yield byCase;
+    const id = (results[i] as ObserveResult).profileId;
+    const list = byProfile.get(id);
+    if (list) list.push(p);
+    else byProfile.set(id, [p]);
   }
+  return (profileId, state) => {
+    const out = state.open.map((o) => o.id);
+    for (const p of byProfile.get(profileId) ?? []) {
+      const thread =
+        p.input.threadKey === undefined ? undefined : state.threads[`${p.input.channel}\u0000${p.input.threadKey}`];
+      if (thread !== undefined) out.push(thread);
+      const byCase = p.caseRef === undefined ? undefined : state.cases[p.caseRef];
+      if (byCase !== undefined) out.push(byCase);
+    }
+    return out;
+  };
 }
 
 /**
@@ -686,7 +697,7 @@ async function stitchIncrementally(
   }
   if (conv.subject === undefined && x.subject !== undefined) conv.subject = x.subject;
   if (conv.subjectKey === undefined && subjectKey !== undefined && subjectKey !== "") conv.subjectKey = subjectKey;
-  store.putConversation(conv, profileId);
+  await store.putConversation(conv, profileId);
   if (created)
     env.events.push({ type: "conversation.created", conversationId: conv.id, profileId, at: conv.startedAt });
 
@@ -696,12 +707,14 @@ async function stitchIncrementally(
     lastId: x.id,
     threads: threadKey === undefined ? state.threads : { ...state.threads, [threadKey]: conv.id },
     cases: x.caseRef === undefined ? state.cases : { ...state.cases, [x.caseRef]: conv.id },
+    // Only conversations that a later interaction can still join by the time window (what
+    // `stitchState` keeps too): the list does not grow with the customer's history.
     open: [
-      ...state.open.filter((o) => o.id !== conv.id),
+      ...state.open.filter((o) => o.id !== conv.id && within(o.lastAt, x.at, env.conversations.window)),
       { id: conv.id, lastAt: conv.lastAt, ...(conv.subjectKey !== undefined ? { subjectKey: conv.subjectKey } : {}) },
     ].sort((a, b) => compareStrings(a.id, b.id)),
   };
-  store.putState(profileId, next);
+  await store.putState(profileId, next);
   await tx.put(CC.interactions, x.id, { ...publicDoc, conversationId: conv.id });
   await tx.put(CC.timeline, timelineKey(x.at, x.id), entry, {
     index: { conversation: conv.id, profile: profileId },
@@ -852,7 +865,11 @@ export async function restitchProfile(
       await tx.put(CC.interactions, id, { ...doc, profileId, conversationId });
     }
   }
-  await tx.put(CC.state, profileId, stitchState(evidence, decisions, next, convOfInteraction));
+  await tx.put(
+    CC.state,
+    profileId,
+    stitchState(evidence, decisions, next, convOfInteraction, env.conversations.window),
+  );
   for (const id of formerProfileIds) if (id !== profileId) await tx.delete(CC.state, id);
   return next;
 }
@@ -863,6 +880,7 @@ function stitchState(
   decisions: readonly StitchDecision[],
   conversations: readonly ConversationDoc[],
   convOf: ReadonlyMap<string, string>,
+  window: CompiledConversationOptions["window"],
 ): StitchState {
   const ordered = [...evidence].sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
   const threads: Record<string, string> = {};
@@ -880,7 +898,7 @@ function stitchState(
     threads,
     cases,
     open: conversations
-      .filter((c) => c.status === "open")
+      .filter((c) => c.status === "open" && (last === undefined || within(c.lastAt, last.at, window)))
       .map((c) => ({ id: c.id, lastAt: c.lastAt, ...(c.subjectKey !== undefined ? { subjectKey: c.subjectKey } : {}) }))
       .sort((a, b) => compareStrings(a.id, b.id)),
   };
