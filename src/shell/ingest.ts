@@ -698,7 +698,7 @@ async function applyBatch(
     // bulk recorder: one read and one resolution for the run, with the same results as one by
     // one. Whatever they cannot take is applied singly.
     const identifies = single > 0 ? [] : identifyRun(env, batch, i);
-    const run = (identifies.length > 0 ? identifies : single > 0 ? [] : recordRun(batch, i)).slice(0, window);
+    const run = (identifies.length > 0 ? identifies : single > 0 ? [] : recordRun(batch, i, window)).slice(0, window);
     if (single > 0) single--;
     if (run.length > 1) {
       const mark = env.buffer.mark();
@@ -836,13 +836,14 @@ async function identifyMany(env: ApplyEnv, items: readonly IdentifyItem[]): Prom
 
 type RecordItem = Extract<Prepared, { kind: "record" }>;
 
-/** The record items from `start` on (the bulk recorder takes what it can of them). */
+/** Up to `limit` record items from `start` on (the bulk recorder takes what it can of them). */
 function recordRun(
   batch: ReadonlyArray<{ index: number; prepared: Prepared }>,
   start: number,
+  limit: number,
 ): Array<{ index: number; prepared: RecordItem }> {
   const run: Array<{ index: number; prepared: RecordItem }> = [];
-  for (let i = start; i < batch.length; i++) {
+  for (let i = start; i < batch.length && run.length < limit; i++) {
     const { index, prepared } = batch[i] as (typeof batch)[number];
     if (prepared.kind !== "record") break;
     run.push({ index, prepared });
