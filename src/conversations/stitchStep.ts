@@ -1,5 +1,5 @@
-import { add, type Duration as DateFnsDuration } from "date-fns";
 import { compareStrings } from "../_lib/hash.js";
+import { within } from "./_lib/within.js";
 import type { StitchInteraction, StitchOptions, StitchRule } from "./stitchConversations.js";
 
 /** What the stitcher needs to know about a conversation an interaction might join. */
@@ -84,8 +84,4 @@ export function stitchStep(state: StitchState, x: StitchInteraction, options: St
     }
   }
   return best ? { join: best.id, rule: "time-window", reopen: false } : { join: null, rule: "new" };
-}
-
-function within(from: string, at: string, window: StitchOptions["window"]): boolean {
-  return compareStrings(at, add(new Date(from), window as DateFnsDuration).toISOString()) <= 0;
 }

@@ -5,6 +5,7 @@
 import { add, type Duration as DateFnsDuration } from "date-fns";
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
+import { within } from "../conversations/_lib/within.js";
 import { baseSubject } from "../conversations/baseSubject.js";
 import type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
 import { findCaseRef } from "../conversations/findCaseRef.js";
@@ -25,6 +26,7 @@ import type {
   Alert,
   ChannelSwitch,
   Conversation,
+  CustomerContextEvent,
   CustomerSnapshot,
   Interaction,
   Presentation,
@@ -52,7 +54,17 @@ import {
 import { maxString } from "./_lib/strings.js";
 import { unique } from "./_lib/unique.js";
 import { contentDigest } from "./digest.js";
-import { assertUsable, type IdentityEnv, normalizeObservation, observe, type PartitionChange } from "./identity.js";
+import {
+  assertUsable,
+  type IdentityEnv,
+  normalizeObservation,
+  type ObserveResult,
+  observe,
+  observeMany,
+  type PartitionChange,
+  type RefusedLink,
+} from "./identity.js";
+import type { WriteBuffer } from "./writeBuffer.js";
 
 // Defined in ./_lib/schema.ts and the core; re-exported for the modules that read them from here.
 export type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
@@ -227,9 +239,26 @@ export async function recordInteraction(
   } else {
     ({ profileId, ownerKey } = await ownerOfProfile(tx, p.customer.profileId, { lock: true }));
   }
+  return recordNew(env, p, profileId, ownerKey, txStitchStore(tx));
+}
 
+/**
+ * Records a new interaction of a customer already resolved (`profileId`, filed under
+ * `ownerKey`) and stitches it, reading and writing stitch states and conversations through
+ * `store`. What {@link recordInteraction} and {@link recordMany} do after identity.
+ */
+async function recordNew(
+  env: ConversationEnv,
+  p: PreparedInteraction,
+  profileId: string,
+  ownerKey: string,
+  store: StitchStore,
+): Promise<{ interactionId: string; conversationId: string; profileId: string; duplicate: boolean }> {
+  const { tx } = env;
   let continuesVia: string | undefined;
   if (p.input.continues !== undefined) {
+    // Aliases and conversations are read from the transaction: it must hold what the store holds.
+    await store.flush();
     const target = await getConversationDoc(tx, p.input.continues);
     if (!target) throw new NotFoundError("conversation", p.input.continues);
     continuesVia = target.firstInteractionId;
@@ -279,13 +308,261 @@ export async function recordInteraction(
   }
   if (input.metadata !== undefined) publicDoc.metadata = input.metadata;
 
-  let conversationId = await stitchIncrementally(env, profileId, evidence, publicDoc);
+  let conversationId = await stitchIncrementally(env, profileId, evidence, publicDoc, store);
   if (conversationId === null) {
+    // The full re-stitch reads and rewrites the profile's documents in the transaction.
+    await store.flush();
+    store.forget();
     await restitchProfile(env, profileId, [], publicDoc);
     conversationId = await conversationOfInteraction(tx, p.id);
   }
   env.events.push({ type: "interaction.recorded", interactionId: p.id, conversationId, profileId, at: p.at });
   return { interactionId: p.id, conversationId, profileId, duplicate: false };
+}
+
+/**
+ * Where the incremental stitch reads and writes stitch states and conversation documents: the
+ * transaction itself (one record), or a run's cache over it ({@link recordMany}), which reads
+ * each document once and writes each one once, at the end of the run.
+ */
+interface StitchStore {
+  state(profileId: string): Promise<StitchState | null>;
+  conversation(id: string): Promise<ConversationDoc | undefined>;
+  putConversation(doc: ConversationDoc, profileId: string): Promise<void>;
+  putState(profileId: string, state: StitchState): Promise<void>;
+  /** Writes what is pending to the transaction; what is cached stays valid. */
+  flush(): Promise<void>;
+  /** Drops the cache, after something else rewrote documents in the transaction. */
+  forget(): void;
+}
+
+/** The transaction as a {@link StitchStore}: every read and write goes to it. */
+function txStitchStore(tx: ConversationEnv["tx"]): StitchStore {
+  return {
+    state: (profileId) => tx.get<StitchState>(CC.state, profileId),
+    conversation: async (id) => (await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined,
+    putConversation: (doc, profileId) => tx.put(CC.conversations, doc.id, doc, { index: { profile: profileId } }),
+    putState: (profileId, state) => tx.put(CC.state, profileId, state),
+    flush: async () => {},
+    forget: () => {},
+  };
+}
+
+/**
+ * A run's {@link StitchStore}: stitch states and conversations are read once (in bulk by
+ * {@link RunStitchStore.preload}, else on a miss), kept while the run stitches, and written once
+ * per document with one `putMany` per collection.
+ */
+class RunStitchStore implements StitchStore {
+  readonly #tx: ConversationEnv["tx"];
+  readonly #states = new Map<string, StitchState | null>();
+  readonly #conversations = new Map<string, ConversationDoc | undefined>();
+  readonly #dirtyStates = new Set<string>();
+  readonly #dirtyConversations = new Map<string, string>();
+
+  constructor(tx: ConversationEnv["tx"]) {
+    this.#tx = tx;
+  }
+
+  /** Reads the stitch states of `profileIds`, then the conversations `wanted` names in them. */
+  async preload(
+    profileIds: readonly string[],
+    wanted: (profileId: string, state: StitchState) => Iterable<string>,
+  ): Promise<void> {
+    const ids = unique(profileIds.filter((id) => !this.#states.has(id)));
+    if (ids.length === 0) return;
+    const states = await this.#tx.getMany<StitchState>(CC.state, ids);
+    const conversationIds = new Set<string>();
+    for (const id of ids) {
+      const state = states.get(id) ?? null;
+      this.#states.set(id, state);
+      if (state) for (const c of wanted(id, state)) if (!this.#conversations.has(c)) conversationIds.add(c);
+    }
+    if (conversationIds.size === 0) return;
+    const docs = await this.#tx.getMany<ConversationDoc>(CC.conversations, [...conversationIds]);
+    for (const id of conversationIds) this.#conversations.set(id, docs.get(id));
+  }
+
+  async state(profileId: string): Promise<StitchState | null> {
+    if (!this.#states.has(profileId)) this.#states.set(profileId, await this.#tx.get<StitchState>(CC.state, profileId));
+    return this.#states.get(profileId) ?? null;
+  }
+
+  async conversation(id: string): Promise<ConversationDoc | undefined> {
+    if (!this.#conversations.has(id)) {
+      this.#conversations.set(id, (await this.#tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+    }
+    return this.#conversations.get(id);
+  }
+
+  async putConversation(doc: ConversationDoc, profileId: string): Promise<void> {
+    this.#conversations.set(doc.id, doc);
+    this.#dirtyConversations.set(doc.id, profileId);
+  }
+
+  async putState(profileId: string, state: StitchState): Promise<void> {
+    this.#states.set(profileId, state);
+    this.#dirtyStates.add(profileId);
+  }
+
+  async flush(): Promise<void> {
+    const tx = batchOf(this.#tx);
+    if (this.#dirtyConversations.size > 0) {
+      const entries: PutEntry<ConversationDoc>[] = [];
+      for (const [id, profileId] of this.#dirtyConversations) {
+        entries.push({ key: id, value: this.#conversations.get(id) as ConversationDoc, index: { profile: profileId } });
+      }
+      await tx.putMany(CC.conversations, entries);
+      this.#dirtyConversations.clear();
+    }
+    if (this.#dirtyStates.size > 0) {
+      await tx.putMany(
+        CC.state,
+        [...this.#dirtyStates].map((id) => ({ key: id, value: this.#states.get(id) as StitchState })),
+      );
+      this.#dirtyStates.clear();
+    }
+  }
+
+  forget(): void {
+    this.#states.clear();
+    this.#conversations.clear();
+  }
+}
+
+/** What {@link recordMany} returns for each interaction it recorded. */
+export interface RecordedInRun {
+  result: { interactionId: string; conversationId: string; profileId: string; duplicate: boolean };
+  /** The refusals the customer's observation met, for review items (see `reviews.raiseRefusals`). */
+  refusedLinks: RefusedLink[];
+}
+
+/**
+ * Records a run of new interactions as {@link recordInteraction} would one by one, with bulk
+ * reads and writes: one read of the interactions and Message-IDs they name, one bulk observation
+ * of their customers ({@link observeMany}), one read of the stitch states and conversations they
+ * continue, and each of those written once at the end. Returns the results of the prefix it
+ * recorded: it stops before an interaction already stored or repeated in the run (a duplicate or
+ * a conflict), a customer given by profile id, an observation the bulk resolver does not take
+ * (late identity evidence) and one that merges profiles (which re-stitches), so that the caller
+ * applies those one by one.
+ */
+export async function recordMany(
+  env: ConversationEnv & { buffer: WriteBuffer },
+  items: readonly PreparedInteraction[],
+): Promise<RecordedInRun[]> {
+  const { tx } = env;
+  const stored = await tx.getMany<Interaction>(CC.interactions, unique(items.map((p) => p.id)));
+  const messageIds = unique(items.flatMap((p) => (p.messageId === undefined ? [] : [p.messageId])));
+  const seenMessageIds = new Set<string>();
+  if (messageIds.length > 0) {
+    for (const { value } of await batchOf(tx).findMany<InteractionEvidence>(CC.evidence, "msgid", messageIds)) {
+      if (value.messageId !== undefined) seenMessageIds.add(value.messageId);
+    }
+  }
+  let run: Array<PreparedInteraction & { customer: { identifiers: Array<Identifier & { key: string }> } }> = [];
+  const seenIds = new Set<string>();
+  for (const p of items) {
+    if (!("identifiers" in p.customer) || stored.has(p.id) || seenIds.has(p.id)) break;
+    if (p.messageId !== undefined && seenMessageIds.has(p.messageId)) break;
+    seenIds.add(p.id);
+    if (p.messageId !== undefined) seenMessageIds.add(p.messageId);
+    run.push(p as (typeof run)[number]);
+  }
+
+  // Identity, in bulk. Its events go out with their interaction, as one by one: they are told
+  // apart by time, so a run keeps one interaction per time that has identity events.
+  let results: ObserveResult[] = [];
+  let events: CustomerContextEvent[] = [];
+  while (run.length > 0) {
+    const mark = env.buffer.mark();
+    const before = env.events.length;
+    results = await observeMany(
+      env,
+      run.map((p) => ({ identifiers: p.customer.identifiers, at: p.at, channel: p.input.channel })),
+    );
+    events = env.events.splice(before);
+    const cut = identityCut(run, results, events);
+    if (cut === results.length) break;
+    env.buffer.rollbackTo(mark);
+    results = [];
+    run = run.slice(0, cut);
+  }
+  if (results.length === 0) return [];
+  run = run.slice(0, results.length);
+  const firstAt = new Map<string, number>();
+  for (const [i, p] of run.entries()) if (!firstAt.has(p.at)) firstAt.set(p.at, i);
+  const eventsOf = run.map((): CustomerContextEvent[] => []);
+  for (const e of events) eventsOf[firstAt.get(e.at) as number]?.push(e);
+
+  const store = new RunStitchStore(tx);
+  await store.preload(
+    results.map((r) => r.profileId),
+    conversationsNamed(run, results),
+  );
+  const out: RecordedInRun[] = [];
+  for (const [i, p] of run.entries()) {
+    const r = results[i] as ObserveResult;
+    env.events.push(...(eventsOf[i] as CustomerContextEvent[]));
+    out.push({ result: await recordNew(env, p, r.profileId, r.anchor, store), refusedLinks: r.refusedLinks });
+  }
+  await store.flush();
+  return out;
+}
+
+/**
+ * How many of a run's observations {@link recordMany} keeps: those before the first that merges
+ * profiles, and before the second interaction of a time that has identity events.
+ */
+function identityCut(
+  run: readonly PreparedInteraction[],
+  results: readonly ObserveResult[],
+  events: readonly CustomerContextEvent[],
+): number {
+  let cut = results.length;
+  const merging = results.findIndex((r) => r.change.touched.size > 0);
+  if (merging >= 0) cut = merging;
+  const seen = new Set<string>();
+  const second = new Map<string, number>();
+  for (let i = 0; i < results.length; i++) {
+    const at = (run[i] as PreparedInteraction).at;
+    if (seen.has(at)) {
+      if (!second.has(at)) second.set(at, i);
+    } else seen.add(at);
+  }
+  for (const e of events) {
+    const i = second.get(e.at);
+    if (i !== undefined && i < cut) cut = i;
+  }
+  return cut;
+}
+
+/**
+ * The conversations a run's interactions may continue, by their customers' stitch states: the
+ * open ones, and those their thread keys and case references name.
+ */
+function conversationsNamed(
+  run: readonly PreparedInteraction[],
+  results: readonly ObserveResult[],
+): (profileId: string, state: StitchState) => string[] {
+  const byProfile = new Map<string, PreparedInteraction[]>();
+  for (const [i, p] of run.entries()) {
+    const id = (results[i] as ObserveResult).profileId;
+    const list = byProfile.get(id);
+    if (list) list.push(p);
+    else byProfile.set(id, [p]);
+  }
+  return (profileId, state) => {
+    const out = state.open.map((o) => o.id);
+    for (const p of byProfile.get(profileId) ?? []) {
+      const thread =
+        p.input.threadKey === undefined ? undefined : state.threads[`${p.input.channel}\u0000${p.input.threadKey}`];
+      if (thread !== undefined) out.push(thread);
+      const byCase = p.caseRef === undefined ? undefined : state.cases[p.caseRef];
+      if (byCase !== undefined) out.push(byCase);
+    }
+    return out;
+  };
 }
 
 /**
@@ -298,9 +575,10 @@ async function stitchIncrementally(
   profileId: string,
   x: InteractionEvidence,
   publicDoc: Interaction,
+  store: StitchStore,
 ): Promise<string | null> {
   const { tx } = env;
-  const state = (await tx.get<StitchState>(CC.state, profileId)) ?? {
+  const state = (await store.state(profileId)) ?? {
     lastAt: "",
     lastId: "",
     lastDecisionAt: "",
@@ -332,7 +610,7 @@ async function stitchIncrementally(
   const loaded = new Map<string, ConversationDoc | undefined>();
   const candidate = async (id: string | undefined): Promise<ConversationDoc | undefined> => {
     if (id === undefined) return undefined;
-    if (!loaded.has(id)) loaded.set(id, (await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined);
+    if (!loaded.has(id)) loaded.set(id, await store.conversation(id));
     return loaded.get(id);
   };
   const stitchState: CoreStitchState = { open: state.open.map((o) => ({ ...o, status: "open" as const })) };
@@ -419,7 +697,7 @@ async function stitchIncrementally(
   }
   if (conv.subject === undefined && x.subject !== undefined) conv.subject = x.subject;
   if (conv.subjectKey === undefined && subjectKey !== undefined && subjectKey !== "") conv.subjectKey = subjectKey;
-  await tx.put(CC.conversations, conv.id, conv, { index: { profile: profileId } });
+  await store.putConversation(conv, profileId);
   if (created)
     env.events.push({ type: "conversation.created", conversationId: conv.id, profileId, at: conv.startedAt });
 
@@ -429,12 +707,14 @@ async function stitchIncrementally(
     lastId: x.id,
     threads: threadKey === undefined ? state.threads : { ...state.threads, [threadKey]: conv.id },
     cases: x.caseRef === undefined ? state.cases : { ...state.cases, [x.caseRef]: conv.id },
+    // Only conversations that a later interaction can still join by the time window (what
+    // `stitchState` keeps too): the list does not grow with the customer's history.
     open: [
-      ...state.open.filter((o) => o.id !== conv.id),
+      ...state.open.filter((o) => o.id !== conv.id && within(o.lastAt, x.at, env.conversations.window)),
       { id: conv.id, lastAt: conv.lastAt, ...(conv.subjectKey !== undefined ? { subjectKey: conv.subjectKey } : {}) },
     ].sort((a, b) => compareStrings(a.id, b.id)),
   };
-  await tx.put(CC.state, profileId, next);
+  await store.putState(profileId, next);
   await tx.put(CC.interactions, x.id, { ...publicDoc, conversationId: conv.id });
   await tx.put(CC.timeline, timelineKey(x.at, x.id), entry, {
     index: { conversation: conv.id, profile: profileId },
@@ -585,7 +865,11 @@ export async function restitchProfile(
       await tx.put(CC.interactions, id, { ...doc, profileId, conversationId });
     }
   }
-  await tx.put(CC.state, profileId, stitchState(evidence, decisions, next, convOfInteraction));
+  await tx.put(
+    CC.state,
+    profileId,
+    stitchState(evidence, decisions, next, convOfInteraction, env.conversations.window),
+  );
   for (const id of formerProfileIds) if (id !== profileId) await tx.delete(CC.state, id);
   return next;
 }
@@ -596,6 +880,7 @@ function stitchState(
   decisions: readonly StitchDecision[],
   conversations: readonly ConversationDoc[],
   convOf: ReadonlyMap<string, string>,
+  window: CompiledConversationOptions["window"],
 ): StitchState {
   const ordered = [...evidence].sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
   const threads: Record<string, string> = {};
@@ -613,7 +898,7 @@ function stitchState(
     threads,
     cases,
     open: conversations
-      .filter((c) => c.status === "open")
+      .filter((c) => c.status === "open" && (last === undefined || within(c.lastAt, last.at, window)))
       .map((c) => ({ id: c.id, lastAt: c.lastAt, ...(c.subjectKey !== undefined ? { subjectKey: c.subjectKey } : {}) }))
       .sort((a, b) => compareStrings(a.id, b.id)),
   };

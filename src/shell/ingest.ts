@@ -694,19 +694,27 @@ async function applyBatch(
   let pause = 1;
   for (let i = 0; i < batch.length; ) {
     if (signal?.aborted) throw new CustomerContextError("aborted", "Ingest aborted", {});
-    // A run of identify items goes through the bulk resolver: one read and one resolution for
-    // the run, with the same results as one by one. Whatever it cannot take is applied singly.
-    const run = single > 0 ? [] : identifyRun(env, batch, i).slice(0, window);
+    // A run of identify items goes through the bulk resolver, a run of record items through the
+    // bulk recorder: one read and one resolution for the run, with the same results as one by
+    // one. Whatever they cannot take is applied singly.
+    const identifies = single > 0 ? [] : identifyRun(env, batch, i);
+    const run = (identifies.length > 0 ? identifies : single > 0 ? [] : recordRun(batch, i, window)).slice(0, window);
     if (single > 0) single--;
     if (run.length > 1) {
       const mark = env.buffer.mark();
       const events = env.events.length;
       let done: Applied[] = [];
       try {
-        done = await identifyMany(
-          env,
-          run.map((r) => r.prepared),
-        );
+        done =
+          run[0]?.prepared.kind === "identify"
+            ? await identifyMany(
+                env,
+                run.map((r) => r.prepared as IdentifyItem),
+              )
+            : await recordMany(
+                env,
+                run.map((r) => r.prepared as RecordItem),
+              );
       } catch (error) {
         if (!isCustomerContextError(error) || !ITEM_ERRORS.has(error.code)) throw error;
         env.buffer.rollbackTo(mark);
@@ -827,6 +835,40 @@ async function identifyMany(env: ApplyEnv, items: readonly IdentifyItem[]): Prom
     out.push({ kind: "identify", result, duplicate: false });
   }
   return out;
+}
+
+type RecordItem = Extract<Prepared, { kind: "record" }>;
+
+/** Up to `limit` record items from `start` on (the bulk recorder takes what it can of them). */
+function recordRun(
+  batch: ReadonlyArray<{ index: number; prepared: Prepared }>,
+  start: number,
+  limit: number,
+): Array<{ index: number; prepared: RecordItem }> {
+  const run: Array<{ index: number; prepared: RecordItem }> = [];
+  for (let i = start; i < batch.length && run.length < limit; i++) {
+    const { index, prepared } = batch[i] as (typeof batch)[number];
+    if (prepared.kind !== "record") break;
+    run.push({ index, prepared });
+  }
+  return run;
+}
+
+/**
+ * Applies a run of record items with the bulk recorder ({@link conversations.recordMany}) and
+ * returns what each item of the prefix it applied returned, exactly as {@link apply} would one
+ * by one, review items for refused links included.
+ */
+async function recordMany(env: ApplyEnv, items: readonly RecordItem[]): Promise<Applied[]> {
+  const done = await conversations.recordMany(
+    env,
+    items.map((p) => p.prepared),
+  );
+  await reviews.raiseRefusals(
+    env,
+    done.flatMap((d) => d.refusedLinks),
+  );
+  return done.map((d) => ({ kind: "record", result: d.result, duplicate: false }));
 }
 
 function countEvent(out: BatchOutcome, e: CustomerContextEvent): void {

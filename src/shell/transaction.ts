@@ -82,7 +82,7 @@ export function transactionRunner(options: TransactionRunnerOptions): Transactio
 function storedEvent(event: CustomerContextEvent): JsonValue {
   // The erased profile's id is a hash of its identifiers: the log keeps only that an erasure happened.
   if (event.type === "profile.forgotten") return { type: event.type, at: event.at };
-  if (event.type !== "identify.refused") return JSON.parse(JSON.stringify(event)) as JsonValue;
+  if (event.type !== "identify.refused") return flatCopy(event) ?? (JSON.parse(JSON.stringify(event)) as JsonValue);
   return {
     ...event,
     refusals: event.refusals.map((r) => ({
@@ -91,6 +91,19 @@ function storedEvent(event: CustomerContextEvent): JsonValue {
       ...(r.profileId !== undefined ? { profileId: r.profileId } : {}),
     })),
   };
+}
+
+/**
+ * A copy of an event whose members are all strings (most events: ids and times), as the JSON
+ * round trip would give it, without serialising; `null` for any other event.
+ */
+function flatCopy(event: CustomerContextEvent): JsonValue | null {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (typeof value !== "string") return null;
+    out[key] = value;
+  }
+  return out;
 }
 
 /**

@@ -203,3 +203,29 @@ describe("flat cost of record and context", () => {
     expect(b.cost.bytesRead + b.cost.bytesWritten).toBeLessThan(10_000);
   });
 });
+
+describe("the stitch state of a customer with a long history", () => {
+  it("keeps only the open conversations the time window can still join, incrementally and after a re-stitch", async () => {
+    const storage = memoryAdapter();
+    const cc = createCustomerContext({ storage });
+    const day = 86_400_000;
+    const visit = (n: number) => ({
+      channel: "web",
+      direction: "inbound" as const,
+      at: new Date(START + n * 4 * day).toISOString(),
+      customer,
+      externalId: `v${n}`,
+    });
+    // Four days apart: each visit starts a conversation of its own, and none is resolved.
+    for (let n = 1; n <= 20; n++) await cc.record(visit(n));
+    const openInState = async () => {
+      const states = await storage.transaction((tx) => tx.scan<{ open: unknown[] }>("stitch_state"));
+      return states.map((s) => s.value.open.length);
+    };
+    expect((await cc.conversations.list(customerRef)).filter((c) => c.status === "open")).toHaveLength(20);
+    expect(await openInState()).toEqual([1]);
+    // A late visit re-stitches the whole history: the same state.
+    await cc.record(visit(0));
+    expect(await openInState()).toEqual([1]);
+  });
+});

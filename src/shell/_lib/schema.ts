@@ -217,6 +217,10 @@ export interface StitchState {
   threads: Record<string, string>;
   /** Case reference -> conversation of the latest interaction with it. */
   cases: Record<string, string>;
+  /**
+   * The open conversations a later interaction can still join by the time window (last
+   * interaction within the window of the latest one), by id; older open ones are left out.
+   */
   open: Array<{ id: string; lastAt: string; subjectKey?: string }>;
 }
 
