@@ -467,6 +467,11 @@ class Statements {
    * (collections, keys, values) and their index entries (collections, keys, names, values). It
    * upserts the documents, drops the index entries they no longer have and inserts the new ones;
    * each document appears once, so the clauses touch disjoint rows. A statement follows it.
+   *
+   * The entries to drop are a set difference (EXCEPT: hashed or sorted), not a NOT EXISTS against
+   * the wanted rows: a prepared statement soon runs a generic plan, which estimates every unnest
+   * at 10 rows and so checks NOT EXISTS by a nested loop over all wanted rows, quadratic in the
+   * batch (3.2 s instead of 0.2 s for 2,000 documents).
    */
   readonly writeSet: string;
 
@@ -482,12 +487,13 @@ class Statements {
          SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS w(collection, key, name, value)
        ), stale AS (
          DELETE FROM ${s}.index_entries e
-         USING unnest($1::text[], $2::text[]) AS d(collection, key)
-         WHERE e.collection = d.collection AND e.key = d.key
-           AND NOT EXISTS (
-             SELECT 1 FROM wanted w
-             WHERE w.collection = e.collection AND w.key = e.key AND w.name = e.name AND w.value = e.value
-           )
+         USING (
+           SELECT x.collection, x.name, x.value, x.key FROM ${s}.index_entries x
+           JOIN unnest($1::text[], $2::text[]) AS d(collection, key) ON x.collection = d.collection AND x.key = d.key
+           EXCEPT
+           SELECT w.collection, w.name, w.value, w.key FROM wanted w
+         ) AS gone
+         WHERE e.collection = gone.collection AND e.name = gone.name AND e.value = gone.value AND e.key = gone.key
        ), added AS (
          INSERT INTO ${s}.index_entries (collection, name, value, key)
          SELECT w.collection, w.name, w.value, w.key FROM wanted w
