@@ -93,6 +93,24 @@ describe("postgres round trips", () => {
     });
   });
 
+  it("sends writes without events with COMMIT, and with BEGIN when they are all there is", async () => {
+    const { sent: alone } = await counted(async (t) => {
+      await t.put("solo", "a", { n: 1 }, { index: { i: "x" } });
+    });
+    expect(alone).toHaveLength(1);
+    expect(alone[0]).toMatch(/^BEGIN; WITH docs AS .*; COMMIT$/s);
+    const { sent: queries } = await counted(async (t) => {
+      await t.lock(["solo"]);
+      const a = await t.get<{ n: number }>("solo", "a");
+      await t.put("solo", "a", { n: (a?.n ?? 0) + 1 }, { index: { i: "it's" } });
+    });
+    expect(queries).toHaveLength(3);
+    expect(queries[2]).toMatch(/^WITH docs AS .*'it''s'.*; COMMIT$/s);
+    expect(await adapter.transaction(async (t) => (await t.find("solo", "i", "it's")).map((d) => d.value))).toEqual([
+      { n: 2 },
+    ]);
+  });
+
   it("counts deferred documents that deleteMany removes, and deletes the stored version too", async () => {
     await adapter.transaction(async (t) => t.put("gone", "stored", { v: 1 }, { index: { i: "x" } }));
     const { result } = await counted(async (t) => {

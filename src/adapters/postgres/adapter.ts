@@ -260,10 +260,7 @@ class PostgresStorage implements PostgresAdapter {
       const result = await fn(tx);
       // A function that caught the restart must not commit without the lock it asked for.
       if (tx.restart) throw tx.restart;
-      await tx.flush();
-      tx.end();
-      // A transaction that sent nothing has nothing to commit (BEGIN goes with the first statement).
-      if (tx.begun) await client.query("COMMIT");
+      await tx.commit();
       // The connection may have died while fn ran between queries: then COMMIT above already
       // failed, so reaching here means the transaction committed.
       return result;
@@ -560,7 +557,7 @@ class PostgresTransaction implements StorageTransaction {
     const s = this.#storage.sql.s;
     if (this.#done) throw new Error("transaction already ended");
     const stored = pgText(key);
-    await this.flush();
+    await this.#flush();
     const result = await this.#query<{ value: string }>(
       "get",
       `SELECT value FROM ${s}.documents WHERE collection = $1 AND key = $2`,
@@ -576,7 +573,7 @@ class PostgresTransaction implements StorageTransaction {
     if (this.#done) throw new Error("transaction already ended");
     if (keys.length === 0) return out;
     const stored = keys.map(pgText);
-    await this.flush();
+    await this.#flush();
     const result = await this.#query<DocumentRow>(
       "getMany",
       `SELECT key, value FROM ${s}.documents WHERE collection = $1 AND key = ANY($2::text[])`,
@@ -652,8 +649,26 @@ class PostgresTransaction implements StorageTransaction {
     return [collections, keys, values, entryCollections, entryKeys, names, indexValues];
   }
 
-  /** Sends the deferred writes, if any (before a read, and before the commit). */
-  async flush(): Promise<void> {
+  /**
+   * Sends the deferred writes and COMMIT, in one simple query when the writes are small enough to
+   * inline; a transaction that sent nothing sends nothing.
+   */
+  async commit(): Promise<void> {
+    if (this.#done) throw new Error("transaction already ended");
+    const pending = this.#takePending();
+    const text = `${this.#storage.sql.writeSet} SELECT 1`;
+    const inlined = pending && inlineParameters(this.#client, text, pending);
+    if (pending && inlined === undefined) await this.#query("write", text, pending);
+    this.#done = true;
+    if (inlined !== undefined) {
+      const begin = this.begun ? "" : `${this.#begin}; `;
+      this.begun = true;
+      await this.#client.query(`${begin}${inlined}; COMMIT`);
+    } else if (this.begun) await this.#client.query("COMMIT");
+  }
+
+  /** Sends the deferred writes, if any (before a read). */
+  async #flush(): Promise<void> {
     const pending = this.#takePending();
     if (pending) await this.#query("write", `${this.#storage.sql.writeSet} SELECT 1`, pending);
   }
@@ -692,7 +707,7 @@ class PostgresTransaction implements StorageTransaction {
     const s = this.#storage.sql.s;
     if (this.#done) throw new Error("transaction already ended");
     if (values.length === 0) return [];
-    await this.flush();
+    await this.#flush();
     const result = await this.#query<DocumentRow>(
       "findMany",
       `SELECT d.key, d.value FROM ${s}.documents d
@@ -715,7 +730,7 @@ class PostgresTransaction implements StorageTransaction {
     if (this.#done) throw new Error("transaction already ended");
     const limit = sqlLimit(options.limit);
     if (limit === 0) return [];
-    await this.flush();
+    await this.#flush();
     const reverse = options.reverse === true;
     const values: unknown[] = [collection, index, pgText(value), limit];
     let where = "e.collection = $1 AND e.name = $2 AND e.value = $3";
@@ -739,7 +754,7 @@ class PostgresTransaction implements StorageTransaction {
     if (this.#done) throw new Error("transaction already ended");
     const limit = sqlLimit(options.limit);
     if (limit === 0) return [];
-    await this.flush();
+    await this.#flush();
     const reverse = options.reverse === true;
     const values: unknown[] = [collection, limit];
     let where = "collection = $1";
@@ -836,7 +851,7 @@ class PostgresTransaction implements StorageTransaction {
     const s = this.#storage.sql.s;
     if (this.#done) throw new Error("transaction already ended");
     if (names.length === 0) return 0;
-    await this.flush();
+    await this.#flush();
     const result = await this.#query("deleteEventsNaming", `DELETE FROM ${s}.events WHERE names && $1::text[]`, [
       [...new Set(names.map(pgText))],
     ]);
