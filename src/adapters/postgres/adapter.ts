@@ -595,8 +595,8 @@ class PostgresTransaction implements StorageTransaction {
   /**
    * Writes are deferred: they are kept here, the last one per document, and reach PostgreSQL in
    * one statement together with the next operation that has to go to the server (a
-   * `deleteMany`, `appendEvents`, or before a read and the commit). A batch's writes, which the
-   * shell flushes one collection at a time, so cost one round trip instead of one per call.
+   * `deleteMany`, `appendEvents`, the commit, or before a read). So a batch's writes, which the
+   * shell flushes one collection at a time, cost one round trip instead of one per call.
    */
   async putMany<T>(collection: string, entries: readonly PutEntry<T>[]): Promise<void> {
     if (this.#done) throw new Error("transaction already ended");
@@ -619,7 +619,7 @@ class PostgresTransaction implements StorageTransaction {
   }
 
   /**
-   * The deferred writes as the parameters $1..$7 of {@link writeSetSql}, in (collection, key)
+   * The deferred writes as the parameters $1..$7 of `Statements.writeSet`, in (collection, key)
    * order so that concurrent writers upsert shared rows in the same order; empties the set.
    */
   #takePending(): unknown[] | undefined {
