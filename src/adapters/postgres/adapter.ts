@@ -542,8 +542,9 @@ class PostgresTransaction implements StorageTransaction {
       // BEGIN and the first statement in one round trip: one simple query with the parameters
       // written as literals. The first statement runs after BEGIN, so it sees what it would see
       // as a prepared statement sent after it (READ COMMITTED takes a snapshot per statement;
-      // REPEATABLE READ takes its snapshot at the first statement, not at BEGIN).
-      const inlined = inlineParameters(this.#client, text, values);
+      // REPEATABLE READ takes its snapshot at the first statement, not at BEGIN). Not the write
+      // statements: planning them afresh costs more than a round trip.
+      const inlined = shape.startsWith("write") ? undefined : inlineParameters(this.#client, text, values);
       if (inlined !== undefined) {
         const results = (await this.#client.query(`${this.#begin}; ${inlined}`)) as unknown as pg.QueryResult<R>[];
         return results[1] as pg.QueryResult<R>;
@@ -595,7 +596,7 @@ class PostgresTransaction implements StorageTransaction {
   /**
    * Writes are deferred: they are kept here, the last one per document, and reach PostgreSQL in
    * one statement together with the next operation that has to go to the server (a
-   * `deleteMany`, `appendEvents`, the commit, or before a read). So a batch's writes, which the
+   * `deleteMany` or `appendEvents`, or before a read and the commit). So a batch's writes, which the
    * shell flushes one collection at a time, cost one round trip instead of one per call.
    */
   async putMany<T>(collection: string, entries: readonly PutEntry<T>[]): Promise<void> {
@@ -650,24 +651,18 @@ class PostgresTransaction implements StorageTransaction {
   }
 
   /**
-   * Sends the deferred writes and COMMIT, in one simple query when the writes are small enough to
-   * inline; a transaction that sent nothing sends nothing.
+   * Sends the deferred writes, then COMMIT; a transaction that sent nothing sends nothing. The
+   * writes stay a prepared statement: inlined into one simple query with COMMIT they cost more
+   * than the round trip they save (parsing and planning the statement each time: 1.8 ms against
+   * 1.0 ms for BEGIN, the prepared write and COMMIT, measured on loopback).
    */
   async commit(): Promise<void> {
-    if (this.#done) throw new Error("transaction already ended");
-    const pending = this.#takePending();
-    const text = `${this.#storage.sql.writeSet} SELECT 1`;
-    const inlined = pending && inlineParameters(this.#client, text, pending);
-    if (pending && inlined === undefined) await this.#query("write", text, pending);
+    await this.#flush();
     this.#done = true;
-    if (inlined !== undefined) {
-      const begin = this.begun ? "" : `${this.#begin}; `;
-      this.begun = true;
-      await this.#client.query(`${begin}${inlined}; COMMIT`);
-    } else if (this.begun) await this.#client.query("COMMIT");
+    if (this.begun) await this.#client.query("COMMIT");
   }
 
-  /** Sends the deferred writes, if any (before a read). */
+  /** Sends the deferred writes, if any (before a read and at the commit). */
   async #flush(): Promise<void> {
     const pending = this.#takePending();
     if (pending) await this.#query("write", `${this.#storage.sql.writeSet} SELECT 1`, pending);
