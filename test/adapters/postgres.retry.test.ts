@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PostgresAdapter } from "../../src/adapters/postgres/index.js";
+import type { StorageTransaction } from "../../src/storage/port.js";
 import { dropPostgresSchema, freshPostgresAdapter } from "../setup/fresh-postgres.js";
 
 const adapters: PostgresAdapter[] = [];
@@ -25,6 +26,15 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 /**
+ * Writes the row now: the adapter defers writes until the next statement that needs the server,
+ * and a read is one, so the write (and its row lock) happens before `write` returns.
+ */
+async function write(t: StorageTransaction, key: string, value: unknown): Promise<void> {
+  await t.put("rows", key, value);
+  await t.get("rows", key);
+}
+
+/**
  * Two transactions update rows x and y in opposite orders and wait for each other in between,
  * which is a real deadlock: PostgreSQL aborts one of them with 40P01 after deadlock_timeout.
  */
@@ -39,17 +49,17 @@ async function deadlock(adapter: PostgresAdapter): Promise<{ results: PromiseSet
   const results = await Promise.allSettled([
     adapter.transaction(async (t) => {
       runs++;
-      await t.put("rows", "x", { by: "a" });
+      await write(t, "x", { by: "a" });
       aHasX.resolve();
       await bHasY.promise;
-      await t.put("rows", "y", { by: "a" });
+      await write(t, "y", { by: "a" });
     }),
     adapter.transaction(async (t) => {
       runs++;
-      await t.put("rows", "y", { by: "b" });
+      await write(t, "y", { by: "b" });
       bHasY.resolve();
       await aHasX.promise;
-      await t.put("rows", "x", { by: "b" });
+      await write(t, "x", { by: "b" });
     }),
   ]);
   return { results, runs };

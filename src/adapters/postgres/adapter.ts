@@ -81,7 +81,10 @@ interface DocumentRow {
 /**
  * Creates a storage adapter on PostgreSQL 15+ through `pg`. Every `transaction()` runs on one
  * pooled connection between `BEGIN` (READ COMMITTED) and `COMMIT`, or `ROLLBACK` when `fn` throws;
- * read-only transactions use one REPEATABLE READ snapshot. `lock(keys)` takes transaction-level
+ * read-only transactions use one REPEATABLE READ snapshot. `BEGIN` travels with the transaction's
+ * first statement, and writes (`put`, `putMany`) are deferred and sent in one statement with the
+ * next `deleteMany` or `appendEvents`, or before the next read or the commit, so a transaction
+ * costs few round trips. `lock(keys)` takes transaction-level
  * advisory locks on 64-bit hashes of the keys in a canonical order, so writers that lock what they
  * read never lose an update. Serialization failures and deadlocks are retried with jittered
  * backoff. Values are stored as JSON text. The schema is created or upgraded by `migrate()` or on
@@ -252,20 +255,18 @@ class PostgresStorage implements PostgresAdapter {
   async #runOnce<T>(fn: (tx: StorageTransaction) => Promise<T>, readOnly: boolean, learnt: Set<bigint>): Promise<T> {
     const { client, lost, release } = await this.#checkOut();
     let broken: Error | undefined;
-    const tx = new PostgresTransaction(this, client, learnt);
+    const tx = new PostgresTransaction(this, client, learnt, readOnly);
     try {
-      await client.query(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
       const result = await fn(tx);
       // A function that caught the restart must not commit without the lock it asked for.
       if (tx.restart) throw tx.restart;
-      tx.end();
-      await client.query("COMMIT");
+      await tx.commit();
       // The connection may have died while fn ran between queries: then COMMIT above already
       // failed, so reaching here means the transaction committed.
       return result;
     } catch (error) {
       tx.end();
-      if (lost.error === undefined) {
+      if (lost.error === undefined && tx.begun) {
         try {
           await client.query("ROLLBACK");
         } catch (rollbackError) {
@@ -458,9 +459,43 @@ class Statements {
   readonly s: string;
   #tag: string;
 
+  /**
+   * The `WITH` clauses that apply a set of deferred writes, parameters $1..$7: documents
+   * (collections, keys, values) and their index entries (collections, keys, names, values). It
+   * upserts the documents, drops the index entries they no longer have and inserts the new ones;
+   * each document appears once, so the clauses touch disjoint rows. A statement follows it.
+   *
+   * The entries to drop are a set difference (EXCEPT: hashed or sorted), not a NOT EXISTS against
+   * the wanted rows: a prepared statement soon runs a generic plan, which estimates every unnest
+   * at 10 rows and so checks NOT EXISTS by a nested loop over all wanted rows, quadratic in the
+   * batch (3.2 s instead of 0.2 s for 2,000 documents).
+   */
+  readonly writeSet: string;
+
   constructor(schema: string) {
     this.s = quoteSchema(schema);
     this.#tag = createHash("sha256").update(schema).digest("hex").slice(0, 12);
+    const s = this.s;
+    this.writeSet = `WITH docs AS (
+         INSERT INTO ${s}.documents (collection, key, value)
+         SELECT d.collection, d.key, d.value FROM unnest($1::text[], $2::text[], $3::text[]) AS d(collection, key, value)
+         ON CONFLICT (collection, key) DO UPDATE SET value = EXCLUDED.value
+       ), wanted AS (
+         SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS w(collection, key, name, value)
+       ), stale AS (
+         DELETE FROM ${s}.index_entries e
+         USING (
+           SELECT x.collection, x.name, x.value, x.key FROM ${s}.index_entries x
+           JOIN unnest($1::text[], $2::text[]) AS d(collection, key) ON x.collection = d.collection AND x.key = d.key
+           EXCEPT
+           SELECT w.collection, w.name, w.value, w.key FROM wanted w
+         ) AS gone
+         WHERE e.collection = gone.collection AND e.name = gone.name AND e.value = gone.value AND e.key = gone.key
+       ), added AS (
+         INSERT INTO ${s}.index_entries (collection, name, value, key)
+         SELECT w.collection, w.name, w.value, w.key FROM wanted w
+         ON CONFLICT DO NOTHING
+       )`;
   }
 
   name(shape: string): string {
@@ -478,11 +513,18 @@ class PostgresTransaction implements StorageTransaction {
   #learnt: Set<bigint>;
   /** Set when a lock() call found a lock taken while this transaction held others. */
   restart: LockRestart | undefined;
+  /** Deferred writes by collection, then by stored key (see {@link PostgresTransaction.putMany}). */
+  #pending = new Map<string, Map<string, Write>>();
 
-  constructor(storage: PostgresStorage, client: pg.PoolClient, learnt: Set<bigint>) {
+  /** Whether BEGIN has been sent (with the first statement, see {@link PostgresTransaction.#query}). */
+  begun = false;
+  #begin: string;
+
+  constructor(storage: PostgresStorage, client: pg.PoolClient, learnt: Set<bigint>, readOnly: boolean) {
     this.#storage = storage;
     this.#client = client;
     this.#learnt = learnt;
+    this.#begin = readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
   }
 
   end(): void {
@@ -495,15 +537,32 @@ class PostgresTransaction implements StorageTransaction {
     values: unknown[],
   ): Promise<pg.QueryResult<R>> {
     if (this.#done) throw new Error("transaction already ended");
+    if (!this.begun) {
+      this.begun = true;
+      // BEGIN and the first statement in one round trip: one simple query with the parameters
+      // written as literals. The first statement runs after BEGIN, so it sees what it would see
+      // as a prepared statement sent after it (READ COMMITTED takes a snapshot per statement;
+      // REPEATABLE READ takes its snapshot at the first statement, not at BEGIN). Not the write
+      // statements: planning them afresh costs more than a round trip.
+      const inlined = shape.startsWith("write") ? undefined : inlineParameters(this.#client, text, values);
+      if (inlined !== undefined) {
+        const results = (await this.#client.query(`${this.#begin}; ${inlined}`)) as unknown as pg.QueryResult<R>[];
+        return results[1] as pg.QueryResult<R>;
+      }
+      await this.#client.query(this.#begin);
+    }
     return this.#client.query<R>({ name: this.#storage.sql.name(shape), text, values });
   }
 
   async get<T>(collection: string, key: string): Promise<T | null> {
     const s = this.#storage.sql.s;
+    if (this.#done) throw new Error("transaction already ended");
+    const stored = pgText(key);
+    await this.#flush();
     const result = await this.#query<{ value: string }>(
       "get",
       `SELECT value FROM ${s}.documents WHERE collection = $1 AND key = $2`,
-      [collection, pgText(key)],
+      [collection, stored],
     );
     const row = result.rows[0];
     return row ? (JSON.parse(row.value) as T) : null;
@@ -514,98 +573,99 @@ class PostgresTransaction implements StorageTransaction {
     const out = new Map<string, T>();
     if (this.#done) throw new Error("transaction already ended");
     if (keys.length === 0) return out;
+    const stored = keys.map(pgText);
+    await this.#flush();
     const result = await this.#query<DocumentRow>(
       "getMany",
       `SELECT key, value FROM ${s}.documents WHERE collection = $1 AND key = ANY($2::text[])`,
-      [collection, keys.map(pgText)],
+      [collection, stored],
     );
     for (const row of result.rows) out.set(decodeKey(row.key), JSON.parse(row.value) as T);
     return out;
   }
 
   async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<void> {
-    const s = this.#storage.sql.s;
-    const json = toJson(value);
-    const pairs = options?.index ? indexPairs(options.index) : [];
-    if (pairs.some(([, v]) => v.includes("\u0000"))) throw new TypeError(NUL_MESSAGE);
-    // One round trip: upsert the document, delete the entries it no longer has, insert the new
-    // ones (the delete and the insert touch disjoint rows, so one statement can do both).
-    await this.#query(
-      "put",
-      `WITH doc AS (
-         INSERT INTO ${s}.documents (collection, key, value) VALUES ($1, $2, $3)
-         ON CONFLICT (collection, key) DO UPDATE SET value = EXCLUDED.value
-       ), wanted AS (
-         SELECT * FROM unnest($4::text[], $5::text[]) AS w(name, value)
-       ), stale AS (
-         DELETE FROM ${s}.index_entries e
-         WHERE e.collection = $1 AND e.key = $2
-           AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.name = e.name AND w.value = e.value)
-       )
-       INSERT INTO ${s}.index_entries (collection, name, value, key)
-       SELECT $1, w.name, w.value, $2 FROM wanted w
-       ON CONFLICT DO NOTHING`,
-      [collection, pgText(key), json, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-    );
+    if (this.#done) throw new Error("transaction already ended");
+    this.#defer(collection, [writeOf(key, value, options?.index)]);
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
-    const s = this.#storage.sql.s;
-    const result = await this.#query(
-      "delete",
-      `WITH entries AS (DELETE FROM ${s}.index_entries WHERE collection = $1 AND key = $2)
-       DELETE FROM ${s}.documents WHERE collection = $1 AND key = $2`,
-      [collection, pgText(key)],
-    );
-    return (result.rowCount ?? 0) > 0;
+    return (await this.deleteMany(collection, [key])) > 0;
   }
 
+  /**
+   * Writes are deferred: they are kept here, the last one per document, and reach PostgreSQL in
+   * one statement together with the next operation that has to go to the server (a
+   * `deleteMany` or `appendEvents`, or before a read and the commit). So a batch's writes, which the
+   * shell flushes one collection at a time, cost one round trip instead of one per call.
+   */
   async putMany<T>(collection: string, entries: readonly PutEntry<T>[]): Promise<void> {
-    const s = this.#storage.sql.s;
     if (this.#done) throw new Error("transaction already ended");
-    // A key given twice ends with its last entry, as with put one by one.
-    const last = new Map<string, PutEntry<T>>();
-    for (const e of entries) {
-      last.delete(e.key);
-      last.set(e.key, e);
+    // Everything is checked and encoded before anything is kept: a bad entry writes nothing.
+    this.#defer(
+      collection,
+      entries.map((e) => writeOf(e.key, e.value, e.index)),
+    );
+  }
+
+  #defer(collection: string, writes: readonly Write[]): void {
+    if (writes.length === 0) return;
+    let docs = this.#pending.get(collection);
+    if (!docs) {
+      docs = new Map();
+      this.#pending.set(collection, docs);
     }
-    if (last.size === 0) return;
+    // A key given twice ends with its last entry, as with put one by one.
+    for (const w of writes) docs.set(w.key, w);
+  }
+
+  /**
+   * The deferred writes as the parameters $1..$7 of `Statements.writeSet`, in (collection, key)
+   * order so that concurrent writers upsert shared rows in the same order; empties the set.
+   */
+  #takePending(): unknown[] | undefined {
+    if (this.#pending.size === 0) return undefined;
+    const collections: string[] = [];
     const keys: string[] = [];
     const values: string[] = [];
+    const entryCollections: string[] = [];
     const entryKeys: string[] = [];
     const names: string[] = [];
     const indexValues: string[] = [];
-    for (const e of last.values()) {
-      const key = pgText(e.key);
-      keys.push(key);
-      values.push(toJson(e.value));
-      for (const [name, v] of e.index ? indexPairs(e.index) : []) {
-        if (v.includes("\u0000")) throw new TypeError(NUL_MESSAGE);
-        entryKeys.push(key);
-        names.push(name);
-        indexValues.push(v);
+    for (const collection of [...this.#pending.keys()].sort(compareStrings)) {
+      const docs = this.#pending.get(collection) as Map<string, Write>;
+      for (const w of [...docs.values()].sort((a, b) => compareStrings(a.key, b.key))) {
+        collections.push(collection);
+        keys.push(w.key);
+        values.push(w.json);
+        for (const [name, v] of w.pairs) {
+          entryCollections.push(collection);
+          entryKeys.push(w.key);
+          names.push(name);
+          indexValues.push(v);
+        }
       }
     }
-    // One round trip for the whole batch: upsert the documents, drop the index entries they no
-    // longer have, insert the new ones.
-    await this.#query(
-      "putMany",
-      `WITH docs AS (
-         INSERT INTO ${s}.documents (collection, key, value)
-         SELECT $1, d.key, d.value FROM unnest($2::text[], $3::text[]) AS d(key, value)
-         ON CONFLICT (collection, key) DO UPDATE SET value = EXCLUDED.value
-       ), wanted AS (
-         SELECT * FROM unnest($4::text[], $5::text[], $6::text[]) AS w(key, name, value)
-       ), stale AS (
-         DELETE FROM ${s}.index_entries e
-         WHERE e.collection = $1 AND e.key = ANY($2::text[])
-           AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.key = e.key AND w.name = e.name AND w.value = e.value)
-       )
-       INSERT INTO ${s}.index_entries (collection, name, value, key)
-       SELECT $1, w.name, w.value, w.key FROM wanted w
-       ON CONFLICT DO NOTHING`,
-      [collection, keys, values, entryKeys, names, indexValues],
-    );
+    this.#pending.clear();
+    return [collections, keys, values, entryCollections, entryKeys, names, indexValues];
+  }
+
+  /**
+   * Sends the deferred writes, then COMMIT; a transaction that sent nothing sends nothing. The
+   * writes stay a prepared statement: inlined into one simple query with COMMIT they cost more
+   * than the round trip they save (parsing and planning the statement each time: 1.8 ms against
+   * 1.0 ms for BEGIN, the prepared write and COMMIT, measured on loopback).
+   */
+  async commit(): Promise<void> {
+    await this.#flush();
+    this.#done = true;
+    if (this.begun) await this.#client.query("COMMIT");
+  }
+
+  /** Sends the deferred writes, if any (before a read and at the commit). */
+  async #flush(): Promise<void> {
+    const pending = this.#takePending();
+    if (pending) await this.#query("write", `${this.#storage.sql.writeSet} SELECT 1`, pending);
   }
 
   async deleteMany(collection: string, keys: readonly string[]): Promise<number> {
@@ -613,19 +673,36 @@ class PostgresTransaction implements StorageTransaction {
     if (this.#done) throw new Error("transaction already ended");
     if (keys.length === 0) return 0;
     const stored = [...new Set(keys.map(pgText))];
-    const result = await this.#query(
-      "deleteMany",
-      `WITH entries AS (DELETE FROM ${s}.index_entries WHERE collection = $1 AND key = ANY($2::text[]))
-       DELETE FROM ${s}.documents WHERE collection = $1 AND key = ANY($2::text[])`,
-      [collection, stored],
-    );
-    return result.rowCount ?? 0;
+    // Deferred writes of these keys never reach the server; they count as existing documents.
+    const docs = this.#pending.get(collection);
+    const unsent = new Set<string>();
+    if (docs) {
+      for (const key of stored) if (docs.delete(key)) unsent.add(key);
+      if (docs.size === 0) this.#pending.delete(collection);
+    }
+    // The other deferred writes touch other documents, so they go in the same statement.
+    const pending = this.#takePending();
+    const remove = (c: number) =>
+      `DELETE FROM ${s}.index_entries WHERE collection = $${c} AND key = ANY($${c + 1}::text[])), removed AS (
+         DELETE FROM ${s}.documents WHERE collection = $${c} AND key = ANY($${c + 1}::text[]) RETURNING key
+       ) SELECT key FROM removed`;
+    const result = pending
+      ? await this.#query<{ key: string }>(
+          "writeDeleteMany",
+          `${this.#storage.sql.writeSet}, entries AS (${remove(8)}`,
+          [...pending, collection, stored],
+        )
+      : await this.#query<{ key: string }>("deleteMany", `WITH entries AS (${remove(1)}`, [collection, stored]);
+    let n = unsent.size;
+    for (const row of result.rows) if (!unsent.has(row.key)) n++;
+    return n;
   }
 
   async findMany<T>(collection: string, index: string, values: readonly string[]): Promise<StoredDocument<T>[]> {
     const s = this.#storage.sql.s;
     if (this.#done) throw new Error("transaction already ended");
     if (values.length === 0) return [];
+    await this.#flush();
     const result = await this.#query<DocumentRow>(
       "findMany",
       `SELECT d.key, d.value FROM ${s}.documents d
@@ -648,6 +725,7 @@ class PostgresTransaction implements StorageTransaction {
     if (this.#done) throw new Error("transaction already ended");
     const limit = sqlLimit(options.limit);
     if (limit === 0) return [];
+    await this.#flush();
     const reverse = options.reverse === true;
     const values: unknown[] = [collection, index, pgText(value), limit];
     let where = "e.collection = $1 AND e.name = $2 AND e.value = $3";
@@ -671,6 +749,7 @@ class PostgresTransaction implements StorageTransaction {
     if (this.#done) throw new Error("transaction already ended");
     const limit = sqlLimit(options.limit);
     if (limit === 0) return [];
+    await this.#flush();
     const reverse = options.reverse === true;
     const values: unknown[] = [collection, limit];
     let where = "collection = $1";
@@ -745,15 +824,21 @@ class PostgresTransaction implements StorageTransaction {
     const payloads = events.map((e) => toJson(e.payload));
     // Names travel as one JSON array per event: unnest cannot take a ragged two-dimensional array.
     const names = events.map((e) => JSON.stringify([...new Set(e.names ?? [])].map(pgText)));
-    const result = await this.#query<{ seq: string }>(
-      "appendEvents",
-      `INSERT INTO ${s}.events (type, at, payload, names)
+    const insert = (c: number) => `INSERT INTO ${s}.events (type, at, payload, names)
        SELECT e.type, e.at, e.payload, ARRAY(SELECT json_array_elements_text(e.names::json))
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(type, at, payload, names, n)
+       FROM unnest($${c}::text[], $${c + 1}::text[], $${c + 2}::text[], $${c + 3}::text[])
+         WITH ORDINALITY AS e(type, at, payload, names, n)
        ORDER BY e.n
-       RETURNING seq`,
-      [events.map((e) => e.type), events.map((e) => e.at), payloads, names],
-    );
+       RETURNING seq`;
+    const columns = [events.map((e) => e.type), events.map((e) => e.at), payloads, names];
+    // The deferred writes travel with the events: the tables are disjoint, one round trip.
+    const pending = this.#takePending();
+    const result = pending
+      ? await this.#query<{ seq: string }>("writeAppendEvents", `${this.#storage.sql.writeSet} ${insert(8)}`, [
+          ...pending,
+          ...columns,
+        ])
+      : await this.#query<{ seq: string }>("appendEvents", insert(1), columns);
     return result.rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
   }
 
@@ -761,6 +846,7 @@ class PostgresTransaction implements StorageTransaction {
     const s = this.#storage.sql.s;
     if (this.#done) throw new Error("transaction already ended");
     if (names.length === 0) return 0;
+    await this.#flush();
     const result = await this.#query("deleteEventsNaming", `DELETE FROM ${s}.events WHERE names && $1::text[]`, [
       [...new Set(names.map(pgText))],
     ]);
@@ -785,6 +871,63 @@ function connectionError(name: string, lost: Error | undefined, error: unknown):
 function pgText(key: string): string {
   if (key.includes("\u0000")) throw new TypeError(NUL_MESSAGE);
   return encodeKey(key);
+}
+
+/** Above this many characters the first statement is sent as a prepared statement after BEGIN. */
+const MAX_INLINED = 64 * 1024;
+
+/**
+ * `text` with its parameters `$n` replaced by SQL literals, for the simple query protocol, or
+ * `undefined` when that is not safe or not worth it (an array not followed by a cast, a value
+ * that is not a string, integer or array of strings, a text longer than {@link MAX_INLINED}).
+ * Strings are quoted by the driver's `escapeLiteral`; the adapter's own SQL holds no `$` but
+ * its parameters.
+ */
+export function inlineParameters(
+  client: Pick<pg.ClientBase, "escapeLiteral">,
+  text: string,
+  values: readonly unknown[],
+): string | undefined {
+  let size = text.length;
+  let safe = true;
+  const literal = (value: unknown): string => {
+    if (value === null || value === undefined) return "NULL";
+    if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+    if (typeof value === "string") {
+      size += value.length + 3;
+      return client.escapeLiteral(value);
+    }
+    safe = false;
+    return "";
+  };
+  const out = text.replace(/\$(\d+)/g, (_, digits: string, offset: number) => {
+    const value = values[Number(digits) - 1];
+    if (!Array.isArray(value)) return literal(value);
+    // ARRAY[] needs the element type: every array parameter of the adapter is cast.
+    if (!text.startsWith("::", offset + 1 + digits.length)) safe = false;
+    return `ARRAY[${value.map(literal).join(",")}]`;
+  });
+  return safe && size <= MAX_INLINED ? out : undefined;
+}
+
+/** A deferred write: the stored key, the JSON text and the stored index pairs. */
+interface Write {
+  key: string;
+  json: string;
+  pairs: [string, string][];
+}
+
+/** Checks and encodes one write now, so that a bad one fails the call that made it. */
+function writeOf(key: string, value: unknown, index: PutOptions["index"]): Write {
+  const stored = pgText(key);
+  const json = toJson(value);
+  const pairs = index ? indexPairs(index) : [];
+  if (pairs.some(([, v]) => v.includes("\u0000"))) throw new TypeError(NUL_MESSAGE);
+  return { key: stored, json, pairs };
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toDocument<T>(row: DocumentRow): StoredDocument<T> {
