@@ -744,13 +744,21 @@ async function conversationOfInteraction(tx: ConversationEnv["tx"], interactionI
   return (await tx.get<Interaction>(CC.interactions, interactionId))?.conversationId ?? "";
 }
 
+/**
+ * Whether one of these profiles has anything a partition change would re-stitch. A profile with
+ * conversations, timeline entries or stitch decisions has a stitch state (every stitch writes
+ * one, and they go together), so this is one read.
+ */
+export async function hasStitchState(env: ConversationEnv, profileIds: readonly string[]): Promise<boolean> {
+  return profileIds.length > 0 && (await env.tx.getMany(CC.state, profileIds)).size > 0;
+}
+
 /** Re-stitches every profile an identity change touched. */
 export async function restitchAfter(env: ConversationEnv, change: PartitionChange): Promise<void> {
   if (change.touched.size === 0) return;
-  // A profile with conversations, timeline entries or stitch decisions has a stitch state (every
-  // stitch writes one, and they go together). When none of the touched profiles has one, none
-  // has anything to re-stitch: one read instead of a re-stitch per profile (identity-only data).
-  if ((await env.tx.getMany(CC.state, [...change.touched])).size === 0) return;
+  // When none of the touched profiles has a stitch state, none has anything to re-stitch: one
+  // read instead of a re-stitch per profile (identity-only data).
+  if (!(await hasStitchState(env, [...change.touched]))) return;
   const current = new Set<string>();
   for (const id of change.touched) {
     if (change.removed.has(id)) continue;

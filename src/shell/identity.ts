@@ -333,21 +333,38 @@ function foldObservation(
   return { link, newlyBlocked, observation };
 }
 
+/** Options of {@link observeMany}. */
+export interface ObserveManyOptions {
+  /**
+   * Whether merging these profiles leaves something to re-stitch (the caller knows where
+   * conversations live). When it says no for every profile the run's merges touch, the run goes
+   * on through its merges; otherwise, and without it, it ends after the first merge.
+   */
+  restitchNeeded?(profileIds: readonly string[]): Promise<boolean>;
+}
+
 /**
  * Applies a batch of observations through the compressed-node resolver
  * ({@link applyObservations}) with one bulk read and bulk writes, and returns the results of the
  * prefix it applied: it stops before the first late observation (which needs its whole cluster,
  * see {@link observe}) and after the first one that merges profiles (so that conversations are
- * re-stitched after each merge, as one by one). Each result equals what {@link observe} returns.
+ * re-stitched after each merge, as one by one) unless `options.restitchNeeded` says that none of
+ * its merges has anything to re-stitch. Each result equals what {@link observe} returns; the
+ * last one carries the partition change of the whole prefix.
  */
-export async function observeMany(env: IdentityEnv, inputs: readonly ObserveInput[]): Promise<ObserveResult[]> {
-  return applyLoaded(env, await loadObservations(env, inputs), inputs);
+export async function observeMany(
+  env: IdentityEnv,
+  inputs: readonly ObserveInput[],
+  options: ObserveManyOptions = {},
+): Promise<ObserveResult[]> {
+  return applyLoaded(env, await loadObservations(env, inputs), inputs, options);
 }
 
 async function applyLoaded(
   env: IdentityEnv,
   loaded: LoadedObservations,
   all: readonly ObserveInput[],
+  many: ObserveManyOptions = {},
 ): Promise<ObserveResult[]> {
   const { tx, options } = env;
   // A run stops before an observation naming a suppressed identifier: applied alone, it is refused.
@@ -375,7 +392,18 @@ async function applyLoaded(
   if (folded.observations.length < inputs.length) folded = fold(folded.observations.length);
   let batch = applyObservations(state, folded.observations, options);
   const firstMerge = batch.outcomes.findIndex((o) => o.changes.some((c) => c.absorbed.length > 0));
-  const n = firstMerge >= 0 ? Math.min(batch.applied, firstMerge + 1) : batch.applied;
+  let n = batch.applied;
+  if (firstMerge >= 0 && firstMerge + 1 < n) {
+    const merging = new Set<string>();
+    for (const o of batch.outcomes.slice(0, n)) {
+      for (const c of o.changes) {
+        if (c.absorbed.length === 0) continue;
+        merging.add(c.profileId);
+        for (const id of c.absorbed) merging.add(id);
+      }
+    }
+    if (!many.restitchNeeded || (await many.restitchNeeded([...merging]))) n = firstMerge + 1;
+  }
   if (n === 0) return [];
   if (n < folded.observations.length) {
     folded = fold(n);

@@ -807,7 +807,9 @@ async function identifyMany(env: ApplyEnv, items: readonly IdentifyItem[]): Prom
     ...(p.input.traits !== undefined ? { traits: p.input.traits } : {}),
   }));
   const out: Applied[] = [];
-  const results = await identity.observeMany(env, inputs);
+  const results = await identity.observeMany(env, inputs, {
+    restitchNeeded: (ids) => conversations.hasStitchState(env, ids),
+  });
   await reviews.raiseRefusals(
     env,
     results.flatMap((r) => r.refusedLinks),

@@ -1,0 +1,116 @@
+/**
+ * The bulk identify path of `cc.ingest` goes on through merges when none of the merging profiles
+ * has conversations (nothing to re-stitch), so a merge-heavy import of customers reads and
+ * resolves a batch at once; with conversations it ends each run at its first merge, as before.
+ * Either way the results and the store equal applying the items one by one.
+ */
+import { describe, expect, it } from "vitest";
+import { memoryAdapter } from "../../src/adapters/memory/index.js";
+import { createCustomerContext, type StorageAdapter, type StorageTransaction } from "../../src/index.js";
+import type { IngestItem } from "../../src/schema/inputs.js";
+
+const OPTIONS = { clock: () => new Date("2026-05-01T00:00:00Z") } as const;
+const start = Date.UTC(2026, 0, 1);
+
+/** Each observation names two of a customer's four identifiers: profiles assemble from parts and merge. */
+function assembling(customers: number, perCustomer: number): IngestItem[] {
+  const ids = (c: number) => [
+    { type: "email", value: `c${c}@x.pl` },
+    { type: "crmId", value: `C-${c}` },
+    { type: "cookie", value: `ck-${c}` },
+    { type: "device", value: `d-${c}` },
+  ];
+  const items: IngestItem[] = [];
+  for (let round = 0; round < perCustomer; round++) {
+    for (let c = 0; c < customers; c++) {
+      const all = ids(c);
+      // Rounds 0 and 1 create two parts; round 2 joins them; later rounds repeat.
+      const pair = round === 0 ? [all[0], all[1]] : round === 1 ? [all[2], all[3]] : [all[1], all[2]];
+      items.push({
+        kind: "identify",
+        identifiers: pair as IngestItem extends { identifiers: infer I } ? I : never,
+        at: new Date(start + (round * customers + c) * 1000).toISOString(),
+      });
+    }
+  }
+  return items;
+}
+
+/** A memory adapter that counts the calls of its transactions. */
+function counted(): { storage: StorageAdapter; calls: Map<string, number> } {
+  const inner = memoryAdapter();
+  const calls = new Map<string, number>();
+  const storage: StorageAdapter = {
+    name: inner.name,
+    capabilities: inner.capabilities,
+    readEvents: (after, limit) => inner.readEvents?.(after, limit) ?? Promise.resolve([]),
+    close: () => inner.close(),
+    transaction: (fn, options) =>
+      inner.transaction(
+        (tx) =>
+          fn(
+            new Proxy(tx, {
+              get(target, name) {
+                const value = Reflect.get(target, name) as unknown;
+                if (typeof value !== "function") return value;
+                return (...args: unknown[]) => {
+                  calls.set(String(name), (calls.get(String(name)) ?? 0) + 1);
+                  return (value as (...a: unknown[]) => unknown).apply(target, args);
+                };
+              },
+            }) as StorageTransaction,
+          ),
+        options,
+      ),
+  };
+  return { storage, calls };
+}
+
+async function ingested(items: readonly IngestItem[], batchSize: number, before: readonly IngestItem[] = []) {
+  const { storage, calls } = counted();
+  const cc = createCustomerContext({ ...OPTIONS, storage });
+  if (before.length > 0) await cc.ingest(before, { batchSize: 1 });
+  calls.clear();
+  const results: unknown[] = [];
+  const summary = await cc.ingest(items, { batchSize, onResult: (index, applied) => results.push([index, applied]) });
+  const profiles = [];
+  for (let c = 0; c < 40; c++) profiles.push(await cc.profiles.find({ type: "email", value: `c${c}@x.pl` }));
+  const conversations = await storage.transaction((tx) => tx.scan("conversations"));
+  const events = await storage.readEvents?.(0, 1_000_000);
+  await cc.close();
+  return { summary, results, profiles, conversations, events, calls };
+}
+
+describe("a run of identify items that merges profiles", () => {
+  const items = assembling(40, 4);
+
+  it("goes on through the merges when no merging profile has conversations: one run per batch", async () => {
+    const one = await ingested(items, 1);
+    const bulk = await ingested(items, items.length);
+    expect(bulk.summary.merges).toBe(40);
+    expect(bulk.results).toEqual(one.results);
+    expect(bulk.profiles).toEqual(one.profiles);
+    expect(bulk.events).toEqual(one.events);
+    // One lock for the run (not one run per merge, as before).
+    expect(bulk.calls.get("lock")).toBe(1);
+  });
+
+  it("ends at each merge when the profiles have conversations, and still equals one by one", async () => {
+    const before: IngestItem[] = Array.from({ length: 40 }, (_, c) => ({
+      kind: "record",
+      channel: "chat",
+      direction: "inbound",
+      at: new Date(start - 3_600_000 + c * 1000).toISOString(),
+      customer: [{ type: "cookie", value: `ck-${c}` }],
+      externalId: `chat-${c}`,
+      text: "hello",
+    }));
+    const one = await ingested(items, 1, before);
+    const bulk = await ingested(items, items.length, before);
+    expect(bulk.results).toEqual(one.results);
+    expect(bulk.profiles).toEqual(one.profiles);
+    expect(bulk.conversations).toEqual(one.conversations);
+    expect(bulk.events).toEqual(one.events);
+    expect(bulk.calls.get("lock") ?? 0).toBeGreaterThanOrEqual(40);
+  });
+});
