@@ -321,8 +321,12 @@ async function ingestRows(
   // whose batch may not have committed yet.
   const waiting: Array<{ row: SourceRow; error: RejectedRow["error"] }> = [];
   const release = (all = false) => {
-    let first = Number.POSITIVE_INFINITY;
-    if (!all) for (const row of inFlight.values()) first = Math.min(first, row.line);
+    // Called after every row: O(1) unless a reject waits (it used to scan every row in flight,
+    // which made a batch cost grow with the square of its size). Rows enter `inFlight` in file
+    // order, so their lines never decrease, and a Map iterates in insertion order: the first row
+    // in flight has the smallest line.
+    if (waiting.length === 0) return;
+    const first = all ? Number.POSITIVE_INFINITY : (inFlight.values().next().value?.line ?? Number.POSITIVE_INFINITY);
     waiting.sort((a, b) => a.row.line - b.row.line);
     while (waiting.length > 0 && (waiting[0] as (typeof waiting)[number]).row.line < first) {
       const { row, error } = waiting.shift() as (typeof waiting)[number];

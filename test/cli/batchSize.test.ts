@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { ingest as ingestRows, type RejectedRow } from "../../src/cli/ingest.js";
 import { runCli } from "../../src/cli/program.js";
+import { createCustomerContext } from "../../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "customer-context-batch-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +52,27 @@ describe("ingest --batch-size", () => {
     expect(run.status).toBe(2);
     expect(run.err).toMatch(/--batch-size/);
     expect(existsSync(join(dir, `bad-${value}.sqlite`))).toBe(false);
+  });
+
+  it("reports rejects in line order whatever the batch size, unreadable and refused rows alike", async () => {
+    const lines = rows.map((r) => JSON.stringify(r));
+    lines.splice(3, 0, "{not json");
+    lines.splice(8, 0, JSON.stringify({ kind: "record", channel: "email" }));
+    lines.splice(11, 0, "[1]");
+    const text = `${lines.join("\n")}\n`;
+    for (const batchSize of [1, 2, 3, 5000]) {
+      const cc = createCustomerContext();
+      const rejected: RejectedRow[] = [];
+      const summary = await ingestRows(
+        (async function* () {
+          yield text;
+        })(),
+        cc,
+        { batchSize, onReject: (r) => rejected.push(r) },
+      );
+      expect(rejected.map((r) => r.line)).toEqual([4, 9, 12]);
+      expect(summary).toMatchObject({ read: 17, kept: 14, rejected: 3 });
+      await cc.close();
+    }
   });
 });
