@@ -425,7 +425,11 @@ export async function run(): Promise<BenchReport> {
       const out: string[] = [];
       const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) } };
       const started = performance.now();
-      const status = await runCli(["--db", db, "ingest", file, "--no-progress", "--json"], io);
+      // runCli takes the full argument vector: the first two entries are node and the script.
+      const status = await runCli(
+        ["node", "customer-context", "--db", db, "ingest", file, "--no-progress", "--json"],
+        io,
+      );
       const cliMs = performance.now() - started;
       const raw = new Database(join(dir, "raw.db"));
       raw.pragma("journal_mode = WAL");

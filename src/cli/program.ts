@@ -20,7 +20,7 @@ import {
 } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import cliProgress from "cli-progress";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { CountryCode } from "libphonenumber-js";
 import packageJson from "../../package.json" with { type: "json" };
 import { type CustomerContext, createCustomerContext } from "../context.js";
@@ -36,6 +36,7 @@ import {
   NDJSON_KINDS,
   parseCsvMappings,
   type RejectedRow,
+  ROW_BATCH,
 } from "./ingest.js";
 import { DEFAULT_DB, openStorage } from "./storage.js";
 
@@ -173,6 +174,11 @@ Examples:
     .option("--source <name>", "CSV: source of the observations, e.g. crm-export")
     .option("--channel <name>", "CSV: channel of the observations")
     .option("--rejects <file>", "write the rejected rows to this file (CSV: with the header)")
+    .option(
+      "--batch-size <n>",
+      `rows (messages) per transaction (default: ${ROW_BATCH} rows, 200 messages)`,
+      parseBatchSize,
+    )
     .option("--no-progress", "never show the progress bar")
     .addHelpText(
       "after",
@@ -244,6 +250,7 @@ Examples:
     }
     const mailOptions = {
       ...own,
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       onProgress: ({ rows }: { rows: number }) => bar?.update(bytes, { rows, rejected: rejected.length }),
       onReject: (row: RejectedRow) => {
         rejected.push(row);
@@ -351,6 +358,7 @@ Examples:
         sourceName: path === undefined ? "stdin" : basename(path),
         map,
         delimiter: options.delimiter,
+        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
         ...(options.source !== undefined ? { source: options.source } : {}),
         ...(options.channel !== undefined ? { channel: options.channel } : {}),
         onHeader: (raw) => rejects?.write(`${raw}\n`),
@@ -520,6 +528,16 @@ interface IngestCommandOptions {
   channel?: string;
   rejects?: string;
   progress?: boolean;
+  batchSize?: number;
+}
+
+/** `--batch-size`: a whole number of at least 1. */
+function parseBatchSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a whole number of rows, at least 1");
+  }
+  return n;
 }
 
 /**

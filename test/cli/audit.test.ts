@@ -2,40 +2,15 @@
  * Issue 13, item 7: `audit` text names the customer and the time of each violation and groups
  * repeats under one heading; `context` shows that customer's violations and no one else's.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliRunner } from "./_runCli.js";
 
-const MAIN = resolve(import.meta.dirname, "../../src/cli/main.ts");
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const dir = mkdtempSync(join(tmpdir(), "customer-context-audit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-const env = { ...process.env };
-delete env.CUSTOMER_CONTEXT_DB;
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX, MAIN, "--db", "audit.sqlite", ...args],
-      { cwd: dir, env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") fail(error);
-        else done({ status: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = cliRunner(dir, { prefix: ["--db", "audit.sqlite"] });
 
 const names = ["Ada", "Bea", "Cyd", "Dan", "Eva", "Fil", "Gus"];
 const rows = [

@@ -1,40 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliRunner, type Run } from "./_runCli.js";
 
-const MAIN = resolve(import.meta.dirname, "../../src/cli/main.ts");
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const dir = mkdtempSync(join(tmpdir(), "customer-context-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-const env = { ...process.env };
-delete env.CUSTOMER_CONTEXT_DB;
-
-/** Runs the real CLI in a child process, in the temporary directory. */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX, MAIN, ...args],
-      { cwd: dir, env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") fail(error);
-        else done({ status: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = cliRunner(dir);
 
 const json = (run: Run) => JSON.parse(run.stdout) as unknown;
 

@@ -4,42 +4,18 @@
  * and switches-per-resolved real figures instead of "—"; `merge`, `unmerge` and `forget` rows
  * work end to end, and re-running a file changes nothing.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ingest, type RejectedRow } from "../../src/cli/ingest.js";
 import { createCustomerContext } from "../../src/index.js";
+import { cliRunner } from "./_runCli.js";
 
-const MAIN = resolve(import.meta.dirname, "../../src/cli/main.ts");
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const dir = mkdtempSync(join(tmpdir(), "customer-context-history-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cli = cliRunner(dir, { prefix: ["--db", "helpdesk.sqlite"] });
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-const env = { ...process.env };
-delete env.CUSTOMER_CONTEXT_DB;
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX, MAIN, "--db", "helpdesk.sqlite", ...args],
-      { cwd: dir, env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") fail(error);
-        else done({ status: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 const ndjson = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`;
 
 const ann = [{ type: "email", value: "ann@klient.pl" }];

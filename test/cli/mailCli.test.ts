@@ -3,7 +3,6 @@
  * process: positions of rejected messages, the rejects file (an mbox) or folder, usage errors that
  * write nothing, and a second run that changes nothing.
  */
-import { execFile } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -14,39 +13,15 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cliRunner } from "./_runCli.js";
 
-const MAIN = resolve(import.meta.dirname, "../../src/cli/main.ts");
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const FIXTURE = join(import.meta.dirname, "fixtures/support.mbox");
 const dir = mkdtempSync(join(tmpdir(), "customer-context-mail-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-const env = { ...process.env };
-delete env.CUSTOMER_CONTEXT_DB;
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX, MAIN, ...args],
-      { cwd: dir, env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") fail(error);
-        else done({ status: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = cliRunner(dir);
 
 describe("customer-context ingest --mbox / --eml", () => {
   it("--mbox keeps the good messages, reports the bad one by number and line, writes it to an mbox of rejects, and a re-run changes nothing", async () => {
