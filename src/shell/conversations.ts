@@ -66,9 +66,8 @@ import {
 } from "./identity.js";
 import type { WriteBuffer } from "./writeBuffer.js";
 
-// Defined in ./_lib/schema.ts and the core; re-exported for the modules that read them from here.
+// Defined in the core; re-exported for the modules that read it from here.
 export type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
-export { CC };
 
 /** The environment shell functions run in. */
 export interface ConversationEnv extends IdentityEnv {

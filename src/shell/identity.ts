@@ -63,10 +63,6 @@ import {
 import { maxString, minString } from "./_lib/strings.js";
 import { unique } from "./_lib/unique.js";
 
-// The storage schema's names that other shell modules read as `identity.*` (one definition, in
-// ./_lib/schema.ts).
-export { C, type IdentifierDoc, membersOf, type ProfileDoc, profileIdsOf, resolveProfileId };
-
 /** What changed in the profile partition, for re-stitching conversations. */
 export interface PartitionChange {
   /** New profile id -> old profile ids whose identifiers it now holds (other than itself). */

@@ -41,7 +41,17 @@ import type {
 import { parseInput } from "../schema/parse.js";
 import { type CustomerRef, type Identifier, toIso } from "../schema/primitives.js";
 import type { JsonValue } from "../storage/port.js";
-import { deleteIndexed, IDEMPOTENCY_KEYS, type KeyDoc, REVIEWS, REVOCATIONS } from "./_lib/schema.js";
+import {
+  C,
+  deleteIndexed,
+  IDEMPOTENCY_KEYS,
+  type KeyDoc,
+  membersOf,
+  type ProfileDoc,
+  REVIEWS,
+  REVOCATIONS,
+  resolveProfileId,
+} from "./_lib/schema.js";
 import * as conversations from "./conversations.js";
 import * as decisions from "./decisions.js";
 import { contentDigest } from "./digest.js";
@@ -209,7 +219,7 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
         () => identifyNow(env, p),
         async (stored: IdentifyResult) => ({
           ...stored,
-          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+          profileId: (await resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
           created: false,
           merged: [],
         }),
@@ -234,7 +244,7 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
         },
         async (stored: Consent) => ({
           ...stored,
-          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+          profileId: (await resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
         }),
       );
       return { kind: p.kind, result, duplicate };
@@ -284,7 +294,7 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
           return { profileId, merged };
         },
         async (stored: { profileId: string; merged: string[] }) => ({
-          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+          profileId: (await resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
           merged: [],
         }),
       );
@@ -312,9 +322,8 @@ async function applyItem(env: ApplyEnv, p: Prepared): Promise<Applied> {
           return { profileId: r.profileId, detachedProfileId: r.detachedProfileId };
         },
         async (stored: { profileId: string; detachedProfileId: string }) => ({
-          profileId: (await identity.resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
-          detachedProfileId:
-            (await identity.resolveProfileId(env.tx, stored.detachedProfileId)) ?? stored.detachedProfileId,
+          profileId: (await resolveProfileId(env.tx, stored.profileId)) ?? stored.profileId,
+          detachedProfileId: (await resolveProfileId(env.tx, stored.detachedProfileId)) ?? stored.detachedProfileId,
         }),
       );
       return { kind: p.kind, result, duplicate };
@@ -379,7 +388,7 @@ async function conversationOfItem(
 
 /** The identifier key a profile is filed under (its anchor), for cleaning keys up on forget. */
 async function anchorsOf(env: ApplyEnv, ...profileIds: string[]): Promise<string[]> {
-  const docs = await env.tx.getMany<identity.ProfileDoc>(identity.C.profiles, profileIds);
+  const docs = await env.tx.getMany<ProfileDoc>(C.profiles, profileIds);
   return [...docs.values()].map((d) => d.anchor);
 }
 
@@ -428,8 +437,8 @@ export async function forgetNow(
   const id = await refToProfileId(env, ref);
   if (!id) return false;
   const membersOfProfile = async (profileId: string) => {
-    const profile = await env.tx.get<identity.ProfileDoc>(identity.C.profiles, profileId);
-    return profile ? identity.membersOf(env.tx, profile) : null;
+    const profile = await env.tx.get<ProfileDoc>(C.profiles, profileId);
+    return profile ? membersOf(env.tx, profile) : null;
   };
   if (options.suppress === true) await identity.suppressIdentifiers(env, (await membersOfProfile(id)) ?? [], at);
   const names: string[] = [];
@@ -453,7 +462,7 @@ export async function forgetNow(
 
 /** The current profile id a reference names, or null. */
 export async function refToProfileId(env: identity.IdentityEnv, ref: CustomerRef): Promise<string | null> {
-  if ("profileId" in ref) return identity.resolveProfileId(env.tx, ref.profileId);
+  if ("profileId" in ref) return resolveProfileId(env.tx, ref.profileId);
   return identity.profileIdOfIdentifier(env.tx, ref.identifier, env.options);
 }
 

@@ -31,9 +31,6 @@ import { type ConversationEnv, conversationDocsOf, profilesOfCustomer, resolveCu
 import { contentDigest } from "./digest.js";
 import { assertUsable, normalizeObservation } from "./identity.js";
 
-// Defined in ./_lib/schema.ts; re-exported for the modules that read it from here.
-export { OC };
-
 /** The environment of offer operations. */
 export interface OfferEnv extends ConversationEnv {
   offers: RuleSet;
