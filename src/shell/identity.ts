@@ -572,7 +572,7 @@ async function writeBatch(
     for (const p of mine) if (p.group !== group) refile.set(p.group, group);
     const doc = profileDoc(node, group);
     const prior = before.get(id);
-    if (!prior || !sameProfile(prior, doc)) {
+    if (!prior || !sameJson(prior, doc)) {
       const index = profileIndex(doc, options)?.index;
       await tx.put(C.profiles, doc.id, doc, index ? { index } : undefined);
     }
@@ -806,7 +806,7 @@ async function applyResolution(
       },
       group,
     );
-    if (!prior || !sameProfile(prior, doc)) {
+    if (!prior || !sameJson(prior, doc)) {
       const index = profileIndex(doc, options)?.index;
       await tx.put(C.profiles, doc.id, doc, index ? { index } : undefined);
     }
@@ -1000,10 +1000,6 @@ export async function suggestMatches(env: IdentityEnv, profileId?: string): Prom
   const others = [...candidates.values()].map((c) => ({ id: c.id, traits: c.traits }));
   const population = Math.max(await profileCount(env.tx), others.length + 1);
   return matchCandidates(record, others, { ...fuzzy, population });
-}
-
-function sameProfile(a: ProfileDoc, b: ProfileDoc): boolean {
-  return sameJson(a, b);
 }
 
 /** Deep equality of JSON values (plain objects compared by their own keys, in any order). */

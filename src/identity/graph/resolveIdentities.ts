@@ -127,26 +127,35 @@ function resolveOneLink(evidence: IdentityEvidence, rules: IdentityRules): Resol
     joined.add(node);
     edges.push({ kind: "observation", id: link.id, from: anchor, to: key, at: link.firstSeen });
   }
-  const keys = [...nodes.keys()].sort(compareStrings);
-  let anchorInfo = nodes.get(keys[0] as string) as NodeInfo;
-  let updatedAt = anchorInfo.lastSeen;
-  for (const key of keys) {
-    const info = nodes.get(key) as NodeInfo;
-    if (compareStrings(info.firstSeen, anchorInfo.firstSeen) < 0) anchorInfo = info;
-    if (compareStrings(info.lastSeen, updatedAt) > 0) updatedAt = info.lastSeen;
-  }
-  const id = evidence.profileIds?.get(anchorInfo.key) ?? profileIdFor(anchorInfo.key);
+  const component = componentOf([...nodes.keys()].sort(compareStrings), evidence);
   const profileOf = new Map<string, string>();
-  for (const key of keys) profileOf.set(key, id);
-  if (memberOf) for (const key of memberOf.keys()) profileOf.set(key, id);
+  for (const key of component.keys) profileOf.set(key, component.id);
+  if (memberOf) for (const key of memberOf.keys()) profileOf.set(key, component.id);
   return {
-    components: [{ id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt }],
+    components: [component],
     profileOf,
     refusals: [],
     edges,
     autoBlocked: new Set(),
     rejectedMerges: [],
   };
+}
+
+/**
+ * The component of a group of nodes (keys sorted): named after its earliest identifier (the first
+ * in key order among equally early ones), created when that one was first seen, updated when any
+ * was last seen.
+ */
+function componentOf(keys: string[], evidence: IdentityEvidence): ResolvedComponent {
+  let anchorInfo = evidence.nodes.get(keys[0] as string) as NodeInfo;
+  let updatedAt = anchorInfo.lastSeen;
+  for (const key of keys) {
+    const info = evidence.nodes.get(key) as NodeInfo;
+    if (compareStrings(info.firstSeen, anchorInfo.firstSeen) < 0) anchorInfo = info;
+    if (compareStrings(info.lastSeen, updatedAt) > 0) updatedAt = info.lastSeen;
+  }
+  const id = evidence.profileIds?.get(anchorInfo.key) ?? profileIdFor(anchorInfo.key);
+  return { id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt };
 }
 
 /** The general resolver (see {@link resolveIdentities}); exported for the test that pins {@link resolveOneLink} to it. */
@@ -221,17 +230,9 @@ export function resolveGeneral(evidence: IdentityEvidence, rules: IdentityRules)
   const components: ResolvedComponent[] = [];
   const profileOf = new Map<string, string>();
   for (const keys of groups.values()) {
-    keys.sort(compareStrings);
-    let anchorInfo = nodes.get(keys[0] as string) as NodeInfo;
-    let updatedAt = anchorInfo.lastSeen;
-    for (const key of keys) {
-      const info = nodes.get(key) as NodeInfo;
-      if (compareStrings(info.firstSeen, anchorInfo.firstSeen) < 0) anchorInfo = info;
-      if (compareStrings(info.lastSeen, updatedAt) > 0) updatedAt = info.lastSeen;
-    }
-    const id = evidence.profileIds?.get(anchorInfo.key) ?? profileIdFor(anchorInfo.key);
-    for (const key of keys) profileOf.set(key, id);
-    components.push({ id, anchor: anchorInfo.key, keys, createdAt: anchorInfo.firstSeen, updatedAt });
+    const component = componentOf(keys.sort(compareStrings), evidence);
+    for (const key of keys) profileOf.set(key, component.id);
+    components.push(component);
   }
   components.sort((a, b) => compareStrings(a.id, b.id));
   if (memberOf) for (const [key, node] of memberOf) profileOf.set(key, profileOf.get(node) as string);
