@@ -1260,7 +1260,6 @@ export async function snapshot(
   // The latest interactions of each open conversation: from the page when it holds everything.
   const open = convs.filter((c) => c.status === "open");
   const latestOf = new Map<string, Interaction[]>();
-  const byId = new Map(timeline.map((i) => [i.id, i]));
   const latestIds = new Map<string, string[]>();
   for (const c of open) {
     const ids =
@@ -1271,13 +1270,14 @@ export async function snapshot(
             .reverse();
     latestIds.set(c.id, ids);
   }
-  const missing = [...latestIds.values()].flat().filter((id) => !byId.has(id));
+  // The page's interactions are in `docs` already.
+  const missing = [...latestIds.values()].flat().filter((id) => !docs.has(id));
   const extra = missing.length > 0 ? await tx.getMany<Interaction>(CC.interactions, missing) : new Map();
   for (const [id, ids] of latestIds) {
     latestOf.set(
       id,
       ids.flatMap((i) => {
-        const d = byId.get(i) ?? extra.get(i);
+        const d = docs.get(i) ?? extra.get(i);
         return d ? [d] : [];
       }),
     );
