@@ -27,6 +27,11 @@ export interface IdentityEvidence {
   profileIds?: ReadonlyMap<string, string>;
 }
 
+/** Orders identifier keys by their type's priority, highest first, then by key. */
+function byPriority(rules: IdentityRules): (a: string, b: string) => number {
+  return (a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b);
+}
+
 /** The type part of an identifier key `type:value`. */
 export function keyType(key: string): string {
   const i = key.indexOf(":");
@@ -115,9 +120,7 @@ function resolveOneLink(evidence: IdentityEvidence, rules: IdentityRules): Resol
 
   // Edges as the general resolver records them: the anchor joins each other node once, in
   // priority order; a second identifier of an already joined node adds nothing.
-  const usable = [...link.keys].sort(
-    (a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b),
-  );
+  const usable = [...link.keys].sort(byPriority(rules));
   const anchor = usable[0] as string;
   const joined = new Set([memberOf?.get(anchor) ?? anchor]);
   const edges: LinkEdge[] = [];
@@ -185,7 +188,7 @@ export function resolveGeneral(evidence: IdentityEvidence, rules: IdentityRules)
   for (const link of links) {
     const present = link.keys.filter(known);
     const usable = present.filter((k) => !autoBlocked.has(k));
-    usable.sort((a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b));
+    usable.sort(byPriority(rules));
     const anchor = usable[0];
     for (const key of present) {
       if (autoBlocked.has(key) && present.length > 1) {
@@ -360,8 +363,6 @@ class Components {
  * key), or its highest-priority identifier when none does. Its profile receives the link's traits.
  */
 export function linkAnchor(keys: readonly string[], autoBlocked: ReadonlySet<string>, rules: IdentityRules): string {
-  const byPriority = [...keys].sort(
-    (a, b) => rules.priority(keyType(b)) - rules.priority(keyType(a)) || compareStrings(a, b),
-  );
-  return byPriority.find((k) => !autoBlocked.has(k)) ?? (byPriority[0] as string);
+  const ordered = [...keys].sort(byPriority(rules));
+  return ordered.find((k) => !autoBlocked.has(k)) ?? (ordered[0] as string);
 }
