@@ -3,7 +3,7 @@
  * nothing else: a transaction larger than the cache (whose pages spill to the file before the
  * commit) still commits whole or, when it throws, rolls back whole.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -28,6 +28,21 @@ describe("sqliteAdapter cacheSizeKiB", () => {
     await adapter.close();
     db.close();
   });
+
+  it.each([0, -64, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "256" as unknown as number])(
+    "refuses cacheSizeKiB %s with invalid_input naming it, and creates no file",
+    (cacheSizeKiB) => {
+      const file = join(dir, `refused-${String(cacheSizeKiB)}.db`);
+      let error: unknown;
+      try {
+        sqliteAdapter({ filename: file }, { cacheSizeKiB });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: "invalid_input", details: [{ path: ["cacheSizeKiB"] }] });
+      expect(existsSync(file)).toBe(false);
+    },
+  );
 
   it("with a cache far smaller than a transaction, commits whole and rolls back whole", async () => {
     const file = join(dir, "small-cache.db");

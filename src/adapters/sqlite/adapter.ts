@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { InvalidInputError } from "../../errors.js";
 import type {
   IndexEntries,
   JsonValue,
@@ -100,6 +101,13 @@ class SqliteStorage implements SqliteAdapter {
 
   constructor(options: SqliteAdapterOptions, extra: SqliteAdapterExtra) {
     this.name = extra.name ?? "sqlite";
+    // Checked before the file is opened, so a refused option creates nothing.
+    const cache = extra.cacheSizeKiB;
+    if (cache !== undefined && !(Number.isSafeInteger(cache) && cache > 0)) {
+      throw new InvalidInputError("SQLite adapter options", [
+        { path: ["cacheSizeKiB"], code: "invalid_value", message: "must be a positive whole number of KiB" },
+      ]);
+    }
     if ("database" in options) {
       this.#db = options.database;
       this.#owned = false;
@@ -114,8 +122,7 @@ class SqliteStorage implements SqliteAdapter {
     }
     this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(extra.busyTimeoutMs ?? 5000))}`);
     // A negative cache_size is a size in KiB (a positive one would count pages).
-    if (extra.cacheSizeKiB !== undefined)
-      this.#db.pragma(`cache_size = -${Math.max(1, Math.floor(extra.cacheSizeKiB))}`);
+    if (cache !== undefined) this.#db.pragma(`cache_size = -${cache}`);
     // Erasure: deleted and replaced rows are overwritten with zeros, so that a forgotten value is
     // not left readable in a free page or in the free space of a page (see docs/security.md).
     this.#db.pragma("secure_delete = ON");
