@@ -321,6 +321,7 @@ function foldObservation(
     link,
     at: input.at,
     kind,
+    ...(existing !== null && existing.firstSeen !== link.firstSeen ? { movedFrom: existing.firstSeen } : {}),
     autoBlocked: keys.filter((k) => idents.get(k)?.autoBlocked),
     ...(input.traits !== undefined ? { traits: input.traits } : {}),
     ...(input.channel !== undefined ? { channel: input.channel } : {}),
@@ -376,16 +377,11 @@ async function applyLoaded(
     const links = new Map(loaded.links);
     const idents = new Map(loaded.idents);
     const observations: BatchObservation[] = [];
-    for (const input of inputs.slice(0, n)) {
-      const { observation } = foldObservation(links, idents, input, options);
-      if (observation.kind === "late") break;
-      observations.push(observation);
-    }
+    for (const input of inputs.slice(0, n))
+      observations.push(foldObservation(links, idents, input, options).observation);
     return { links, idents, observations };
   };
   let folded = fold(inputs.length);
-  // The late observation that stopped the fold was folded into the maps: fold again without it.
-  if (folded.observations.length < inputs.length) folded = fold(folded.observations.length);
   let batch = applyObservations(state, folded.observations, options);
   const firstMerge = batch.outcomes.findIndex((o) => o.changes.some((c) => c.absorbed.length > 0));
   let n = batch.applied;
@@ -418,6 +414,7 @@ async function applyLoaded(
     env,
     batch,
     loaded.profiles,
+    loaded.idents,
     nextIdents,
     applied.map((o) => o.at),
   );
@@ -515,6 +512,7 @@ function nodeOf(p: ProfileDoc): ProfileNode {
     separations: p.separations,
     traits: p.traits,
     provenance: p.provenance,
+    clean: p.clean === true,
   };
 }
 
@@ -531,6 +529,7 @@ function profileDoc(node: ProfileNode, group: string): ProfileDoc {
     separations: node.separations,
     traits: node.traits,
     provenance: node.provenance,
+    ...(node.clean ? { clean: true as const } : {}),
   };
 }
 
@@ -551,6 +550,7 @@ async function writeBatch(
   env: IdentityEnv,
   batch: ReturnType<typeof applyObservations>,
   before: ReadonlyMap<string, ProfileDoc>,
+  knownIdents: ReadonlyMap<string, IdentifierDoc>,
   touchedIdents: ReadonlyMap<string, IdentifierDoc>,
   ats: readonly string[],
 ): Promise<PartitionChange> {
@@ -613,6 +613,14 @@ async function writeBatch(
   // Absorbed profiles: deleted, with an alias to where their anchor went; older aliases pointing
   // at them are collapsed onto the survivor.
   // (A profile created earlier in the same batch was never stored, but its id was handed out.)
+  // A profile id that comes back (late evidence moved an absorbed anchor to the front again)
+  // stops being an alias. Only an anchor seen before the batch can have been absorbed.
+  const revived = [...batch.profiles.values()].filter((p) => !before.has(p.id) && knownIdents.has(p.anchor));
+  if (revived.length > 0)
+    await batchOf(tx).deleteMany(
+      C.aliases,
+      revived.map((p) => p.id),
+    );
   const removed = [...batch.successor.keys()];
   if (removed.length > 0) {
     for (const id of removed) change.removed.add(id);
@@ -772,6 +780,13 @@ async function applyResolution(
   }
   const at = observation?.input.at ?? new Date(0).toISOString();
   const facts = deriveProfileFacts(cluster.links, cluster.evidence.decisions, resolution, options.rules);
+  // Clean (see ProfileDoc.clean): the whole cluster has nothing that makes the order of evidence
+  // matter. A cluster of several profiles always has (a refused link or a separation between them).
+  const clean =
+    resolution.refusals.length === 0 &&
+    resolution.rejectedMerges.length === 0 &&
+    resolution.autoBlocked.size === 0 &&
+    cluster.evidence.decisions.every((d) => d.kind !== "split" || d.liftedBy !== undefined);
 
   const newIds = new Set(resolution.components.map((c) => c.id));
   const aliasDeletes: string[] = [];
@@ -803,6 +818,7 @@ async function applyResolution(
         separations: f?.separations ?? {},
         traits: traits.traits,
         provenance: traits.provenance,
+        clean,
       },
       group,
     );

@@ -43,24 +43,38 @@ const raw = fc.record(
 );
 const workload = fc.array(raw, { minLength: 1, maxLength: 16 });
 
-/** The batch observations of a workload (each later than the one before) and the links they fold into. */
-function observationsOf(list: readonly Raw[]): { observations: BatchObservation[]; links: LinkEvidence[] } {
+/**
+ * The batch observations of a workload and the links they fold into. Each is later than the one
+ * before, unless `minutes` gives each its time (then some are late evidence).
+ */
+function observationsOf(
+  list: readonly Raw[],
+  minutes?: readonly number[],
+): { observations: BatchObservation[]; links: LinkEvidence[] } {
   const links = new Map<string, LinkEvidence>();
   const observations = list.map((r, i): BatchObservation => {
     const keys = [...r.keys].sort(compareStrings);
-    const at = new Date(Date.UTC(2026, 3, 1, 0, i)).toISOString();
+    const at = new Date(Date.UTC(2026, 3, 1, 0, minutes?.[i] ?? i)).toISOString();
     const id = stableId("link", ...keys);
     const before = links.get(id);
     const traits: LinkEvidence["traits"] = Object.assign(Object.create(null), before?.traits);
     if (r.tier !== undefined) traits.tier = foldTrait(traits.tier, { value: r.tier, at });
     const link: LinkEvidence = before
-      ? { ...before, lastSeen: at, count: before.count + 1, traits }
+      ? {
+          ...before,
+          firstSeen: compareStrings(at, before.firstSeen) < 0 ? at : before.firstSeen,
+          lastSeen: compareStrings(at, before.lastSeen) >= 0 ? at : before.lastSeen,
+          count: before.count + 1,
+          traits,
+        }
       : { id, keys, firstSeen: at, lastSeen: at, count: 1, first: {}, last: {}, traits };
     links.set(id, link);
+    const moved = before !== undefined && before.firstSeen !== link.firstSeen;
     return {
       link,
       at,
-      kind: before ? "repeat" : "new",
+      kind: before ? (moved ? "late" : "repeat") : "new",
+      ...(moved ? { movedFrom: before.firstSeen } : {}),
       autoBlocked: [],
       ...(r.tier !== undefined ? { traits: { tier: r.tier } } : {}),
     };
@@ -80,12 +94,16 @@ function rebuild(observations: readonly BatchObservation[]): {
     links.set(o.link.id, o.link);
     for (const key of o.link.keys) {
       const n = nodes.get(key);
-      nodes.set(key, { key, type: keyType(key), firstSeen: n?.firstSeen ?? o.at, lastSeen: o.at });
+      const firstSeen = n && compareStrings(n.firstSeen, o.at) < 0 ? n.firstSeen : o.at;
+      const lastSeen = n && compareStrings(n.lastSeen, o.at) > 0 ? n.lastSeen : o.at;
+      nodes.set(key, { key, type: keyType(key), firstSeen, lastSeen });
     }
   }
   const linkList = [...links.values()];
   const resolution = resolveIdentities({ links: linkList, nodes, decisions: [] }, rules);
   const facts = deriveProfileFacts(linkList, [], resolution, rules);
+  // Clean: no link naming one of its identifiers was refused (no separations or auto-blocking here).
+  const refusedKeys = new Set(resolution.refusals.flatMap((r) => links.get(r.linkId)?.keys ?? []));
   const out = new Map<string, ProfileNode>();
   for (const c of resolution.components) {
     const counts: Record<string, number> = {};
@@ -102,6 +120,7 @@ function rebuild(observations: readonly BatchObservation[]): {
       separations: {},
       traits: traits.traits,
       provenance: traits.provenance,
+      clean: c.keys.every((k) => !refusedKeys.has(k)),
     });
   }
   const identifiers = new Map<string, KnownIdentifier>();
@@ -183,6 +202,56 @@ describe("applyObservations", () => {
     );
   });
 
+  it("applies late evidence about clean profiles as a rebuild would, and stops at the rest", () => {
+    let lateApplied = 0;
+    let stopped = 0;
+    fc.assert(
+      fc.property(
+        workload.chain((list) =>
+          fc.tuple(fc.constant(list), fc.array(fc.nat(40), { minLength: list.length, maxLength: list.length })),
+        ),
+        ([list, minutes]) => {
+          const { observations } = observationsOf(list, minutes);
+          // One by one: what applyObservations applies must equal a rebuild of everything so far;
+          // what it stops at is resolved from the whole evidence (the shell reloads the cluster).
+          let state = EMPTY;
+          for (const [i, o] of observations.entries()) {
+            const full = rebuild(observations.slice(0, i + 1));
+            const rebuilt = view({ profiles: full.nodes, identifiers: full.identifiers });
+            const one = applyObservations(state, [o], options);
+            const late =
+              o.kind === "late" ||
+              (o.kind === "new" &&
+                o.link.keys.some((k) => {
+                  const known = state.identifiers.get(k);
+                  const p = known && state.profiles.get(known.profileId);
+                  return p !== undefined && compareStrings(p.maxOrder, evidenceOrder(o.link.firstSeen, o.link.id)) >= 0;
+                }));
+            if (one.applied === 1) {
+              if (late) lateApplied++;
+              state = advance(state, one);
+              expect(view(state)).toEqual(rebuilt);
+            } else {
+              expect(late).toBe(true);
+              stopped++;
+              state = { profiles: full.nodes, identifiers: full.identifiers };
+            }
+          }
+          // In one batch, the applied prefix equals the same prefix one by one.
+          const batch = applyObservations(EMPTY, observations, options);
+          const prefix = rebuild(observations.slice(0, batch.applied));
+          expect(view(advance(EMPTY, batch))).toEqual(
+            view({ profiles: prefix.nodes, identifiers: prefix.identifiers }),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // Both ways are exercised: late evidence applied in bulk, and late evidence left to the cluster.
+    expect(lateApplied).toBeGreaterThan(100);
+    expect(stopped).toBeGreaterThan(100);
+  });
+
   it("reports merges, creations and refusals per observation", () => {
     const { observations } = observationsOf([
       { keys: ["email:e0@x.pl", "crmId:c0"] },
@@ -198,18 +267,41 @@ describe("applyObservations", () => {
     expect(result.successor.size).toBe(0);
   });
 
-  it("stops at late evidence and at observations that need their whole cluster", () => {
-    const { observations } = observationsOf([{ keys: ["email:e0@x.pl"] }, { keys: ["email:e0@x.pl", "cookie:k0"] }]);
-    const [first, second] = observations as [BatchObservation, BatchObservation];
-    // The second link, seen before the first profile's newest evidence, is late: it is not applied.
-    const early = { ...second, link: { ...second.link, firstSeen: "2026-03-01T00:00:00.000Z" } };
-    expect(applyObservations(EMPTY, [first, early], options).applied).toBe(1);
-    expect(applyObservations(EMPTY, [first, { ...second, kind: "late" }], options).applied).toBe(1);
-    const applied = applyObservations(EMPTY, [first, second], options);
+  it("applies late evidence as a union when the order of evidence cannot matter, and stops otherwise", () => {
+    const e0 = "email:e0@x.pl";
+    const k0 = "cookie:k0";
+    // The cookie is seen with the email five minutes before the email's own first observation.
+    const late = observationsOf([{ keys: [e0] }, { keys: [e0, k0] }], [10, 5]).observations;
+    const applied = applyObservations(EMPTY, late, options);
     expect(applied.applied).toBe(2);
-    const node = [...applied.profiles.values()][0];
-    expect(node?.maxOrder).toBe(evidenceOrder(second.link.firstSeen, second.link.id));
-    expect(node?.counts).toEqual({ email: 1, cookie: 1 });
+    const [node] = [...applied.profiles.values()];
+    // Both identifiers are now first seen at minute 5: the earliest in key order (the cookie) anchors.
+    expect(node?.anchor).toBe(k0);
+    expect(node?.id).toBe(profileIdFor(k0));
+    expect(node?.createdAt).toBe("2026-04-01T00:05:00.000Z");
+    expect(applied.successor.get(profileIdFor(e0))).toBe(profileIdFor(k0));
+    expect(applied.outcomes[1]?.merged).toEqual([profileIdFor(e0)]);
+    // The email's own link stays the newest evidence.
+    const first = late[0] as BatchObservation;
+    expect(node?.maxOrder).toBe(evidenceOrder(first.link.firstSeen, first.link.id));
+    expect(node?.clean).toBe(true);
+
+    // A union that would break a limit depends on the order: it stops.
+    const crm = observationsOf([{ keys: ["crmId:c0", e0] }, { keys: ["crmId:c1", e0] }], [10, 5]).observations;
+    expect(applyObservations(EMPTY, crm, options).applied).toBe(1);
+    // So does late evidence about a profile that once had a link refused, or one that auto-blocks.
+    const refused = observationsOf(
+      [{ keys: ["crmId:c0", e0] }, { keys: ["crmId:c1", e0] }, { keys: [e0, k0] }],
+      [10, 11, 5],
+    );
+    const two = applyObservations(EMPTY, refused.observations, options);
+    expect(two.applied).toBe(2);
+    expect([...two.profiles.values()].map((p) => p.clean)).toEqual([false, false]);
+    const [a, b] = observationsOf([{ keys: [e0] }, { keys: [e0, k0] }]).observations as [
+      BatchObservation,
+      BatchObservation,
+    ];
+    expect(applyObservations(EMPTY, [a, { ...b, kind: "late", autoBlocked: [k0] }], options).applied).toBe(1);
   });
 
   it("costs the same whatever the size of the profiles it touches", () => {
@@ -223,6 +315,7 @@ describe("applyObservations", () => {
       separations: {},
       traits: {},
       provenance: {},
+      clean: true,
     };
     const state: LoadedIdentityState = {
       profiles: new Map([[big.id, big]]),

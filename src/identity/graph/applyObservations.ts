@@ -24,6 +24,13 @@ export interface ProfileNode {
   separations: Record<string, number>;
   traits: Record<string, Scalar>;
   provenance: Record<string, TraitObservation>;
+  /**
+   * True when no link naming one of its identifiers was ever refused, none of them is
+   * auto-blocked, and no operator separation applies to it. Then every link naming one of its
+   * identifiers names only its identifiers, so late evidence that keeps every type within its
+   * limit is a plain union (see {@link applyObservations}).
+   */
+  clean: boolean;
 }
 
 /** What is known about one identifier a batch names. */
@@ -50,10 +57,12 @@ export interface BatchObservation {
   at: string;
   /**
    * `"new"`: the first observation of this identifier set; `"repeat"`: a set seen before whose
-   * first-seen time did not move; `"late"`: anything that needs the whole cluster (its link moved
-   * earlier, or it auto-blocked an identifier).
+   * first-seen time did not move; `"late"`: a set seen before whose first-seen time moved earlier
+   * (see `movedFrom`), or an observation that auto-blocked an identifier.
    */
   kind: "new" | "repeat" | "late";
+  /** For a link that moved earlier: its first-seen time before this observation. */
+  movedFrom?: string;
   /** Its identifiers that are auto-blocked (after counting this observation). */
   autoBlocked: readonly string[];
   traits?: Readonly<Record<string, Scalar | null>>;
@@ -79,8 +88,8 @@ export interface ObservationOutcome {
 /** Output of {@link applyObservations}. */
 export interface AppliedObservations {
   /**
-   * How many observations (a prefix of the batch) were applied. The next one is late evidence
-   * for a cluster it touches: resolve it from the whole cluster, then apply the rest.
+   * How many observations (a prefix of the batch) were applied. The next one needs its whole
+   * cluster (see {@link applyObservations}): resolve it from the whole cluster, then apply the rest.
    */
   applied: number;
   outcomes: ObservationOutcome[];
@@ -104,10 +113,18 @@ export interface ApplyObservationsOptions {
  * Resolves a batch of observations against the profiles they touch, each known profile being one
  * compressed node (anchor, type counts, times, separations): an observation touching profiles
  * P1..Pn costs O(its identifiers + n), whatever the size of the profiles. Observations are applied
- * in batch order, each exactly as the full resolver would place it once it is the newest evidence
- * of every profile it touches; the first one that is not (late evidence) stops the batch. Pure: the
- * result equals applying the observations one by one, and equals a rebuild with
- * `resolveIdentities`.
+ * in batch order, each exactly as the full resolver would place it:
+ *
+ * - evidence newer than every profile it touches is placed by the rules, as the resolver places
+ *   its newest link;
+ * - late evidence (older than a profile it touches, or a known link seen earlier) is applied when
+ *   the order of evidence cannot matter: every profile it touches is {@link ProfileNode.clean},
+ *   it names no auto-blocked identifier, and the union keeps every type within its limit. Then
+ *   the rebuild joins everything it names, whatever the order; only times and the anchor (the
+ *   earliest identifier) move.
+ *
+ * The first observation that fits neither stops the batch. Pure: the result equals applying the
+ * observations one by one, and equals a rebuild with `resolveIdentities`.
  *
  * @param state - the profiles and identifiers the batch touches, as loaded
  * @param observations - the batch, in arrival order
@@ -142,7 +159,6 @@ export function applyObservations(
   };
   let applied = 0;
   for (const o of observations) {
-    if (o.kind === "late") break;
     const { link } = o;
     const touched = new Map<string, ProfileNode>();
     for (const key of link.keys) {
@@ -154,41 +170,52 @@ export function applyObservations(
       touched.set(id, profile);
     }
     const order = evidenceOrder(link.firstSeen, link.id);
-    if (o.kind === "new" && [...touched.values()].some((p) => compareStrings(p.maxOrder, order) >= 0)) break;
+    const late =
+      o.kind === "late" ||
+      (o.kind === "new" && [...touched.values()].some((p) => compareStrings(p.maxOrder, order) >= 0));
+    if (late && !isPlainUnion(o, touched, identifiers, rules)) break;
 
-    // The compressed evidence: one node per known profile, one per new identifier.
+    // The compressed evidence: one node per known profile, one per new identifier. A profile's node
+    // is its earliest identifier, which late evidence can move onto one of the keys it names.
     const nodes = new Map<string, NodeInfo>();
     const memberOf = new Map<string, string>();
     const byAnchor = new Map<string, ProfileNode>();
     const profileIds = new Map<string, string>();
     for (const p of touched.values()) {
-      byAnchor.set(p.anchor, p);
-      profileIds.set(p.anchor, p.id);
-      nodes.set(p.anchor, {
-        key: p.anchor,
-        type: keyType(p.anchor),
-        firstSeen: p.createdAt,
-        lastSeen: p.updatedAt,
-        counts: p.counts,
-      });
+      let key = p.anchor;
+      let firstSeen = p.createdAt;
+      let lastSeen = p.updatedAt;
+      for (const k of link.keys) {
+        const known = identifiers.get(k);
+        if (!known || current(known.profileId) !== p.id) continue;
+        const first = minOf(known.firstSeen, o.at);
+        const c = compareStrings(first, firstSeen);
+        if (c < 0 || (c === 0 && compareStrings(k, key) < 0)) {
+          key = k;
+          firstSeen = first;
+        }
+        lastSeen = maxOf(lastSeen, maxOf(known.lastSeen, o.at));
+      }
+      byAnchor.set(key, p);
+      if (key === p.anchor) profileIds.set(key, p.id);
+      nodes.set(key, { key, type: keyType(key), firstSeen, lastSeen, counts: p.counts });
     }
+    const nodeKeys = new Map<string, string>();
+    for (const [key, p] of byAnchor) nodeKeys.set(p.id, key);
     for (const key of link.keys) {
       const known = identifiers.get(key);
       if (!known) {
         nodes.set(key, { key, type: keyType(key), firstSeen: o.at, lastSeen: o.at });
         continue;
       }
-      const anchor = (touched.get(current(known.profileId)) as ProfileNode).anchor;
-      if (key !== anchor) memberOf.set(key, anchor);
-      const node = nodes.get(anchor) as NodeInfo;
-      const lastSeen = maxOf(known.lastSeen, o.at);
-      if (compareStrings(lastSeen, node.lastSeen) > 0) nodes.set(anchor, { ...node, lastSeen });
+      const node = nodeKeys.get(current(known.profileId)) as string;
+      if (key !== node) memberOf.set(key, node);
     }
     const sides = new Map<string, { detached: string[]; kept: string[] }>();
     for (const p of touched.values()) {
       for (const [tag, side] of Object.entries(p.separations)) {
         const s = sides.get(tag) ?? { detached: [], kept: [] };
-        (side === 0 ? s.detached : s.kept).push(p.anchor);
+        (side === 0 ? s.detached : s.kept).push(nodeKeys.get(p.id) as string);
         sides.set(tag, s);
       }
     }
@@ -220,9 +247,15 @@ export function applyObservations(
         if (part) for (const [type, n] of Object.entries(part.counts)) counts[type] = (counts[type] ?? 0) + n;
         else counts[keyType(key)] = (counts[keyType(key)] ?? 0) + 1;
       }
-      // Every component holds an identifier of the link, so the link is its newest evidence.
+      // Every component holds an identifier of the link, which is its newest evidence unless it is
+      // late (then a part's newest evidence stays the newest: see isPlainUnion).
       const maxOrder = parts.reduce((m, p) => maxOf(m, p.maxOrder), order);
       const separations: Record<string, number> = Object.assign({}, ...parts.map((p) => p.separations));
+      const clean =
+        parts.every((p) => p.clean) &&
+        resolution.refusals.length === 0 &&
+        resolution.autoBlocked.size === 0 &&
+        Object.keys(separations).length === 0;
       const sources: Array<Record<string, TraitObservation>> = parts.map((p) => p.provenance);
       if (component.id === owner && o.traits) {
         const fresh: Record<string, TraitObservation> = Object.create(null);
@@ -245,6 +278,7 @@ export function applyObservations(
         separations,
         traits: traits.traits,
         provenance: traits.provenance,
+        clean,
       });
       touchedIds.add(component.id);
       const gone = parts.map((p) => p.id).filter((id) => id !== component.id);
@@ -267,7 +301,7 @@ export function applyObservations(
       const known = identifiers.get(key);
       identifiers.set(key, {
         profileId: resolution.profileOf.get(key) as string,
-        firstSeen: known ? known.firstSeen : o.at,
+        firstSeen: known ? minOf(known.firstSeen, o.at) : o.at,
         lastSeen: known ? maxOf(known.lastSeen, o.at) : o.at,
       });
     }
@@ -293,6 +327,41 @@ export function applyObservations(
   return { applied, outcomes, profiles: live, successor: finalSuccessor, absorbedAnchors, identifiers: out };
 }
 
+/**
+ * Whether late evidence is a plain union of what it names: a rebuild would join all of it,
+ * whatever the order of evidence. It is when every profile it touches is clean (so each is closed:
+ * no link leaves it, and every link inside it joined), none of its identifiers is auto-blocked, and
+ * the union keeps every type within its limit (so no link of the union can be refused, in any
+ * order). A known link that moved earlier must also not have been a profile's newest evidence, so
+ * that the newest evidence of the union is known without reading its links.
+ */
+function isPlainUnion(
+  o: BatchObservation,
+  touched: ReadonlyMap<string, ProfileNode>,
+  identifiers: ReadonlyMap<string, KnownIdentifier>,
+  rules: IdentityRules,
+): boolean {
+  if (o.autoBlocked.length > 0) return false;
+  const was = o.movedFrom === undefined ? undefined : evidenceOrder(o.movedFrom, o.link.id);
+  const totals = new Map<string, number>();
+  for (const p of touched.values()) {
+    if (!p.clean || p.maxOrder === was) return false;
+    for (const _ in p.separations) return false;
+    for (const [type, n] of Object.entries(p.counts)) totals.set(type, (totals.get(type) ?? 0) + n);
+  }
+  for (const key of o.link.keys) {
+    if (identifiers.has(key)) continue;
+    const type = keyType(key);
+    totals.set(type, (totals.get(type) ?? 0) + 1);
+  }
+  for (const [type, n] of totals) if (n > rules.limit(type)) return false;
+  return true;
+}
+
 function maxOf(a: string, b: string): string {
   return compareStrings(a, b) >= 0 ? a : b;
+}
+
+function minOf(a: string, b: string): string {
+  return compareStrings(a, b) <= 0 ? a : b;
 }

@@ -161,6 +161,12 @@ export interface ProfileDoc {
   separations: Record<string, number>;
   traits: Record<string, Scalar>;
   provenance: Record<string, TraitObservation>;
+  /**
+   * Set when no link naming one of its identifiers was ever refused, none is auto-blocked and no
+   * operator separation applies: late evidence about it is then applied in bulk (see
+   * `applyObservations`). Absent means unknown, and late evidence reloads the whole cluster.
+   */
+  clean?: true;
 }
 
 /** Stored per absorbed profile id: where it went, and the anchor it had (to re-point it later). */
