@@ -1,5 +1,6 @@
 /**
- * Issue 10: the SQLite adapter's `cacheSizeKiB` sets the connection's page cache, and changes
+ * Issue 10: the SQLite adapter's `cacheSizeKiB` sets the connection's page cache (and
+ * `busyTimeoutMs` its lock wait; both are refused with a typed error when not whole numbers), and changes
  * nothing else: a transaction larger than the cache (whose pages spill to the file before the
  * commit) still commits whole or, when it throws, rolls back whole.
  */
@@ -43,6 +44,30 @@ describe("sqliteAdapter cacheSizeKiB", () => {
       expect(existsSync(file)).toBe(false);
     },
   );
+
+  it.each([-1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, "100" as unknown as number])(
+    "refuses busyTimeoutMs %s with invalid_input naming it, and creates no file",
+    (busyTimeoutMs) => {
+      const file = join(dir, `busy-${String(busyTimeoutMs)}.db`);
+      expect(() => sqliteAdapter({ filename: file }, { busyTimeoutMs })).toThrow(
+        expect.objectContaining({
+          code: "invalid_input",
+          details: [expect.objectContaining({ path: ["busyTimeoutMs"] })],
+        }),
+      );
+      expect(existsSync(file)).toBe(false);
+    },
+  );
+
+  it("sets busy_timeout on the connection, 0 included", async () => {
+    for (const busyTimeoutMs of [0, 250]) {
+      const db = new Database(":memory:");
+      const adapter = sqliteAdapter({ database: db }, { busyTimeoutMs });
+      expect(db.pragma("busy_timeout", { simple: true })).toBe(busyTimeoutMs);
+      await adapter.close();
+      db.close();
+    }
+  });
 
   it("with a cache far smaller than a transaction, commits whole and rolls back whole", async () => {
     const file = join(dir, "small-cache.db");

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { InvalidInputError } from "../../errors.js";
+import { type InputIssue, InvalidInputError } from "../../errors.js";
 import type {
   IndexEntries,
   JsonValue,
@@ -42,7 +42,7 @@ export type SqliteAdapterOptions =
 export interface SqliteAdapterExtra {
   /** Name used in messages. Default `"sqlite"`. */
   name?: string;
-  /** How long to wait for another connection's write lock, in ms. Default 5000. */
+  /** How long to wait for another connection's write lock, in whole ms (0 or more). Default 5000. */
   busyTimeoutMs?: number;
   /**
    * The most memory the connection's page cache may take, in KiB (SQLite's `cache_size`); pages
@@ -103,11 +103,23 @@ class SqliteStorage implements SqliteAdapter {
     this.name = extra.name ?? "sqlite";
     // Checked before the file is opened, so a refused option creates nothing.
     const cache = extra.cacheSizeKiB;
+    const busy = extra.busyTimeoutMs ?? 5000;
+    const refused: InputIssue[] = [];
     if (cache !== undefined && !(Number.isSafeInteger(cache) && cache > 0)) {
-      throw new InvalidInputError("SQLite adapter options", [
-        { path: ["cacheSizeKiB"], code: "invalid_value", message: "must be a positive whole number of KiB" },
-      ]);
+      refused.push({
+        path: ["cacheSizeKiB"],
+        code: "invalid_value",
+        message: "must be a positive whole number of KiB",
+      });
     }
+    if (!(Number.isSafeInteger(busy) && busy >= 0)) {
+      refused.push({
+        path: ["busyTimeoutMs"],
+        code: "invalid_value",
+        message: "must be a whole number of ms, 0 or more",
+      });
+    }
+    if (refused.length > 0) throw new InvalidInputError("SQLite adapter options", refused);
     if ("database" in options) {
       this.#db = options.database;
       this.#owned = false;
@@ -120,7 +132,7 @@ class SqliteStorage implements SqliteAdapter {
         this.#db.pragma("synchronous = NORMAL");
       }
     }
-    this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(extra.busyTimeoutMs ?? 5000))}`);
+    this.#db.pragma(`busy_timeout = ${busy}`);
     // A negative cache_size is a size in KiB (a positive one would count pages).
     if (cache !== undefined) this.#db.pragma(`cache_size = -${cache}`);
     // Erasure: deleted and replaced rows are overwritten with zeros, so that a forgotten value is
