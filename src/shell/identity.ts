@@ -321,7 +321,6 @@ function foldObservation(
     link,
     at: input.at,
     kind,
-    ...(existing !== null && existing.firstSeen !== link.firstSeen ? { movedFrom: existing.firstSeen } : {}),
     autoBlocked: keys.filter((k) => idents.get(k)?.autoBlocked),
     ...(input.traits !== undefined ? { traits: input.traits } : {}),
     ...(input.channel !== undefined ? { channel: input.channel } : {}),

@@ -16,7 +16,11 @@ export interface ProfileNode {
   anchor: string;
   createdAt: string;
   updatedAt: string;
-  /** Largest evidence order (`time|linkId`) of any link naming one of its identifiers. */
+  /**
+   * Largest evidence order (`time|linkId`) of any link naming one of its identifiers, or an upper
+   * bound of it: when a link seen again earlier was the newest, the profile keeps its old order.
+   * Evidence later than it is the newest evidence of the profile either way.
+   */
   maxOrder: string;
   /** Identifiers per type. */
   counts: Record<string, number>;
@@ -57,12 +61,10 @@ export interface BatchObservation {
   at: string;
   /**
    * `"new"`: the first observation of this identifier set; `"repeat"`: a set seen before whose
-   * first-seen time did not move; `"late"`: a set seen before whose first-seen time moved earlier
-   * (see `movedFrom`), or an observation that auto-blocked an identifier.
+   * first-seen time did not move; `"late"`: a set seen before whose first-seen time moved earlier,
+   * or an observation that auto-blocked an identifier.
    */
   kind: "new" | "repeat" | "late";
-  /** For a link that moved earlier: its first-seen time before this observation. */
-  movedFrom?: string;
   /** Its identifiers that are auto-blocked (after counting this observation). */
   autoBlocked: readonly string[];
   traits?: Readonly<Record<string, Scalar | null>>;
@@ -248,7 +250,7 @@ export function applyObservations(
         else counts[keyType(key)] = (counts[keyType(key)] ?? 0) + 1;
       }
       // Every component holds an identifier of the link, which is its newest evidence unless it is
-      // late (then a part's newest evidence stays the newest: see isPlainUnion).
+      // late: then a part's order stays, exact or an upper bound (see ProfileNode.maxOrder).
       const maxOrder = parts.reduce((m, p) => maxOf(m, p.maxOrder), order);
       const separations: Record<string, number> = Object.assign({}, ...parts.map((p) => p.separations));
       const clean =
@@ -332,8 +334,7 @@ export function applyObservations(
  * whatever the order of evidence. It is when every profile it touches is clean (so each is closed:
  * no link leaves it, and every link inside it joined), none of its identifiers is auto-blocked, and
  * the union keeps every type within its limit (so no link of the union can be refused, in any
- * order). A known link that moved earlier must also not have been a profile's newest evidence, so
- * that the newest evidence of the union is known without reading its links.
+ * order).
  */
 function isPlainUnion(
   o: BatchObservation,
@@ -342,10 +343,9 @@ function isPlainUnion(
   rules: IdentityRules,
 ): boolean {
   if (o.autoBlocked.length > 0) return false;
-  const was = o.movedFrom === undefined ? undefined : evidenceOrder(o.movedFrom, o.link.id);
   const totals = new Map<string, number>();
   for (const p of touched.values()) {
-    if (!p.clean || p.maxOrder === was) return false;
+    if (!p.clean) return false;
     for (const _ in p.separations) return false;
     for (const [type, n] of Object.entries(p.counts)) totals.set(type, (totals.get(type) ?? 0) + n);
   }
