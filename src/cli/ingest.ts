@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { CustomerContext } from "../context.js";
 import { isCustomerContextError } from "../errors.js";
+import { countProfiles } from "../shell/ingest.js";
 import { readCsv } from "./csv.js";
 import { type OwnAddresses, readMail } from "./mail.js";
 import { readLines } from "./readers/readLines.js";
@@ -385,13 +386,9 @@ async function ingestRows(
   summary.merges = result.merges;
   options.onProgress?.({ rows: summary.read });
 
-  const finalIds = new Set<string>();
-  for (const id of profileIds) {
-    const profile = await cc.profiles.get({ profileId: id });
-    if (profile) finalIds.add(profile.id);
-  }
-  summary.profiles = finalIds.size;
-  for (const id of finalIds) summary.conversations += (await cc.conversations.list({ profileId: id })).length;
+  const counted = await countProfiles(cc.storage, profileIds);
+  summary.profiles = counted.profiles;
+  summary.conversations = counted.conversations;
   summary.ms = Math.round(performance.now() - started);
   return summary;
 }

@@ -40,18 +40,21 @@ import type {
 } from "../schema/outputs.js";
 import { parseInput } from "../schema/parse.js";
 import { type CustomerRef, type Identifier, toIso } from "../schema/primitives.js";
-import type { JsonValue } from "../storage/port.js";
+import { batchOf, type JsonValue, type StorageAdapter } from "../storage/port.js";
 import {
   C,
+  CC,
   deleteIndexed,
   IDEMPOTENCY_KEYS,
   type KeyDoc,
   membersOf,
   type ProfileDoc,
+  profilesOfGroups,
   REVIEWS,
   REVOCATIONS,
   resolveProfileId,
 } from "./_lib/schema.js";
+import { unique } from "./_lib/unique.js";
 import * as conversations from "./conversations.js";
 import * as decisions from "./decisions.js";
 import { contentDigest } from "./digest.js";
@@ -894,4 +897,31 @@ function withCommitted(adapter: string, error: unknown, committed: number, rejec
   const failure = error instanceof StorageFailureError ? error : new StorageFailureError(adapter, error);
   Object.assign(failure.details, { committed, rejected });
   return failure;
+}
+
+/**
+ * How many distinct profiles the given profile ids are now (an absorbed id counts as the profile
+ * that absorbed it), and how many conversations those profiles have: what the CLI reports after
+ * an import. One read transaction of at most four calls, whatever the number of profiles; no
+ * profile's identifiers are read.
+ *
+ * @example
+ * ```ts
+ * const { profiles, conversations } = await countProfiles(cc.storage, ["prof_a", "prof_b"]);
+ * ```
+ */
+export async function countProfiles(
+  storage: StorageAdapter,
+  profileIds: Iterable<string>,
+): Promise<{ profiles: number; conversations: number }> {
+  return storage.transaction(
+    async (tx) => {
+      // A profile id is a member group of its own profile, and so is an id it absorbed.
+      const current = unique([...(await profilesOfGroups(tx, profileIds)).values()].map((p) => p.id));
+      if (current.length === 0) return { profiles: 0, conversations: 0 };
+      const conversations = await batchOf(tx).findMany(CC.conversations, "profile", current);
+      return { profiles: current.length, conversations: conversations.length };
+    },
+    { readOnly: true },
+  );
 }
