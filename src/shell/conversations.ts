@@ -1223,14 +1223,20 @@ export async function snapshot(
   const idents = await tx.getMany<IdentifierDoc>(IC.identifiers, members);
   const convs = await conversationDocsOf(tx, profileId);
 
-  // The page, newest first from the index (one more than asked, to know whether there is more).
+  // The page, newest first from the index (one more than asked, to know whether there is more);
+  // the whole timeline in index order.
   const paged = page.limit !== undefined;
-  const range: RangeOptions = { reverse: true };
-  if (page.before !== undefined) range.after = page.before;
-  if (page.limit !== undefined) range.limit = page.limit + 1;
-  const newestFirst = await tx.find<TimelineEntry>(CC.timeline, "profile", profileId, range);
-  const timelineHasMore = page.limit !== undefined && newestFirst.length > page.limit;
-  const entries = newestFirst.slice(0, page.limit ?? newestFirst.length).reverse();
+  let entries: StoredDocument<TimelineEntry>[];
+  let timelineHasMore = false;
+  if (!paged && page.before === undefined) entries = await tx.find<TimelineEntry>(CC.timeline, "profile", profileId);
+  else {
+    const range: RangeOptions = { reverse: true };
+    if (page.before !== undefined) range.after = page.before;
+    if (page.limit !== undefined) range.limit = page.limit + 1;
+    const newestFirst = await tx.find<TimelineEntry>(CC.timeline, "profile", profileId, range);
+    timelineHasMore = page.limit !== undefined && newestFirst.length > page.limit;
+    entries = newestFirst.slice(0, page.limit ?? newestFirst.length).reverse();
+  }
   const docs = await tx.getMany<Interaction>(
     CC.interactions,
     entries.map((e) => e.value.id),
@@ -1254,8 +1260,10 @@ export async function snapshot(
     }
   }
   // By conversation (oldest first), then time: the page is in time order and the sort is stable.
-  const rank = new Map(convs.map((c, n) => [c.id, n]));
-  channelSwitches.sort((a, b) => (rank.get(a.conversationId) ?? 0) - (rank.get(b.conversationId) ?? 0));
+  if (convs.length > 1) {
+    const rank = new Map(convs.map((c, n) => [c.id, n]));
+    channelSwitches.sort((a, b) => (rank.get(a.conversationId) ?? 0) - (rank.get(b.conversationId) ?? 0));
+  }
 
   // The latest interactions of each open conversation: from the page when it holds everything.
   const open = convs.filter((c) => c.status === "open");
