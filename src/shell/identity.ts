@@ -609,9 +609,6 @@ async function writeBatch(
     }
   }
   if (identPuts.length > 0) await batchOf(tx).putMany(C.identifiers, identPuts);
-  // Absorbed profiles: deleted, with an alias to where their anchor went; older aliases pointing
-  // at them are collapsed onto the survivor.
-  // (A profile created earlier in the same batch was never stored, but its id was handed out.)
   // A profile id that comes back (late evidence moved an absorbed anchor to the front again)
   // stops being an alias. Only an anchor seen before the batch can have been absorbed.
   const revived = [...batch.profiles.values()].filter((p) => !before.has(p.id) && knownIdents.has(p.anchor));
@@ -620,6 +617,9 @@ async function writeBatch(
       C.aliases,
       revived.map((p) => p.id),
     );
+  // Absorbed profiles: deleted, with an alias to where their anchor went; older aliases pointing
+  // at them are collapsed onto the survivor.
+  // (A profile created earlier in the same batch was never stored, but its id was handed out.)
   const removed = [...batch.successor.keys()];
   if (removed.length > 0) {
     for (const id of removed) change.removed.add(id);

@@ -902,8 +902,8 @@ function withCommitted(adapter: string, error: unknown, committed: number, rejec
 /**
  * How many distinct profiles the given profile ids are now (an absorbed id counts as the profile
  * that absorbed it), and how many conversations those profiles have: what the CLI reports after
- * an import. One read transaction of at most four calls, whatever the number of profiles; no
- * profile's identifiers are read.
+ * an import. One read transaction of four calls whatever the number of profiles (aliases are
+ * collapsed to one hop; an older chain costs a read per hop); no profile's identifiers are read.
  *
  * @example
  * ```ts

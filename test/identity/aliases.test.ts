@@ -57,4 +57,25 @@ describe("absorbed profile ids", () => {
     expect((await cc.profiles.get({ profileId: c.profileId }))?.id).toBe(b.profileId);
     expect((await cc.profiles.get({ profileId: a.profileId }))?.identifiers.map((i) => i.value)).toEqual(["a@x.pl"]);
   });
+
+  it("an absorbed id that late evidence makes the anchor again is a profile, not an alias", async () => {
+    const storage = memoryAdapter();
+    const cc = createCustomerContext({ storage, clock: () => new Date("2026-06-01T00:00:00Z") });
+    const a = email("a@x.pl");
+    const phone = { type: "phone", value: "+48601234567" };
+    // The phone's profile is older: joining them absorbs the email's profile.
+    const absorbed = (await cc.identify({ identifiers: [a], at: at(10) })).profileId;
+    const survivor = (await cc.identify({ identifiers: [phone], at: at(5) })).profileId;
+    expect((await cc.identify({ identifiers: [a, phone], at: at(11) })).merged).toEqual([absorbed]);
+    // Evidence from before both: the email is now the earliest identifier (another email seen with
+    // it at the same time sorts after it), so the profile takes the email's id back.
+    const late = await cc.identify({ identifiers: [a, email("b@x.pl")], at: at(1) });
+    expect(late.profileId).toBe(absorbed);
+    expect(late.merged).toEqual([survivor]);
+    const aliases = await storage.transaction(async (tx) =>
+      (await tx.scan<{ target: string }>("profile_aliases")).map((d) => [d.key, d.value.target]),
+    );
+    expect(aliases).toEqual([[survivor, absorbed]]);
+    expect((await cc.profiles.get({ profileId: survivor }))?.identifiers).toHaveLength(3);
+  });
 });
