@@ -17,9 +17,10 @@ export interface ProfileNode {
   createdAt: string;
   updatedAt: string;
   /**
-   * Largest evidence order (`time|linkId`) of any link naming one of its identifiers, or an upper
-   * bound of it: when a link seen again earlier was the newest, the profile keeps its old order.
-   * Evidence later than it is the newest evidence of the profile either way.
+   * Largest `lastSeen|linkId` of any link naming one of its identifiers. It bounds every link's
+   * evidence order (`firstSeen|linkId`) from above and only grows (a link seen again earlier keeps
+   * its last-seen time), so a link first seen after it is the profile's newest evidence, whatever
+   * order the evidence arrived in.
    */
   maxOrder: string;
   /** Identifiers per type. */
@@ -172,6 +173,7 @@ export function applyObservations(
       touched.set(id, profile);
     }
     const order = evidenceOrder(link.firstSeen, link.id);
+    const seen = evidenceOrder(link.lastSeen, link.id);
     const late =
       o.kind === "late" ||
       (o.kind === "new" && [...touched.values()].some((p) => compareStrings(p.maxOrder, order) >= 0));
@@ -249,9 +251,8 @@ export function applyObservations(
         if (part) for (const [type, n] of Object.entries(part.counts)) counts[type] = (counts[type] ?? 0) + n;
         else counts[keyType(key)] = (counts[keyType(key)] ?? 0) + 1;
       }
-      // Every component holds an identifier of the link, which is its newest evidence unless it is
-      // late: then a part's order stays, exact or an upper bound (see ProfileNode.maxOrder).
-      const maxOrder = parts.reduce((m, p) => maxOf(m, p.maxOrder), order);
+      // Every component holds an identifier of the link (see ProfileNode.maxOrder).
+      const maxOrder = parts.reduce((m, p) => maxOf(m, p.maxOrder), seen);
       const separations: Record<string, number> = Object.assign({}, ...parts.map((p) => p.separations));
       const clean =
         parts.every((p) => p.clean) &&

@@ -6,7 +6,10 @@ import type { IdentityRules, LinkEvidence, OperatorDecision, Resolution } from "
 export interface ProfileFacts {
   /** Trait evidence of the links the profile speaks for (their anchor is in the profile). */
   traitSources: Array<LinkEvidence["traits"]>;
-  /** Largest evidence order (`time|linkId`) of any link naming one of its identifiers; "" when none. */
+  /**
+   * Largest `lastSeen|linkId` of any link naming one of its identifiers ("" when none): an upper
+   * bound of their evidence orders that only grows (see `ProfileNode.maxOrder`).
+   */
   maxOrder: string;
   /** Active operator separations its identifiers take part in: decision id -> side (0 detached, 1 kept). */
   separations: Record<string, number>;
@@ -54,7 +57,7 @@ export function deriveProfileFacts(
     const present = link.keys.filter((k) => resolution.profileOf.has(k));
     const owner = resolution.profileOf.get(linkAnchor(present, resolution.autoBlocked, rules));
     if (owner) of(owner).traitSources.push(link.traits);
-    const o = evidenceOrder(link.firstSeen, link.id);
+    const o = evidenceOrder(link.lastSeen, link.id);
     for (const key of link.keys) {
       const pid = resolution.profileOf.get(key);
       if (pid && compareStrings(o, of(pid).maxOrder) > 0) of(pid).maxOrder = o;

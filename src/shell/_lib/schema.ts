@@ -155,7 +155,7 @@ export interface ProfileDoc {
   counts: Record<string, number>;
   createdAt: string;
   updatedAt: string;
-  /** Largest evidence order (`time|linkId`) of any link naming one of its identifiers, or an upper bound of it (see `ProfileNode.maxOrder`). */
+  /** Largest `lastSeen|linkId` of any link naming one of its identifiers (see `ProfileNode.maxOrder`). */
   maxOrder: string;
   /** Operator separations its identifiers take part in: decision id -> side. */
   separations: Record<string, number>;
