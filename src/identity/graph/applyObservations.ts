@@ -3,7 +3,7 @@ import type { Refusal } from "../../schema/outputs.js";
 import type { Scalar } from "../../schema/primitives.js";
 import { evidenceOrder } from "./deriveProfileFacts.js";
 import { describeRefusal } from "./describeRefusal.js";
-import { keyType, linkAnchor, resolveIdentities } from "./resolveIdentities.js";
+import { keyType, linkAnchor, resolveIdentities, withinLimits } from "./resolveIdentities.js";
 import { mergeTraits, type TraitRule } from "./traits.js";
 import type { IdentityRules, LinkEvidence, NodeInfo, OperatorDecision, TraitObservation } from "./types.js";
 
@@ -177,7 +177,7 @@ export function applyObservations(
     const late =
       o.kind === "late" ||
       (o.kind === "new" && [...touched.values()].some((p) => compareStrings(p.maxOrder, order) >= 0));
-    if (late && !isPlainUnion(o, touched, identifiers, rules)) break;
+    if (late && !mayBePlainUnion(o, touched)) break;
 
     // The compressed evidence: one node per known profile, one per new identifier. A profile's node
     // is its earliest identifier, which late evidence can move onto one of the keys it names.
@@ -215,6 +215,8 @@ export function applyObservations(
       const node = nodeKeys.get(current(known.profileId)) as string;
       if (key !== node) memberOf.set(key, node);
     }
+    // A union that breaks a limit refuses something, and what depends on the order of evidence.
+    if (late && !withinLimits(nodes, rules)) break;
     const sides = new Map<string, { detached: string[]; kept: string[] }>();
     for (const p of touched.values()) {
       for (const [tag, side] of Object.entries(p.separations)) {
@@ -331,31 +333,18 @@ export function applyObservations(
 }
 
 /**
- * Whether late evidence is a plain union of what it names: a rebuild would join all of it,
+ * Whether late evidence can be a plain union of what it names: a rebuild would join all of it,
  * whatever the order of evidence. It is when every profile it touches is clean (so each is closed:
- * no link leaves it, and every link inside it joined), none of its identifiers is auto-blocked, and
- * the union keeps every type within its limit (so no link of the union can be refused, in any
- * order).
+ * no link leaves it, and every link inside it joined) and none of its identifiers is auto-blocked,
+ * and (checked on the compressed nodes, see `withinLimits`) the union keeps every type within its
+ * limit, so that no link of the union can be refused, in any order.
  */
-function isPlainUnion(
-  o: BatchObservation,
-  touched: ReadonlyMap<string, ProfileNode>,
-  identifiers: ReadonlyMap<string, KnownIdentifier>,
-  rules: IdentityRules,
-): boolean {
+function mayBePlainUnion(o: BatchObservation, touched: ReadonlyMap<string, ProfileNode>): boolean {
   if (o.autoBlocked.length > 0) return false;
-  const totals = new Map<string, number>();
   for (const p of touched.values()) {
     if (!p.clean) return false;
     for (const _ in p.separations) return false;
-    for (const [type, n] of Object.entries(p.counts)) totals.set(type, (totals.get(type) ?? 0) + n);
   }
-  for (const key of o.link.keys) {
-    if (identifiers.has(key)) continue;
-    const type = keyType(key);
-    totals.set(type, (totals.get(type) ?? 0) + 1);
-  }
-  for (const [type, n] of totals) if (n > rules.limit(type)) return false;
   return true;
 }
 

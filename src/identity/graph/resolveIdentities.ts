@@ -111,12 +111,7 @@ function resolveOneLink(evidence: IdentityEvidence, rules: IdentityRules): Resol
   }
   if (named.size !== nodes.size) return null;
   if (memberOf) for (const node of memberOf.values()) if (!nodes.has(node)) return null;
-  const totals = new Map<string, number>();
-  for (const info of nodes.values()) {
-    if (!info.counts) totals.set(info.type, (totals.get(info.type) ?? 0) + 1);
-    else for (const [type, n] of Object.entries(info.counts)) totals.set(type, (totals.get(type) ?? 0) + n);
-  }
-  for (const [type, n] of totals) if (n > rules.limit(type)) return null;
+  if (!withinLimits(nodes, rules)) return null;
 
   // Edges as the general resolver records them: the anchor joins each other node once, in
   // priority order; a second identifier of an already joined node adds nothing.
@@ -142,6 +137,21 @@ function resolveOneLink(evidence: IdentityEvidence, rules: IdentityRules): Resol
     autoBlocked: new Set(),
     rejectedMerges: [],
   };
+}
+
+/**
+ * Whether all the nodes together hold at most each type's limit of identifiers (a compressed node
+ * counts its `counts`, any other node one of its own type): then no union of them is refused for
+ * a limit, in any order.
+ */
+export function withinLimits(nodes: ReadonlyMap<string, NodeInfo>, rules: IdentityRules): boolean {
+  const totals = new Map<string, number>();
+  for (const info of nodes.values()) {
+    if (!info.counts) totals.set(info.type, (totals.get(info.type) ?? 0) + 1);
+    else for (const [type, n] of Object.entries(info.counts)) totals.set(type, (totals.get(type) ?? 0) + n);
+  }
+  for (const [type, n] of totals) if (n > rules.limit(type)) return false;
+  return true;
 }
 
 /**
