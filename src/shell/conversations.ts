@@ -443,7 +443,8 @@ export interface RecordedInRun {
  * continue, and each of those written once at the end. Returns the results of the prefix it
  * recorded: it stops before an interaction already stored or repeated in the run (a duplicate or
  * a conflict), a customer given by profile id, an observation the bulk resolver does not take
- * (late identity evidence) and one that merges profiles (which re-stitches), so that the caller
+ * (late identity evidence that is not a plain union, or one that auto-blocks an identifier) and
+ * one that merges profiles (which re-stitches), so that the caller
  * applies those one by one.
  */
 export async function recordMany(
