@@ -64,10 +64,24 @@ function toInput(i: Item): Record<string, unknown> {
 
 const collections = [...Object.values(C), ...Object.values(CC), ...Object.values(OC), IDEMPOTENCY_KEYS];
 
+/**
+ * Every stored document. The member group a profile files its identifiers under depends on the
+ * path the evidence took (union by size, and a profile re-anchored by late evidence keeps its
+ * group), so it is replaced by the id of the profile that owns it: what it means, not how it is
+ * filed.
+ */
 async function documents(storage: StorageAdapter): Promise<unknown> {
   return storage.transaction(async (tx) => {
     const out: Record<string, unknown> = {};
     for (const c of collections) out[c] = await tx.scan(c);
+    const owner = new Map<string, string>();
+    for (const { value } of await tx.scan<{ id: string; group: string }>(C.profiles)) owner.set(value.group, value.id);
+    const ownedBy = ({ key, value }: { key: string; value: { group?: string } }) => {
+      const { group, ...rest } = value;
+      return { key, value: group === undefined ? rest : { ...rest, profile: owner.get(group) ?? `unowned ${group}` } };
+    };
+    out[C.profiles] = (out[C.profiles] as { key: string; value: { group: string } }[]).map(ownedBy);
+    out[C.identifiers] = (out[C.identifiers] as { key: string; value: { group: string } }[]).map(ownedBy);
     return out;
   });
 }
@@ -97,7 +111,22 @@ describe("forget as a property (I8)", () => {
         if (known) expect(events).not.toContain(known.id);
         expect(events).not.toContain("p0@x.pl");
       }),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        examples: [
+          // CI found this: in the full workload the record ends an identify run, so the second
+          // identify of person 1 arrives as late evidence and re-anchors the profile, which keeps
+          // its first id as member group; without person 0 both identifies are one run.
+          [
+            [
+              { kind: "identify", person: 1, pick: [0], day: 1, name: undefined },
+              { kind: "record", person: 0, pick: 0, day: 1, channel: "email", text: "hello" },
+              { kind: "identify", person: 1, pick: [2, 0], day: 1, name: undefined },
+              { kind: "identify", person: 0, pick: [0], day: 1, name: undefined },
+            ],
+          ],
+        ],
+      },
     );
   });
 });
