@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareStrings, stableId } from "./hash.js";
+import { compareStrings, portableSha256, sha256Utf8, stableId } from "./hash.js";
 
 // Ids computed with the original node:crypto implementation. Stored profiles, links, interactions and
 // the migration fixtures hold these ids, so a new hashing backend must reproduce them byte for byte.
@@ -35,6 +35,21 @@ describe("stableId", () => {
 
   it("tells apart parts that differ only in where they are split", () => {
     expect(stableId("p", "ab", "c")).not.toBe(stableId("p", "a", "bc"));
+  });
+});
+
+describe("sha256Utf8", () => {
+  it("uses the runtime's native hash in Node", () => {
+    expect(sha256Utf8).not.toBe(portableSha256);
+  });
+
+  it("gives the same bytes as the portable hash, lone surrogates included", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.string({ unit: "grapheme" })), (text) => {
+        expect([...sha256Utf8(text)]).toEqual([...portableSha256(text)]);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
