@@ -14,18 +14,23 @@ import type {
 } from "../../storage/port.js";
 
 /**
- * The keys holding one index value. Most index values name one document (an identifier's
- * links, a Message-ID), so a single key is stored as the bare string; a Set only from two on.
+ * The keys holding one index value, in key order. Most index values name one document (an
+ * identifier's links, a Message-ID), so a single key is stored as the bare string; an array
+ * only from two on.
  */
-interface IndexBucket {
-  keys: Set<string>;
-  sorted: string[] | null;
-}
+type IndexBucket = string | string[];
+
+/**
+ * A document's index entries as stored: name, values, name, values… with one value as a bare
+ * string and several deduplicated. A flat array is a fraction of the heap of a keyed object (a
+ * null-prototype object is a dictionary), and index names need no escaping.
+ */
+type StoredEntries = readonly (string | readonly string[])[];
 
 interface CollectionState {
   docs: Map<string, unknown>;
-  entries: Map<string, IndexEntries>;
-  indexes: Map<string, Map<string, string | IndexBucket>>;
+  entries: Map<string, StoredEntries>;
+  indexes: Map<string, Map<string, IndexBucket>>;
   sortedKeys: string[] | null;
 }
 
@@ -35,9 +40,10 @@ interface CollectionState {
  */
 interface EventLog {
   entries: Array<StoredEvent | null>;
-  byName: Map<string, Set<number>>;
-  /** The names of each live event, to unindex it when it is erased. */
-  namesOf: Map<number, readonly string[]>;
+  /** The seqs of the events naming each name, ascending (one seq as a bare number). */
+  byName: Map<string, number | number[]>;
+  /** The names of each live event at its position (`undefined` for none), to unindex it when it is erased. */
+  namesOf: Array<readonly string[] | undefined>;
 }
 
 interface UndoRecord {
@@ -45,7 +51,7 @@ interface UndoRecord {
   key: string;
   existed: boolean;
   value: unknown;
-  entries: IndexEntries | undefined;
+  entries: StoredEntries | undefined;
 }
 
 /** Options of {@link memoryAdapter}. */
@@ -80,7 +86,7 @@ class MemoryAdapter implements StorageAdapter {
     durable: false,
   };
   #collections = new Map<string, CollectionState>();
-  #events: EventLog = { entries: [], byName: new Map(), namesOf: new Map() };
+  #events: EventLog = { entries: [], byName: new Map(), namesOf: [] };
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -167,6 +173,7 @@ class MemoryTransaction implements StorageTransaction {
     const log = this.#events;
     for (let seq = log.entries.length; seq > this.#eventMark; seq--) unindexEvent(log, seq);
     log.entries.length = this.#eventMark;
+    if (log.namesOf.length > this.#eventMark) log.namesOf.length = this.#eventMark;
     for (const { event, names } of this.#erased) {
       log.entries[event.seq - 1] = event;
       indexEvent(log, event.seq, names);
@@ -232,9 +239,10 @@ class MemoryTransaction implements StorageTransaction {
     c.docs.set(key, stored);
     // Most rewrites keep their index entries (an identifier seen again, a profile that grew):
     // then the indexes stay as they are.
-    if (sameEntries(c.entries.get(key), entries)) return;
+    const next = entries === undefined ? undefined : storedEntries(entries);
+    if (sameEntries(c.entries.get(key), next)) return;
     unindex(c, key);
-    if (entries && hasEntries(entries)) index(c, key, copyEntries(entries));
+    if (next) index(c, key, next);
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
@@ -282,7 +290,7 @@ class MemoryTransaction implements StorageTransaction {
       const bucket = byValue.get(value);
       if (bucket === undefined) continue;
       if (typeof bucket === "string") keys.add(bucket);
-      else for (const key of bucket.keys) keys.add(key);
+      else for (const key of bucket) keys.add(key);
     }
     return [...keys].sort(compareKeys).map((key) => ({ key, value: c.docs.get(key) as T }));
   }
@@ -323,12 +331,16 @@ class MemoryTransaction implements StorageTransaction {
     this.#checkWrite();
     const log = this.#events;
     const seqs = new Set<number>();
-    for (const name of names) for (const seq of log.byName.get(name) ?? []) seqs.add(seq);
+    for (const name of names) {
+      const named = log.byName.get(name);
+      if (typeof named === "number") seqs.add(named);
+      else if (named) for (const seq of named) seqs.add(seq);
+    }
     for (const seq of seqs) {
       const event = log.entries[seq - 1];
       if (!event) continue;
       // Events appended by this transaction go with the rollback anyway; older ones come back.
-      if (seq <= this.#eventMark) this.#erased.push({ event, names: log.namesOf.get(seq) ?? [] });
+      if (seq <= this.#eventMark) this.#erased.push({ event, names: log.namesOf[seq - 1] ?? [] });
       unindexEvent(log, seq);
       log.entries[seq - 1] = null;
     }
@@ -338,33 +350,71 @@ class MemoryTransaction implements StorageTransaction {
 
 function indexEvent(log: EventLog, seq: number, names: readonly string[]): void {
   if (names.length === 0) return;
-  log.namesOf.set(seq, names);
+  // Keep the array packed (no holes, so its elements stay a plain array, not a dictionary).
+  while (log.namesOf.length < seq - 1) log.namesOf.push(undefined);
+  log.namesOf[seq - 1] = names;
   for (const name of names) {
-    let seqs = log.byName.get(name);
-    if (!seqs) {
-      seqs = new Set();
-      log.byName.set(name, seqs);
-    }
-    seqs.add(seq);
+    const seqs = log.byName.get(name);
+    if (seqs === undefined) log.byName.set(name, seq);
+    else if (typeof seqs === "number") log.byName.set(name, seqs < seq ? [seqs, seq] : [seq, seqs]);
+    else insertSorted(seqs, seq, (a, b) => a - b);
   }
 }
 
 function unindexEvent(log: EventLog, seq: number): void {
-  const names = log.namesOf.get(seq);
+  const names = log.namesOf[seq - 1];
   if (!names) return;
-  log.namesOf.delete(seq);
+  log.namesOf[seq - 1] = undefined;
   for (const name of names) {
     const seqs = log.byName.get(name);
-    if (!seqs) continue;
-    seqs.delete(seq);
-    if (seqs.size === 0) log.byName.delete(name);
+    if (seqs === undefined) continue;
+    if (typeof seqs === "number") {
+      if (seqs === seq) log.byName.delete(name);
+    } else if (removeSorted(seqs, seq, (a, b) => a - b) && seqs.length === 1) {
+      log.byName.set(name, seqs[0] as number);
+    }
   }
 }
 
-function sortedOf(bucket: string | IndexBucket): readonly string[] {
-  if (typeof bucket === "string") return [bucket];
-  bucket.sorted ??= [...bucket.keys].sort(compareKeys);
-  return bucket.sorted;
+/** Inserts `item` into an ascending array unless it is there; appending (the common case) is O(1). */
+function insertSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): boolean {
+  const last = list.length - 1;
+  if (last < 0 || compare(list[last] as T, item) < 0) {
+    list.push(item);
+    return true;
+  }
+  const i = lowerBoundBy(list, item, compare);
+  if (i < list.length && compare(list[i] as T, item) === 0) return false;
+  list.splice(i, 0, item);
+  return true;
+}
+
+/** Removes `item` from an ascending array; true when it was there. */
+function removeSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): boolean {
+  const last = list.length - 1;
+  if (last >= 0 && compare(list[last] as T, item) === 0) {
+    list.pop();
+    return true;
+  }
+  const i = lowerBoundBy(list, item, compare);
+  if (i >= list.length || compare(list[i] as T, item) !== 0) return false;
+  list.splice(i, 1);
+  return true;
+}
+
+function lowerBoundBy<T>(list: readonly T[], item: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(list[mid] as T, item) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sortedOf(bucket: IndexBucket): readonly string[] {
+  return typeof bucket === "string" ? [bucket] : bucket;
 }
 
 /** UTF-16 code-unit order (JavaScript `<`), the order the port promises. */
@@ -417,9 +467,11 @@ function upperBound(sorted: readonly string[], key: string): number {
   return lo;
 }
 
-function index(c: CollectionState, key: string, entries: IndexEntries): void {
+function index(c: CollectionState, key: string, entries: StoredEntries): void {
   c.entries.set(key, entries);
-  for (const [name, values] of Object.entries(entries)) {
+  for (let i = 0; i < entries.length; i += 2) {
+    const name = entries[i] as string;
+    const values = entries[i + 1] as string | readonly string[];
     let byValue = c.indexes.get(name);
     if (!byValue) {
       byValue = new Map();
@@ -429,11 +481,8 @@ function index(c: CollectionState, key: string, entries: IndexEntries): void {
       const bucket = byValue.get(v);
       if (bucket === undefined) byValue.set(v, key);
       else if (typeof bucket === "string") {
-        if (bucket !== key) byValue.set(v, { keys: new Set([bucket, key]), sorted: null });
-      } else if (!bucket.keys.has(key)) {
-        bucket.keys.add(key);
-        bucket.sorted = null;
-      }
+        if (bucket !== key) byValue.set(v, bucket < key ? [bucket, key] : [key, bucket]);
+      } else insertSorted(bucket, key, compareKeys);
     }
   }
 }
@@ -442,60 +491,63 @@ function unindex(c: CollectionState, key: string): void {
   const entries = c.entries.get(key);
   if (!entries) return;
   c.entries.delete(key);
-  for (const [name, values] of Object.entries(entries)) {
-    const byValue = c.indexes.get(name);
+  for (let i = 0; i < entries.length; i += 2) {
+    const byValue = c.indexes.get(entries[i] as string);
     if (!byValue) continue;
+    const values = entries[i + 1] as string | readonly string[];
     for (const v of typeof values === "string" ? [values] : values) {
       const bucket = byValue.get(v);
       if (bucket === undefined) continue;
       if (typeof bucket === "string") {
         if (bucket === key) byValue.delete(v);
-        continue;
+      } else if (removeSorted(bucket, key, compareKeys) && bucket.length === 1) {
+        byValue.set(v, bucket[0] as string);
       }
-      if (!bucket.keys.delete(key)) continue;
-      if (bucket.keys.size === 1) byValue.set(v, bucket.keys.values().next().value as string);
-      else bucket.sorted = null;
     }
   }
 }
 
-function hasEntries(entries: IndexEntries): boolean {
-  for (const _ in entries) return true;
-  return false;
-}
-
-/** True when `next` names the same index values as the stored `entries` (both possibly absent). */
-function sameEntries(stored: IndexEntries | undefined, next: IndexEntries | undefined): boolean {
-  if (stored === undefined) return next === undefined || !hasEntries(next);
-  if (next === undefined) return false;
-  let names = 0;
-  for (const name in next) {
-    names++;
-    const a = stored[name];
-    const b = next[name] as string | readonly string[];
-    if (a === undefined) return false;
-    if (typeof b === "string") {
+/** True when two stored entries name the same index values (both possibly absent). */
+function sameEntries(stored: StoredEntries | undefined, next: StoredEntries | undefined): boolean {
+  if (stored === undefined || next === undefined) return stored === next;
+  if (stored.length !== next.length) return false;
+  for (let i = 0; i < next.length; i += 2) {
+    const name = next[i] as string;
+    let j = 0;
+    while (j < stored.length && stored[j] !== name) j += 2;
+    if (j >= stored.length) return false;
+    const a = stored[j + 1] as string | readonly string[];
+    const b = next[i + 1] as string | readonly string[];
+    if (typeof a === "string" || typeof b === "string") {
       if (a !== b) return false;
-      continue;
-    }
-    const values = new Set(b);
-    if (typeof a === "string") {
-      if (values.size !== 1 || !values.has(a)) return false;
-    } else if (values.size !== a.length || a.some((v) => !values.has(v))) return false;
+    } else if (a.length !== b.length) return false;
+    else if (a.length <= 16 ? !a.every((v) => b.includes(v)) : !isSubset(a, new Set(b))) return false;
   }
-  for (const _ in stored) names--;
-  return names === 0;
+  return true;
 }
 
-/** A private copy of index entries (the caller may reuse its object), deduplicated. */
-function copyEntries(entries: IndexEntries): IndexEntries {
-  const out: Record<string, string | readonly string[]> = Object.create(null);
+function isSubset(values: readonly string[], of: ReadonlySet<string>): boolean {
+  for (const v of values) if (!of.has(v)) return false;
+  return true;
+}
+
+/**
+ * The stored form of a caller's index entries (the caller may reuse its object): names with no
+ * values left out, values deduplicated, a single value as a bare string; `undefined` when none.
+ */
+function storedEntries(entries: IndexEntries): StoredEntries | undefined {
+  const out: (string | readonly string[])[] = [];
   for (const name of Object.keys(entries)) {
     const values = entries[name] as string | readonly string[];
-    out[name] =
-      typeof values === "string" ? values : values.length === 1 ? (values[0] as string) : [...new Set(values)];
+    if (typeof values === "string") out.push(name, values);
+    else {
+      const distinct = [...new Set(values)];
+      if (distinct.length === 1) out.push(name, distinct[0] as string);
+      else if (distinct.length > 1) out.push(name, distinct);
+    }
   }
-  return out;
+  // A copy of exactly its length: \`push\` leaves room for 16 more, which the store would keep.
+  return out.length === 0 ? undefined : out.slice();
 }
 
 /**

@@ -1,0 +1,134 @@
+/**
+ * The memory adapter's indexes and event names against a naive model: after any sequence of
+ * puts, deletes and rolled-back transactions, `find`, `findMany` and `deleteEventsNaming` answer
+ * what a scan of every document would. Its buckets are sorted arrays kept by insertion and
+ * removal, a single key or seq stored bare, so this checks every switch between the two forms.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { memoryAdapter } from "../../src/index.js";
+import type { IndexEntries } from "../../src/storage/port.js";
+
+const KEYS = ["a", "b", "c", "d", "e", "f"];
+const VALUES = ["x", "y", "z"];
+const NAMES = ["n1", "n2", "n3", "n4"];
+
+type Op =
+  | { op: "put"; key: string; entries: Record<string, string | string[]> | undefined }
+  | { op: "delete"; key: string }
+  | { op: "event"; names: string[] }
+  | { op: "forget"; names: string[] };
+
+const entries = fc.option(
+  fc.dictionary(
+    fc.constantFrom("by", "other", "constructor", "__proto__"),
+    fc.oneof(fc.constantFrom(...VALUES), fc.array(fc.constantFrom(...VALUES), { maxLength: 4 })),
+    { maxKeys: 3 },
+  ),
+  { nil: undefined },
+);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant("put" as const), key: fc.constantFrom(...KEYS), entries }),
+  fc.record({ op: fc.constant("delete" as const), key: fc.constantFrom(...KEYS) }),
+  fc.record({ op: fc.constant("event" as const), names: fc.array(fc.constantFrom(...NAMES), { maxLength: 3 }) }),
+  fc.record({
+    op: fc.constant("forget" as const),
+    names: fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 2 }),
+  }),
+);
+const transaction = fc.record({ ops: fc.array(op, { maxLength: 6 }), commit: fc.boolean() });
+
+/** What the model holds: each document's index values per name, and each live event's names. */
+interface Model {
+  docs: Map<string, Map<string, Set<string>>>;
+  events: Map<number, Set<string>>;
+}
+
+function valuesOf(e: IndexEntries | undefined): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [name, v] of Object.entries(e ?? {})) {
+    const set = new Set(typeof v === "string" ? [v] : v);
+    if (set.size > 0) out.set(name, set);
+  }
+  return out;
+}
+
+function copyModel(m: Model): Model {
+  return { docs: new Map(m.docs), events: new Map(m.events) };
+}
+
+describe("memory adapter indexes (model-based)", () => {
+  it("find, findMany and deleteEventsNaming answer what the model does after any committed and rolled-back writes", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(transaction, { minLength: 1, maxLength: 8 }), async (txs) => {
+        const adapter = memoryAdapter();
+        let model: Model = { docs: new Map(), events: new Map() };
+        let seq = 0;
+        for (const { ops, commit } of txs) {
+          const next = copyModel(model);
+          const nextSeq = seq;
+          const run = adapter.transaction(async (tx) => {
+            let s = nextSeq;
+            for (const o of ops) {
+              if (o.op === "put") {
+                // Index entries built as a caller would: a plain object, which may name "__proto__".
+                const index =
+                  o.entries === undefined ? undefined : (JSON.parse(JSON.stringify(o.entries)) as IndexEntries);
+                await tx.put("docs", o.key, { k: o.key }, index ? { index } : undefined);
+                next.docs.set(o.key, valuesOf(index));
+              } else if (o.op === "delete") {
+                await tx.delete("docs", o.key);
+                next.docs.delete(o.key);
+              } else if (o.op === "event") {
+                s = (await tx.appendEvent?.("e", "2026-01-01T00:00:00.000Z", { s: s + 1 }, o.names)) as number;
+                next.events.set(s, new Set(o.names));
+              } else {
+                const expected = [...next.events].filter(([, names]) => o.names.some((n) => names.has(n)));
+                expect(await tx.deleteEventsNaming?.(o.names)).toBe(expected.length);
+                for (const [k] of expected) next.events.delete(k);
+              }
+            }
+            if (!commit) throw new Error("roll back");
+            return s;
+          });
+          if (commit) {
+            seq = await run;
+            model = next;
+          } else {
+            await expect(run).rejects.toThrow("roll back");
+            seq = nextSeq;
+          }
+        }
+        await adapter.transaction(async (tx) => {
+          for (const name of ["by", "other", "constructor", "__proto__"]) {
+            for (const value of VALUES) {
+              const want = [...model.docs]
+                .filter(([, idx]) => idx.get(name)?.has(value))
+                .map(([k]) => k)
+                .sort();
+              expect((await tx.find("docs", name, value)).map((d) => d.key)).toEqual(want);
+              expect((await tx.find("docs", name, value, { reverse: true })).map((d) => d.key)).toEqual(
+                [...want].reverse(),
+              );
+            }
+            const many = [...model.docs]
+              .filter(([, idx]) => ["x", "z"].some((v) => idx.get(name)?.has(v)))
+              .map(([k]) => k)
+              .sort();
+            expect(((await tx.findMany?.("docs", name, ["x", "z"])) ?? []).map((d) => d.key)).toEqual(many);
+          }
+        });
+        const live = (await adapter.readEvents?.(0, 1000)) ?? [];
+        expect(live.map((e) => e.seq)).toEqual([...model.events.keys()].sort((a, b) => a - b));
+        await adapter.transaction(async (tx) => {
+          for (const name of NAMES) {
+            const want = [...model.events].filter(([, names]) => names.has(name)).length;
+            expect(await tx.deleteEventsNaming?.([name])).toBe(want);
+            for (const [k, names] of [...model.events]) if (names.has(name)) model.events.delete(k);
+          }
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
