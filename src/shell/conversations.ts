@@ -47,7 +47,10 @@ import {
   profileIdsOfKeys,
   publicIdentifier,
   resolveProfileId,
+  type StitchKeyDoc,
+  type StitchLookup,
   type StitchState,
+  stitchKeyId,
   type TimelineEntry,
   timelineKey,
 } from "./_lib/schema.js";
@@ -326,9 +329,12 @@ async function recordNew(
  */
 interface StitchStore {
   state(profileId: string): Promise<StitchState | null>;
+  /** The conversation a thread key or case reference of the profile leads to, if any. */
+  key(profileId: string, lookup: StitchLookup): Promise<string | undefined>;
   conversation(id: string): Promise<ConversationDoc | undefined>;
   putConversation(doc: ConversationDoc, profileId: string): Promise<void>;
   putState(profileId: string, state: StitchState): Promise<void>;
+  putKey(profileId: string, lookup: StitchLookup, conversationId: string): Promise<void>;
   /** Writes what is pending to the transaction; what is cached stays valid. */
   flush(): Promise<void>;
   /** Drops the cache, after something else rewrote documents in the transaction. */
@@ -339,43 +345,68 @@ interface StitchStore {
 function txStitchStore(tx: ConversationEnv["tx"]): StitchStore {
   return {
     state: (profileId) => tx.get<StitchState>(CC.state, profileId),
+    key: async (profileId, lookup) =>
+      (await tx.get<StitchKeyDoc>(CC.keys, stitchKeyId(profileId, lookup)))?.conversationId,
     conversation: async (id) => (await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined,
     putConversation: (doc, profileId) => tx.put(CC.conversations, doc.id, doc, { index: { profile: profileId } }),
     putState: (profileId, state) => tx.put(CC.state, profileId, state),
+    putKey: (profileId, lookup, conversationId) =>
+      tx.put(CC.keys, stitchKeyId(profileId, lookup), { profileId, conversationId } satisfies StitchKeyDoc, {
+        index: { profile: profileId },
+      }),
     flush: async () => {},
     forget: () => {},
   };
 }
 
 /**
- * A run's {@link StitchStore}: stitch states and conversations are read once (in bulk by
- * {@link RunStitchStore.preload}, else on a miss), kept while the run stitches, and written once
- * per document with one `putMany` per collection.
+ * A run's {@link StitchStore}: stitch states, stitch keys and conversations are read once (in
+ * bulk by {@link RunStitchStore.preload}, else on a miss), kept while the run stitches, and
+ * written once per document with one `putMany` per collection.
  */
 class RunStitchStore implements StitchStore {
   readonly #tx: ConversationEnv["tx"];
   readonly #states = new Map<string, StitchState | null>();
+  /** Stitch key id -> its conversation (undefined: none stored). */
+  readonly #keys = new Map<string, string | undefined>();
   readonly #conversations = new Map<string, ConversationDoc | undefined>();
   readonly #dirtyStates = new Set<string>();
+  readonly #dirtyKeys = new Map<string, StitchKeyDoc>();
   readonly #dirtyConversations = new Map<string, string>();
 
   constructor(tx: ConversationEnv["tx"]) {
     this.#tx = tx;
   }
 
-  /** Reads the stitch states of `profileIds`, then the conversations `wanted` names in them. */
+  /**
+   * Reads the stitch states of `profileIds` and the stitch keys of `lookups`, then the
+   * conversations those lead to: the states' open ones and the keys' ones.
+   */
   async preload(
     profileIds: readonly string[],
-    wanted: (profileId: string, state: StitchState) => Iterable<string>,
+    lookups: ReadonlyArray<{ profileId: string; lookup: StitchLookup }>,
   ): Promise<void> {
     const ids = unique(profileIds.filter((id) => !this.#states.has(id)));
-    if (ids.length === 0) return;
-    const states = await this.#tx.getMany<StitchState>(CC.state, ids);
+    const keyIds = unique(lookups.map((l) => stitchKeyId(l.profileId, l.lookup)).filter((k) => !this.#keys.has(k)));
     const conversationIds = new Set<string>();
-    for (const id of ids) {
-      const state = states.get(id) ?? null;
-      this.#states.set(id, state);
-      if (state) for (const c of wanted(id, state)) if (!this.#conversations.has(c)) conversationIds.add(c);
+    const want = (id: string) => {
+      if (!this.#conversations.has(id)) conversationIds.add(id);
+    };
+    if (ids.length > 0) {
+      const states = await this.#tx.getMany<StitchState>(CC.state, ids);
+      for (const id of ids) {
+        const state = states.get(id) ?? null;
+        this.#states.set(id, state);
+        for (const o of state?.open ?? []) want(o.id);
+      }
+    }
+    if (keyIds.length > 0) {
+      const keys = await this.#tx.getMany<StitchKeyDoc>(CC.keys, keyIds);
+      for (const k of keyIds) {
+        const conversationId = keys.get(k)?.conversationId;
+        this.#keys.set(k, conversationId);
+        if (conversationId !== undefined) want(conversationId);
+      }
     }
     if (conversationIds.size === 0) return;
     const docs = await this.#tx.getMany<ConversationDoc>(CC.conversations, [...conversationIds]);
@@ -385,6 +416,18 @@ class RunStitchStore implements StitchStore {
   async state(profileId: string): Promise<StitchState | null> {
     if (!this.#states.has(profileId)) this.#states.set(profileId, await this.#tx.get<StitchState>(CC.state, profileId));
     return this.#states.get(profileId) ?? null;
+  }
+
+  async key(profileId: string, lookup: StitchLookup): Promise<string | undefined> {
+    const id = stitchKeyId(profileId, lookup);
+    if (!this.#keys.has(id)) this.#keys.set(id, (await this.#tx.get<StitchKeyDoc>(CC.keys, id))?.conversationId);
+    return this.#keys.get(id);
+  }
+
+  async putKey(profileId: string, lookup: StitchLookup, conversationId: string): Promise<void> {
+    const id = stitchKeyId(profileId, lookup);
+    this.#keys.set(id, conversationId);
+    this.#dirtyKeys.set(id, { profileId, conversationId });
   }
 
   async conversation(id: string): Promise<ConversationDoc | undefined> {
@@ -421,10 +464,18 @@ class RunStitchStore implements StitchStore {
       );
       this.#dirtyStates.clear();
     }
+    if (this.#dirtyKeys.size > 0) {
+      await tx.putMany(
+        CC.keys,
+        [...this.#dirtyKeys].map(([key, value]) => ({ key, value, index: { profile: value.profileId } })),
+      );
+      this.#dirtyKeys.clear();
+    }
   }
 
   forget(): void {
     this.#states.clear();
+    this.#keys.clear();
     this.#conversations.clear();
   }
 }
@@ -498,7 +549,15 @@ export async function recordMany(
   const store = new RunStitchStore(tx);
   await store.preload(
     results.map((r) => r.profileId),
-    conversationsNamed(run, results),
+    run.flatMap((p, i) => {
+      const { thread, caseRef } = lookupsOf({
+        channel: p.input.channel,
+        threadKey: p.input.threadKey,
+        caseRef: p.caseRef,
+      });
+      const profileId = (results[i] as ObserveResult).profileId;
+      return [thread, caseRef].flatMap((lookup) => (lookup ? [{ profileId, lookup }] : []));
+    }),
   );
   const out: RecordedInRun[] = [];
   for (const [i, p] of run.entries()) {
@@ -537,31 +596,14 @@ function identityCut(
   return cut;
 }
 
-/**
- * The conversations a run's interactions may continue, by their customers' stitch states: the
- * open ones, and those their thread keys and case references name.
- */
-function conversationsNamed(
-  run: readonly PreparedInteraction[],
-  results: readonly ObserveResult[],
-): (profileId: string, state: StitchState) => string[] {
-  const byProfile = new Map<string, PreparedInteraction[]>();
-  for (const [i, p] of run.entries()) {
-    const id = (results[i] as ObserveResult).profileId;
-    const list = byProfile.get(id);
-    if (list) list.push(p);
-    else byProfile.set(id, [p]);
-  }
-  return (profileId, state) => {
-    const out = state.open.map((o) => o.id);
-    for (const p of byProfile.get(profileId) ?? []) {
-      const thread =
-        p.input.threadKey === undefined ? undefined : state.threads[`${p.input.channel}\u0000${p.input.threadKey}`];
-      if (thread !== undefined) out.push(thread);
-      const byCase = p.caseRef === undefined ? undefined : state.cases[p.caseRef];
-      if (byCase !== undefined) out.push(byCase);
-    }
-    return out;
+/** The stitch key lookups of an interaction: its thread key (on its channel) and its case reference. */
+function lookupsOf(x: { channel: string; threadKey?: string | undefined; caseRef?: string | undefined }): {
+  thread?: StitchLookup;
+  caseRef?: StitchLookup;
+} {
+  return {
+    ...(x.threadKey === undefined ? {} : { thread: { thread: x.threadKey, channel: x.channel } }),
+    ...(x.caseRef === undefined ? {} : { caseRef: { caseRef: x.caseRef } }),
   };
 }
 
@@ -578,14 +620,9 @@ async function stitchIncrementally(
   store: StitchStore,
 ): Promise<string | null> {
   const { tx } = env;
-  const state = (await store.state(profileId)) ?? {
-    lastAt: "",
-    lastId: "",
-    lastDecisionAt: "",
-    threads: {},
-    cases: {},
-    open: [],
-  };
+  const state: StitchState = (await store.state(profileId)) ?? { lastAt: "", lastId: "", lastDecisionAt: "", open: [] };
+  // A state written before stitch keys: the re-stitch writes it anew, and the keys.
+  if (state.threads !== undefined || state.cases !== undefined) return null;
   const later =
     compareStrings(x.at, state.lastAt) > 0 || (x.at === state.lastAt && compareStrings(x.id, state.lastId) > 0);
   if (!later || compareStrings(x.at, state.lastDecisionAt) <= 0) return null;
@@ -631,10 +668,12 @@ async function stitchIncrementally(
       break;
     }
   }
-  const threadKey = x.threadKey === undefined ? undefined : `${x.channel}\u0000${x.threadKey}`;
-  const byThread = await candidate(threadKey === undefined ? undefined : state.threads[threadKey]);
+  const lookups = lookupsOf(x);
+  const viaThread = lookups.thread && (await store.key(profileId, lookups.thread));
+  const viaCase = lookups.caseRef && (await store.key(profileId, lookups.caseRef));
+  const byThread = await candidate(viaThread);
   if (byThread) stitchState.threadKey = toCandidate(byThread);
-  const byCase = await candidate(x.caseRef === undefined ? undefined : state.cases[x.caseRef]);
+  const byCase = await candidate(viaCase);
   if (byCase) stitchState.caseRef = toCandidate(byCase);
   const subjectKey = x.subject === undefined ? undefined : baseSubject(x.subject).toLowerCase();
   const decision = stitchStep(
@@ -701,12 +740,12 @@ async function stitchIncrementally(
   if (created)
     env.events.push({ type: "conversation.created", conversationId: conv.id, profileId, at: conv.startedAt });
 
+  if (lookups.thread && viaThread !== conv.id) await store.putKey(profileId, lookups.thread, conv.id);
+  if (lookups.caseRef && viaCase !== conv.id) await store.putKey(profileId, lookups.caseRef, conv.id);
   const next: StitchState = {
-    ...state,
     lastAt: x.at,
     lastId: x.id,
-    threads: threadKey === undefined ? state.threads : { ...state.threads, [threadKey]: conv.id },
-    cases: x.caseRef === undefined ? state.cases : { ...state.cases, [x.caseRef]: conv.id },
+    lastDecisionAt: state.lastDecisionAt,
     // Only conversations that a later interaction can still join by the time window (what
     // `stitchState` keeps too): the list does not grow with the customer's history.
     open: [
@@ -772,6 +811,7 @@ export async function restitchAfter(env: ConversationEnv, change: PartitionChang
       await env.tx.delete(CC.conversations, key);
     for (const { key } of await env.tx.find(CC.timeline, "profile", id)) await env.tx.delete(CC.timeline, key);
     await env.tx.delete(CC.state, id);
+    for (const { key } of await env.tx.find(CC.keys, "profile", id)) await env.tx.delete(CC.keys, key);
   }
 }
 
@@ -873,42 +913,65 @@ export async function restitchProfile(
       await tx.put(CC.interactions, id, { ...doc, profileId, conversationId });
     }
   }
-  await tx.put(
-    CC.state,
-    profileId,
-    stitchState(evidence, decisions, next, convOfInteraction, env.conversations.window),
+  const stitchedState = stitchState(evidence, decisions, next, convOfInteraction, env.conversations.window);
+  await tx.put(CC.state, profileId, stitchedState.state);
+  // The stitch keys: written where they changed; the profile's and its former ids' others removed.
+  const keyDocs = new Map<string, StitchKeyDoc>();
+  for (const [key, conversationId] of stitchedState.keys)
+    keyDocs.set(stitchKeyId(profileId, key), { profileId, conversationId });
+  const keyPuts: PutEntry<StitchKeyDoc>[] = [];
+  const staleKeys: string[] = [];
+  const storedKeys = new Map(
+    (await tx.findMany<StitchKeyDoc>(CC.keys, "profile", profileIds)).map((d) => [d.key, d.value] as const),
   );
+  for (const [key, value] of keyDocs) {
+    const before = storedKeys.get(key);
+    if (before?.conversationId !== value.conversationId || before.profileId !== profileId)
+      keyPuts.push({ key, value, index: { profile: profileId } });
+  }
+  for (const key of storedKeys.keys()) if (!keyDocs.has(key)) staleKeys.push(key);
+  if (keyPuts.length > 0) await tx.putMany(CC.keys, keyPuts);
+  if (staleKeys.length > 0) await tx.deleteMany(CC.keys, staleKeys);
   for (const id of formerProfileIds) if (id !== profileId) await tx.delete(CC.state, id);
   return next;
 }
 
-/** The lookup state a full stitch ends with; see {@link StitchState}. */
+/**
+ * The lookup state a full stitch ends with (see {@link StitchState}), and its stitch keys: each
+ * thread key and case reference with the conversation of the latest interaction that has it.
+ */
 function stitchState(
   evidence: readonly InteractionEvidence[],
   decisions: readonly StitchDecision[],
   conversations: readonly ConversationDoc[],
   convOf: ReadonlyMap<string, string>,
   window: CompiledConversationOptions["window"],
-): StitchState {
+): { state: StitchState; keys: Array<[StitchLookup, string]> } {
   const ordered = [...evidence].sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.id, b.id));
-  const threads: Record<string, string> = {};
-  const cases: Record<string, string> = {};
+  // Later interactions overwrite earlier ones: keyed by what identifies the lookup.
+  const keys = new Map<string, [StitchLookup, string]>();
   for (const e of ordered) {
     const conv = convOf.get(e.id) as string;
-    if (e.threadKey !== undefined) threads[`${e.channel}\u0000${e.threadKey}`] = conv;
-    if (e.caseRef !== undefined) cases[e.caseRef] = conv;
+    const { thread, caseRef } = lookupsOf(e);
+    if (thread) keys.set(`t${JSON.stringify([e.channel, e.threadKey])}`, [thread, conv]);
+    if (caseRef) keys.set(`c${e.caseRef}`, [caseRef, conv]);
   }
   const last = ordered[ordered.length - 1];
   return {
-    lastAt: last?.at ?? "",
-    lastId: last?.id ?? "",
-    lastDecisionAt: decisions.reduce((m, d) => maxString(m, d.at), ""),
-    threads,
-    cases,
-    open: conversations
-      .filter((c) => c.status === "open" && (last === undefined || within(c.lastAt, last.at, window)))
-      .map((c) => ({ id: c.id, lastAt: c.lastAt, ...(c.subjectKey !== undefined ? { subjectKey: c.subjectKey } : {}) }))
-      .sort((a, b) => compareStrings(a.id, b.id)),
+    state: {
+      lastAt: last?.at ?? "",
+      lastId: last?.id ?? "",
+      lastDecisionAt: decisions.reduce((m, d) => maxString(m, d.at), ""),
+      open: conversations
+        .filter((c) => c.status === "open" && (last === undefined || within(c.lastAt, last.at, window)))
+        .map((c) => ({
+          id: c.id,
+          lastAt: c.lastAt,
+          ...(c.subjectKey !== undefined ? { subjectKey: c.subjectKey } : {}),
+        }))
+        .sort((a, b) => compareStrings(a.id, b.id)),
+    },
+    keys: [...keys.values()],
   };
 }
 
@@ -1190,6 +1253,8 @@ export async function forgetProfileData(env: ConversationEnv, profileId: string)
   }
   if (decisions.length > 0) await batch.deleteMany(CC.decisions, decisions);
   await tx.delete(CC.state, profileId);
+  const stitchKeys = (await tx.find(CC.keys, "profile", profileId)).map((d) => d.key);
+  if (stitchKeys.length > 0) await batch.deleteMany(CC.keys, stitchKeys);
   const timeline = (await tx.find(CC.timeline, "profile", profileId)).map((d) => d.key);
   if (timeline.length > 0) await batch.deleteMany(CC.timeline, timeline);
   if (conversations.length > 0) await batch.deleteMany(CC.conversations, conversations);

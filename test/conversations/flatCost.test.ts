@@ -229,3 +229,47 @@ describe("the stitch state of a customer with a long history", () => {
     expect(await openInState()).toEqual([1]);
   });
 });
+
+describe("flat cost with a thread key and a case reference of its own per conversation", () => {
+  const day = 86_400_000;
+  /** The n-th chat session: its own thread key and ticket, four days apart (so a conversation each). */
+  const session = (n: number) => ({
+    channel: "chat",
+    direction: "inbound" as const,
+    at: new Date(START + n * 4 * day).toISOString(),
+    customer,
+    externalId: `s${n}`,
+    threadKey: `session-${n}`,
+    caseRef: `CASE-${n}`,
+    text: "a new question",
+  });
+  async function sessionsOf(n: number) {
+    const meter = metered(memoryAdapter());
+    const cc = createCustomerContext({ storage: meter.adapter });
+    const summary = await cc.ingest(
+      Array.from({ length: n }, (_, i) => ({ kind: "record" as const, ...session(i) })),
+      { batchSize: 5000 },
+    );
+    expect(summary.kept).toBe(n);
+    meter.reset();
+    return { cc, meter };
+  }
+
+  it(`a new session costs the same after 10 and after ${LARGE} sessions`, async () => {
+    const next = async ({ cc, meter }: Awaited<ReturnType<typeof sessionsOf>>, n: number) => {
+      const result = await cc.record(session(n));
+      return { result, cost: meter.reset() };
+    };
+    const a = await next(await sessionsOf(10), 10);
+    const largeStore = await sessionsOf(LARGE);
+    const b = await next(largeStore, LARGE);
+    // The setup is what it claims: a conversation per session, and the new one started another.
+    const conversations = await largeStore.cc.conversations.list(customerRef);
+    expect(conversations).toHaveLength(LARGE + 1);
+    expect(conversations.some((c) => c.id === b.result.conversationId && c.interactionCount === 1)).toBe(true);
+    expectFlat(a.cost, b.cost);
+    // A reply in an old session's thread still finds its conversation, by its own key.
+    const old = await largeStore.cc.record({ ...session(LARGE + 1), externalId: "reply", threadKey: "session-7" });
+    expect(old.conversationId).toBe((await largeStore.cc.record(session(7))).conversationId);
+  }, 120_000);
+});

@@ -98,6 +98,7 @@ async function dump(adapter: StorageAdapter) {
     "conversations",
     "conversation_aliases",
     "stitch_state",
+    "stitch_keys",
     "interaction_timeline",
     "consents",
     "presentations",

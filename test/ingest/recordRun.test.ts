@@ -21,6 +21,7 @@ const CONVERSATION_COLLECTIONS = [
   "conversation_aliases",
   "conversation_decisions",
   "stitch_state",
+  "stitch_keys",
   "interaction_timeline",
   "idempotency_keys",
   "identity_reviews",

@@ -6,6 +6,7 @@
  * this; docs/architecture.md ("The stored layout") lists it as a table.
  */
 
+import { stableId } from "../../_lib/hash.js";
 import type { StitchDecision } from "../../conversations/stitchConversations.js";
 import { NotFoundError } from "../../errors.js";
 import type { TraitObservation } from "../../identity/graph/types.js";
@@ -49,6 +50,13 @@ export const CC = {
   decisions: "conversation_decisions",
   /** Per profile: the stitcher's lookup state after its latest interaction (see StitchState). */
   state: "stitch_state",
+  /**
+   * Per profile and thread key or case reference: the conversation of its latest interaction
+   * with it ({@link StitchKeyDoc}, keyed by {@link stitchKeyId}, indexed by `profile`). One small
+   * document each, so that a customer's thousandth chat session or ticket is looked up and
+   * written without rewriting the other 999.
+   */
+  keys: "stitch_keys",
   /**
    * Membership: one small entry per interaction (see {@link TimelineEntry}), keyed by time
    * ({@link timelineKey}) and indexed by `conversation` and `profile`, so a conversation's or a
@@ -107,6 +115,7 @@ export const INDEXES: Readonly<Record<CollectionName, readonly string[]>> = {
   [CC.aliases]: ["target"],
   [CC.decisions]: ["owner"],
   [CC.state]: [],
+  [CC.keys]: ["profile"],
   [CC.timeline]: ["conversation", "profile"],
   [OC.offers]: [],
   [OC.presentations]: ["owner", "offer"],
@@ -219,15 +228,37 @@ export interface StitchState {
   lastAt: string;
   lastId: string;
   lastDecisionAt: string;
-  /** `channel\u0000threadKey` -> conversation of the latest interaction with it. */
-  threads: Record<string, string>;
-  /** Case reference -> conversation of the latest interaction with it. */
-  cases: Record<string, string>;
+  /**
+   * Stores written before stitch keys kept every thread key and case reference of the profile
+   * here, which grew with its history. A state that still has them is re-stitched once by the
+   * next record, which writes it without them and the keys apart ({@link CC.keys}).
+   */
+  threads?: unknown;
+  cases?: unknown;
   /**
    * The open conversations a later interaction can still join by the time window (last
    * interaction within the window of the latest one), by id; older open ones are left out.
    */
   open: Array<{ id: string; lastAt: string; subjectKey?: string }>;
+}
+
+/** What a thread key or case reference of a profile leads to: see {@link CC.keys}. */
+export interface StitchKeyDoc {
+  profileId: string;
+  conversationId: string;
+}
+
+/** A thread key (of a channel) or a case reference, as the stitcher looks it up. */
+export type StitchLookup = { thread: string; channel: string } | { caseRef: string };
+
+/**
+ * The key of a profile's {@link StitchKeyDoc}: a hash, because thread keys and case references
+ * are any text (PostgreSQL keys cannot hold U+0000, and an index key has a size limit).
+ */
+export function stitchKeyId(profileId: string, lookup: StitchLookup): string {
+  return "caseRef" in lookup
+    ? stableId("skey", profileId, "case", lookup.caseRef)
+    : stableId("skey", profileId, "thread", lookup.channel, lookup.thread);
 }
 
 /**
