@@ -329,12 +329,13 @@ async function recordNew(
  */
 interface StitchStore {
   state(profileId: string): Promise<StitchState | null>;
-  /** The conversation a thread key or case reference of the profile leads to, if any. */
-  key(profileId: string, lookup: StitchLookup): Promise<string | undefined>;
+  /** The conversations thread keys and case references of the profile lead to (undefined: none). */
+  keys(profileId: string, lookups: readonly StitchLookup[]): Promise<Array<string | undefined>>;
   conversation(id: string): Promise<ConversationDoc | undefined>;
   putConversation(doc: ConversationDoc, profileId: string): Promise<void>;
   putState(profileId: string, state: StitchState): Promise<void>;
-  putKey(profileId: string, lookup: StitchLookup, conversationId: string): Promise<void>;
+  /** Points thread keys and case references of the profile at a conversation. */
+  putKeys(profileId: string, lookups: readonly StitchLookup[], conversationId: string): Promise<void>;
   /** Writes what is pending to the transaction; what is cached stays valid. */
   flush(): Promise<void>;
   /** Drops the cache, after something else rewrote documents in the transaction. */
@@ -345,15 +346,23 @@ interface StitchStore {
 function txStitchStore(tx: ConversationEnv["tx"]): StitchStore {
   return {
     state: (profileId) => tx.get<StitchState>(CC.state, profileId),
-    key: async (profileId, lookup) =>
-      (await tx.get<StitchKeyDoc>(CC.keys, stitchKeyId(profileId, lookup)))?.conversationId,
+    keys: async (profileId, lookups) => {
+      if (lookups.length === 0) return [];
+      const ids = lookups.map((l) => stitchKeyId(profileId, l));
+      const docs = await batchOf(tx).getMany<StitchKeyDoc>(CC.keys, ids);
+      return ids.map((id) => docs.get(id)?.conversationId);
+    },
     conversation: async (id) => (await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined,
     putConversation: (doc, profileId) => tx.put(CC.conversations, doc.id, doc, { index: { profile: profileId } }),
     putState: (profileId, state) => tx.put(CC.state, profileId, state),
-    putKey: (profileId, lookup, conversationId) =>
-      tx.put(CC.keys, stitchKeyId(profileId, lookup), { profileId, conversationId } satisfies StitchKeyDoc, {
-        index: { profile: profileId },
-      }),
+    putKeys: async (profileId, lookups, conversationId) => {
+      if (lookups.length === 0) return;
+      const value: StitchKeyDoc = { profileId, conversationId };
+      await batchOf(tx).putMany(
+        CC.keys,
+        lookups.map((l) => ({ key: stitchKeyId(profileId, l), value, index: { profile: profileId } })),
+      );
+    },
     flush: async () => {},
     forget: () => {},
   };
@@ -418,16 +427,22 @@ class RunStitchStore implements StitchStore {
     return this.#states.get(profileId) ?? null;
   }
 
-  async key(profileId: string, lookup: StitchLookup): Promise<string | undefined> {
-    const id = stitchKeyId(profileId, lookup);
-    if (!this.#keys.has(id)) this.#keys.set(id, (await this.#tx.get<StitchKeyDoc>(CC.keys, id))?.conversationId);
-    return this.#keys.get(id);
+  async keys(profileId: string, lookups: readonly StitchLookup[]): Promise<Array<string | undefined>> {
+    const ids = lookups.map((l) => stitchKeyId(profileId, l));
+    const missing = ids.filter((id) => !this.#keys.has(id));
+    if (missing.length > 0) {
+      const docs = await this.#tx.getMany<StitchKeyDoc>(CC.keys, missing);
+      for (const id of missing) this.#keys.set(id, docs.get(id)?.conversationId);
+    }
+    return ids.map((id) => this.#keys.get(id));
   }
 
-  async putKey(profileId: string, lookup: StitchLookup, conversationId: string): Promise<void> {
-    const id = stitchKeyId(profileId, lookup);
-    this.#keys.set(id, conversationId);
-    this.#dirtyKeys.set(id, { profileId, conversationId });
+  async putKeys(profileId: string, lookups: readonly StitchLookup[], conversationId: string): Promise<void> {
+    for (const l of lookups) {
+      const id = stitchKeyId(profileId, l);
+      this.#keys.set(id, conversationId);
+      this.#dirtyKeys.set(id, { profileId, conversationId });
+    }
   }
 
   async conversation(id: string): Promise<ConversationDoc | undefined> {
@@ -668,9 +683,11 @@ async function stitchIncrementally(
       break;
     }
   }
-  const lookups = lookupsOf(x);
-  const viaThread = lookups.thread && (await store.key(profileId, lookups.thread));
-  const viaCase = lookups.caseRef && (await store.key(profileId, lookups.caseRef));
+  const { thread, caseRef } = lookupsOf(x);
+  const lookups = [thread, caseRef].filter((l) => l !== undefined);
+  const via = await store.keys(profileId, lookups);
+  const viaThread = thread && via[0];
+  const viaCase = caseRef && via[thread ? 1 : 0];
   const byThread = await candidate(viaThread);
   if (byThread) stitchState.threadKey = toCandidate(byThread);
   const byCase = await candidate(viaCase);
@@ -740,8 +757,11 @@ async function stitchIncrementally(
   if (created)
     env.events.push({ type: "conversation.created", conversationId: conv.id, profileId, at: conv.startedAt });
 
-  if (lookups.thread && viaThread !== conv.id) await store.putKey(profileId, lookups.thread, conv.id);
-  if (lookups.caseRef && viaCase !== conv.id) await store.putKey(profileId, lookups.caseRef, conv.id);
+  await store.putKeys(
+    profileId,
+    lookups.filter((_, i) => via[i] !== conv.id),
+    conv.id,
+  );
   const next: StitchState = {
     lastAt: x.at,
     lastId: x.id,
