@@ -4,7 +4,8 @@
  * - `cc.ingest` of N `record` items (target >= 100k interactions/s);
  * - `cc.record` one at a time on the first `BENCH_RECORD_SINGLE_N` of them (target >= 20k/s);
  * - flat cost: one late-but-newest `record` in a conversation of 10 and of 10k interactions
- *   (target: at 10k <= 2x the cost at 10);
+ *   (target: at 10k <= 2x the cost at 10), and the first `record` of a new chat session (its own
+ *   thread key and case reference) after 10 and after 10k sessions of the same customer;
  * - `context()` latency for a customer with 1k interactions (target p99 <= 1 ms).
  *
  * `BENCH_RECORD_N` sets N (default 50,000); `CC_BENCH_QUICK=1` runs everything small.
@@ -73,6 +74,34 @@ async function costAtSize(size: number): Promise<number> {
   return ms / FLAT_CALLS;
 }
 
+/**
+ * Milliseconds per `record` that opens a new chat session, with a thread key and a case
+ * reference of its own, for a customer who already had `size` such sessions (built with `ingest`).
+ */
+async function costAfterSessions(size: number): Promise<number> {
+  const cc = createCustomerContext({ clock: () => new Date("2400-01-01T00:00:00Z") });
+  const customer = [{ type: "email", value: "chatty@mail.pl" }];
+  const start = Date.UTC(2026, 0, 1);
+  // Four days apart: a conversation each.
+  const session = (i: number) => ({
+    channel: "chat",
+    direction: "inbound" as const,
+    at: new Date(start + i * 4 * 86_400_000).toISOString(),
+    customer,
+    externalId: `s${i}`,
+    threadKey: `session-${i}`,
+    caseRef: `CASE-${i}`,
+    text: "a new question",
+  });
+  await cc.ingest(Array.from({ length: size }, (_, i) => ({ kind: "record" as const, ...session(i) })));
+  for (let i = 0; i < 20; i++) await cc.record(session(size + i));
+  const ms = await time(async () => {
+    for (let i = 0; i < FLAT_CALLS; i++) await cc.record(session(size + 20 + i));
+  });
+  await cc.close();
+  return ms / FLAT_CALLS;
+}
+
 export async function run(): Promise<BenchReport> {
   const inputs = workload(N);
 
@@ -102,6 +131,9 @@ export async function run(): Promise<BenchReport> {
   const small = await costAtSize(10);
   const large = await costAtSize(FLAT_LARGE);
   const flat = large / small;
+  const sessionsSmall = await costAfterSessions(10);
+  const sessionsLarge = await costAfterSessions(FLAT_LARGE);
+  const sessionsFlat = sessionsLarge / sessionsSmall;
 
   // context() for one customer with 1k interactions.
   const heavy = createCustomerContext({ clock: () => new Date("2026-06-01T00:00:00Z") });
@@ -167,6 +199,12 @@ export async function run(): Promise<BenchReport> {
         n: FLAT_CALLS,
         ms: round(large, 3),
       },
+      { work: "record of a new chat session after 10 sessions, ms/op", n: FLAT_CALLS, ms: round(sessionsSmall, 3) },
+      {
+        work: `record of a new chat session after ${FLAT_LARGE} sessions, ms/op`,
+        n: FLAT_CALLS,
+        ms: round(sessionsLarge, 3),
+      },
       { work: "cc.context(), 1k interactions: p50 ms", n: 1000, ms: round(quantile(latencies, 0.5), 3) },
       { work: "cc.context(), 1k interactions: p99 ms", n: 1000, ms: round(p99, 3) },
       { work: "baseline: sort 1k interactions, p99 ms", n: 1000, ms: round(quantile(sortLatencies, 0.99), 3) },
@@ -182,6 +220,11 @@ export async function run(): Promise<BenchReport> {
         target: `record cost flat 10 -> ${FLAT_LARGE} interactions (<= 2x)`,
         measured: `${round(flat, 2)}x`,
         met: flat <= 2,
+      },
+      {
+        target: `record cost flat 10 -> ${FLAT_LARGE} sessions, each with its own thread key and case (<= 2x)`,
+        measured: `${round(sessionsFlat, 2)}x`,
+        met: sessionsFlat <= 2,
       },
       { target: "context() p99 <= 1 ms at 1k interactions", measured: `${round(p99, 3)} ms`, met: p99 <= 1 },
     ],
