@@ -129,18 +129,24 @@ const item = (n: number) => ({
   text: "still about the same loan",
 });
 
-/** A store with one customer whose one conversation holds `n` interactions, and its meter. */
-async function conversationOf(n: number) {
+/** A metered store holding the interactions `make(0)` … `make(n - 1)`, ingested; its meter reset. */
+async function storeOf(
+  n: number,
+  make: (i: number) => Parameters<ReturnType<typeof createCustomerContext>["record"]>[0],
+) {
   const meter = metered(memoryAdapter());
   const cc = createCustomerContext({ storage: meter.adapter });
   const summary = await cc.ingest(
-    Array.from({ length: n }, (_, i) => ({ kind: "record" as const, ...item(i) })),
+    Array.from({ length: n }, (_, i) => ({ kind: "record" as const, ...make(i) })),
     { batchSize: 5000 },
   );
   expect(summary.kept).toBe(n);
   meter.reset();
   return { cc, meter };
 }
+
+/** A store with one customer whose one conversation holds `n` interactions, and its meter. */
+const conversationOf = (n: number) => storeOf(n, item);
 
 /** Equal calls and documents; bytes within a few digits' growth (counts and ids get longer). */
 function expectFlat(small: Cost, large: Cost): void {
@@ -243,17 +249,7 @@ describe("flat cost with a thread key and a case reference of its own per conver
     caseRef: `CASE-${n}`,
     text: "a new question",
   });
-  async function sessionsOf(n: number) {
-    const meter = metered(memoryAdapter());
-    const cc = createCustomerContext({ storage: meter.adapter });
-    const summary = await cc.ingest(
-      Array.from({ length: n }, (_, i) => ({ kind: "record" as const, ...session(i) })),
-      { batchSize: 5000 },
-    );
-    expect(summary.kept).toBe(n);
-    meter.reset();
-    return { cc, meter };
-  }
+  const sessionsOf = (n: number) => storeOf(n, session);
 
   it(`a new session costs the same after 10 and after ${LARGE} sessions`, async () => {
     const next = async ({ cc, meter }: Awaited<ReturnType<typeof sessionsOf>>, n: number) => {
