@@ -5,6 +5,7 @@
 import { add, type Duration as DateFnsDuration } from "date-fns";
 import type { z } from "zod";
 import { compareStrings, stableId } from "../_lib/hash.js";
+import { maxString } from "../_lib/strings.js";
 import { within } from "../conversations/_lib/within.js";
 import { baseSubject } from "../conversations/baseSubject.js";
 import type { CompiledConversationOptions } from "../conversations/compileConversationOptions.js";
@@ -54,7 +55,6 @@ import {
   type TimelineEntry,
   timelineKey,
 } from "./_lib/schema.js";
-import { maxString } from "./_lib/strings.js";
 import { unique } from "./_lib/unique.js";
 import { contentDigest } from "./digest.js";
 import {

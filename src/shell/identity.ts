@@ -6,6 +6,7 @@ import { hmac } from "@noble/hashes/hmac";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { compareStrings, stableId } from "../_lib/hash.js";
+import { maxString, minString } from "../_lib/strings.js";
 import { InvalidInputError, NotFoundError, RefusedError } from "../errors.js";
 import type { CompiledIdentityOptions } from "../identity/compileIdentityOptions.js";
 import { blockingKeys } from "../identity/fuzzy/blockingKeys.js";
@@ -60,7 +61,6 @@ import {
   resolveProfileId,
   SECRET_DOC,
 } from "./_lib/schema.js";
-import { maxString, minString } from "./_lib/strings.js";
 import { unique } from "./_lib/unique.js";
 
 /** What changed in the profile partition, for re-stitching conversations. */

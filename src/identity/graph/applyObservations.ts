@@ -1,4 +1,5 @@
 import { compareStrings } from "../../_lib/hash.js";
+import { maxString, minString } from "../../_lib/strings.js";
 import type { Refusal } from "../../schema/outputs.js";
 import type { Scalar } from "../../schema/primitives.js";
 import { evidenceOrder } from "./deriveProfileFacts.js";
@@ -192,13 +193,13 @@ export function applyObservations(
       for (const k of link.keys) {
         const known = identifiers.get(k);
         if (!known || current(known.profileId) !== p.id) continue;
-        const first = minOf(known.firstSeen, o.at);
+        const first = minString(known.firstSeen, o.at);
         const c = compareStrings(first, firstSeen);
         if (c < 0 || (c === 0 && compareStrings(k, key) < 0)) {
           key = k;
           firstSeen = first;
         }
-        lastSeen = maxOf(lastSeen, maxOf(known.lastSeen, o.at));
+        lastSeen = maxString(lastSeen, maxString(known.lastSeen, o.at));
       }
       byAnchor.set(key, p);
       if (key === p.anchor) profileIds.set(key, p.id);
@@ -254,7 +255,7 @@ export function applyObservations(
         else counts[keyType(key)] = (counts[keyType(key)] ?? 0) + 1;
       }
       // Every component holds an identifier of the link (see ProfileNode.maxOrder).
-      const maxOrder = parts.reduce((m, p) => maxOf(m, p.maxOrder), seen);
+      const maxOrder = parts.reduce((m, p) => maxString(m, p.maxOrder), seen);
       const separations: Record<string, number> = Object.assign({}, ...parts.map((p) => p.separations));
       const clean =
         parts.every((p) => p.clean) &&
@@ -306,8 +307,8 @@ export function applyObservations(
       const known = identifiers.get(key);
       identifiers.set(key, {
         profileId: resolution.profileOf.get(key) as string,
-        firstSeen: known ? minOf(known.firstSeen, o.at) : o.at,
-        lastSeen: known ? maxOf(known.lastSeen, o.at) : o.at,
+        firstSeen: known ? minString(known.firstSeen, o.at) : o.at,
+        lastSeen: known ? maxString(known.lastSeen, o.at) : o.at,
       });
     }
     outcomes.push({
@@ -346,12 +347,4 @@ function mayBePlainUnion(o: BatchObservation, touched: ReadonlyMap<string, Profi
     for (const _ in p.separations) return false;
   }
   return true;
-}
-
-function maxOf(a: string, b: string): string {
-  return compareStrings(a, b) >= 0 ? a : b;
-}
-
-function minOf(a: string, b: string): string {
-  return compareStrings(a, b) <= 0 ? a : b;
 }

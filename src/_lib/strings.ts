@@ -1,4 +1,4 @@
-import { compareStrings } from "../../_lib/hash.js";
+import { compareStrings } from "./hash.js";
 
 /** The later of two ISO times (or any strings, by code unit). */
 export function maxString(a: string, b: string): string {
