@@ -349,7 +349,7 @@ function txStitchStore(tx: ConversationEnv["tx"]): StitchStore {
     keys: async (profileId, lookups) => {
       if (lookups.length === 0) return [];
       const ids = lookups.map((l) => stitchKeyId(profileId, l));
-      const docs = await batchOf(tx).getMany<StitchKeyDoc>(CC.keys, ids);
+      const docs = await tx.getMany<StitchKeyDoc>(CC.keys, ids);
       return ids.map((id) => docs.get(id)?.conversationId);
     },
     conversation: async (id) => (await tx.get<ConversationDoc>(CC.conversations, id)) ?? undefined,
@@ -945,8 +945,8 @@ export async function restitchProfile(
     (await tx.findMany<StitchKeyDoc>(CC.keys, "profile", profileIds)).map((d) => [d.key, d.value] as const),
   );
   for (const [key, value] of keyDocs) {
-    const before = storedKeys.get(key);
-    if (before?.conversationId !== value.conversationId || before.profileId !== profileId)
+    // A key's id hashes its profile id, so a stored one under this id is this profile's.
+    if (storedKeys.get(key)?.conversationId !== value.conversationId)
       keyPuts.push({ key, value, index: { profile: profileId } });
   }
   for (const key of storedKeys.keys()) if (!keyDocs.has(key)) staleKeys.push(key);

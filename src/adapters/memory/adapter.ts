@@ -520,8 +520,7 @@ function sameEntries(stored: StoredEntries | undefined, next: StoredEntries | un
     const b = next[i + 1] as string | readonly string[];
     if (typeof a === "string" || typeof b === "string") {
       if (a !== b) return false;
-    } else if (a.length !== b.length) return false;
-    else if (a.length <= 16 ? !a.every((v) => b.includes(v)) : !isSubset(a, new Set(b))) return false;
+    } else if (a.length !== b.length || !isSubset(a, new Set(b))) return false;
   }
   return true;
 }
