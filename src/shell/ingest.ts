@@ -773,7 +773,11 @@ async function applyBatch(
 
 type IdentifyItem = Extract<Prepared, { kind: "identify" }>;
 
-/** The identify items from `start` on that the bulk resolver can take (no fuzzy auto-merge). */
+/**
+ * The identify items from `start` on that the bulk resolver can take: with fuzzy matching on, an
+ * item with traits goes alone, because matching it against the profiles that exist at its time
+ * (reviews and auto-merges, {@link reviews.matchAndReview}) is work one by one.
+ */
 function identifyRun(
   env: ApplyEnv,
   batch: ReadonlyArray<{ index: number; prepared: Prepared }>,
@@ -783,7 +787,7 @@ function identifyRun(
   for (let i = start; i < batch.length; i++) {
     const { index, prepared } = batch[i] as (typeof batch)[number];
     if (prepared.kind !== "identify") break;
-    if (prepared.input.traits !== undefined && env.options.fuzzy?.autoMergeAbove !== undefined) break;
+    if (prepared.input.traits !== undefined && env.options.fuzzy) break;
     run.push({ index, prepared });
   }
   return run;

@@ -86,3 +86,43 @@ describe("a run of identify items that merges profiles", () => {
     expect(bulk.locks).toBeGreaterThanOrEqual(40);
   });
 });
+
+describe("identify items with traits while fuzzy matching is on", () => {
+  // Review-only fuzzy matching (no autoMergeAbove): one by one, each item is matched against the
+  // profiles of its time and a likely duplicate becomes a review item. The bulk resolver does no
+  // matching, so such items must not go through it (they once did, and the review was lost).
+  const fuzzy = {
+    fields: { firstName: "name", lastName: "name", birthDate: "date" } as const,
+    threshold: 0.5,
+    blocking: [["lastName"]],
+  };
+  const person = { firstName: "Anna", lastName: "Kowalska", birthDate: "1990-04-12" };
+  const items: IngestItem[] = [
+    {
+      kind: "identify",
+      identifiers: [{ type: "email", value: "anna@x.pl" }],
+      traits: person,
+      at: "2026-01-01T00:00:00Z",
+    },
+    {
+      kind: "identify",
+      identifiers: [{ type: "email", value: "a.k@y.pl" }],
+      traits: person,
+      at: "2026-01-01T00:01:00Z",
+    },
+    { kind: "identify", identifiers: [{ type: "email", value: "other@z.pl" }], at: "2026-01-01T00:02:00Z" },
+  ];
+
+  it("raises the same review items in one batch as one by one", async () => {
+    const reviewsAfter = async (batchSize: number) => {
+      const cc = createCustomerContext({ ...OPTIONS, identity: { fuzzy } });
+      await cc.ingest(items, { batchSize });
+      const found = (await cc.profiles.reviews()).map((r) => r.evidence);
+      await cc.close();
+      return found;
+    };
+    const one = await reviewsAfter(1);
+    expect(one).toHaveLength(1);
+    expect(await reviewsAfter(items.length)).toEqual(one);
+  });
+});
