@@ -4,11 +4,12 @@
  * resolves a batch at once; with conversations it ends each run at its first merge, as before.
  * Either way the results and the store equal applying the items one by one.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { memoryAdapter } from "../../src/adapters/memory/index.js";
 import { createCustomerContext } from "../../src/index.js";
 import type { IngestItem } from "../../src/schema/inputs.js";
-import { faultyAdapter } from "../../src/testing/index.js";
+import { arbitraries, faultyAdapter } from "../../src/testing/index.js";
 
 const OPTIONS = { clock: () => new Date("2026-05-01T00:00:00Z") } as const;
 const start = Date.UTC(2026, 0, 1);
@@ -125,4 +126,51 @@ describe("identify items with traits while fuzzy matching is on", () => {
     expect(one).toHaveLength(1);
     expect(await reviewsAfter(items.length)).toEqual(one);
   });
+
+  it("any batching of a workload with names equals one by one: results (auto-merges included) and reviews", async () => {
+    // The kit's workloads carry no traits: give identify items one of a few names (or none), so
+    // that profiles of different people and parts of one person look alike.
+    const names = fc.array(fc.constantFrom(undefined, "Anna Nowak", "Anna Nowak", "Ana Nowak", "Jan Kowalski"), {
+      minLength: 25,
+      maxLength: 25,
+    });
+    const workload = fc
+      .tuple(arbitraries.workload({ kinds: ["identify", "record"], customers: 3, maxItems: 25 }), names)
+      .map(([items, name]) =>
+        items.map((item, i): IngestItem => {
+          const n = name[i];
+          return item.kind === "identify" && n !== undefined ? { ...item, traits: { name: n } } : item;
+        }),
+      );
+    const outcome = async (items: readonly IngestItem[], batchSize: number, autoMergeAbove: number | undefined) => {
+      const cc = createCustomerContext({
+        ...OPTIONS,
+        identity: {
+          defaultRegion: "PL",
+          fuzzy: {
+            fields: { name: "name" },
+            blocking: [["name"]],
+            threshold: 0.3,
+            ...(autoMergeAbove === undefined ? {} : { autoMergeAbove }),
+          },
+        },
+      });
+      const results: unknown[] = [];
+      await cc.ingest(items, { batchSize, onResult: (index, applied) => results.push([index, applied]) });
+      const reviews = (await cc.profiles.reviews()).map((r) => [r.status, r.identifiers, r.evidence]);
+      await cc.close();
+      return { results, reviews };
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        workload,
+        fc.integer({ min: 2, max: 30 }),
+        fc.constantFrom(undefined, 0.6, 0.95),
+        async (items, batchSize, autoMergeAbove) => {
+          expect(await outcome(items, batchSize, autoMergeAbove)).toEqual(await outcome(items, 1, autoMergeAbove));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 });
