@@ -61,11 +61,11 @@ import {
   assertUsable,
   type IdentityEnv,
   normalizeObservation,
+  type ObserveInput,
   type ObserveResult,
   observe,
   observeMany,
   type PartitionChange,
-  type RefusedLink,
 } from "./identity.js";
 import type { WriteBuffer } from "./writeBuffer.js";
 
@@ -495,49 +495,66 @@ class RunStitchStore implements StitchStore {
   }
 }
 
-/** What {@link recordMany} returns for each interaction it recorded. */
+/**
+ * An item of a run for {@link recordMany}: an interaction to record, or an observation alone
+ * (an identify item between interactions).
+ */
+export type RunItem = { interaction: PreparedInteraction } | { observation: ObserveInput };
+
+/** What {@link recordMany} did with each item of the prefix it applied. */
 export interface RecordedInRun {
-  result: { interactionId: string; conversationId: string; profileId: string; duplicate: boolean };
-  /** The refusals the customer's observation met, for review items (see `reviews.raiseRefusals`). */
-  refusedLinks: RefusedLink[];
+  /** What identity did with the item's observation (of an interaction, its customer's). */
+  observed: ObserveResult;
+  /** For an interaction: what recording it returned. */
+  result?: { interactionId: string; conversationId: string; profileId: string; duplicate: boolean };
 }
 
 /**
- * Records a run of new interactions as {@link recordInteraction} would one by one, with bulk
- * reads and writes: one read of the interactions and Message-IDs they name, one bulk observation
- * of their customers ({@link observeMany}), one read of the stitch states and conversations they
- * continue, and each of those written once at the end. Returns the results of the prefix it
- * recorded: it stops before an interaction already stored or repeated in the run (a duplicate or
- * a conflict), a customer given by profile id, an observation the bulk resolver does not take
- * (late identity evidence that is not a plain union, or one that auto-blocks an identifier) and
- * one that merges profiles (which re-stitches), so that the caller
- * applies those one by one.
+ * Applies a run of new interactions and observations as {@link recordInteraction} and
+ * {@link observe} would one by one, with bulk reads and writes: one read of the interactions and
+ * Message-IDs they name, one bulk observation of their customers and identifiers
+ * ({@link observeMany}), one read of the stitch states and conversations they continue, and each
+ * of those written once at the end. Returns what it did with the prefix it applied: it stops
+ * before an interaction already stored or repeated in the run (a duplicate or a conflict), a
+ * customer given by profile id, an observation the bulk resolver does not take (late identity
+ * evidence that is not a plain union, or one that auto-blocks an identifier) and one that merges
+ * profiles (which re-stitches), so that the caller applies those one by one.
  */
 export async function recordMany(
   env: ConversationEnv & { buffer: WriteBuffer },
-  items: readonly PreparedInteraction[],
+  items: readonly RunItem[],
 ): Promise<RecordedInRun[]> {
   const { tx } = env;
-  const stored = await tx.getMany<Interaction>(CC.interactions, unique(items.map((p) => p.id)));
-  const messageIds = unique(items.flatMap((p) => (p.messageId === undefined ? [] : [p.messageId])));
+  const interactions = items.flatMap((item) => ("interaction" in item ? [item.interaction] : []));
+  const stored = await tx.getMany<Interaction>(CC.interactions, unique(interactions.map((p) => p.id)));
+  const messageIds = unique(interactions.flatMap((p) => (p.messageId === undefined ? [] : [p.messageId])));
   const seenMessageIds = new Set<string>();
   if (messageIds.length > 0) {
     for (const { value } of await batchOf(tx).findMany<InteractionEvidence>(CC.evidence, "msgid", messageIds)) {
       if (value.messageId !== undefined) seenMessageIds.add(value.messageId);
     }
   }
-  let run: Array<PreparedInteraction & { customer: { identifiers: Array<Identifier & { key: string }> } }> = [];
+  // Each item with the observation identity applies for it.
+  let run: Array<{ interaction?: PreparedInteraction; observation: ObserveInput }> = [];
   const seenIds = new Set<string>();
-  for (const p of items) {
+  for (const item of items) {
+    if ("observation" in item) {
+      run.push(item);
+      continue;
+    }
+    const p = item.interaction;
     if (!("identifiers" in p.customer) || stored.has(p.id) || seenIds.has(p.id)) break;
     if (p.messageId !== undefined && seenMessageIds.has(p.messageId)) break;
     seenIds.add(p.id);
     if (p.messageId !== undefined) seenMessageIds.add(p.messageId);
-    run.push(p as (typeof run)[number]);
+    run.push({
+      interaction: p,
+      observation: { identifiers: p.customer.identifiers, at: p.at, channel: p.input.channel },
+    });
   }
 
-  // Identity, in bulk. Its events go out with their interaction, as one by one: they are told
-  // apart by time, so a run keeps one interaction per time that has identity events.
+  // Identity, in bulk. Its events go out with their item, as one by one: they are told apart by
+  // time, so a run keeps one item per time that has identity events.
   let results: ObserveResult[] = [];
   let events: CustomerContextEvent[] = [];
   while (run.length > 0) {
@@ -545,10 +562,14 @@ export async function recordMany(
     const before = env.events.length;
     results = await observeMany(
       env,
-      run.map((p) => ({ identifiers: p.customer.identifiers, at: p.at, channel: p.input.channel })),
+      run.map((r) => r.observation),
     );
     events = env.events.splice(before);
-    const cut = identityCut(run, results, events);
+    const cut = identityCut(
+      run.map((r) => r.observation.at),
+      results,
+      events,
+    );
     if (cut === results.length) break;
     env.buffer.rollbackTo(mark);
     results = [];
@@ -557,14 +578,15 @@ export async function recordMany(
   if (results.length === 0) return [];
   run = run.slice(0, results.length);
   const firstAt = new Map<string, number>();
-  for (const [i, p] of run.entries()) if (!firstAt.has(p.at)) firstAt.set(p.at, i);
+  for (const [i, r] of run.entries()) if (!firstAt.has(r.observation.at)) firstAt.set(r.observation.at, i);
   const eventsOf = run.map((): CustomerContextEvent[] => []);
   for (const e of events) eventsOf[firstAt.get(e.at) as number]?.push(e);
 
   const store = new RunStitchStore(tx);
   await store.preload(
     results.map((r) => r.profileId),
-    run.flatMap((p, i) => {
+    run.flatMap(({ interaction: p }, i) => {
+      if (p === undefined) return [];
       const { thread, caseRef } = lookupsOf({
         channel: p.input.channel,
         threadKey: p.input.threadKey,
@@ -575,10 +597,14 @@ export async function recordMany(
     }),
   );
   const out: RecordedInRun[] = [];
-  for (const [i, p] of run.entries()) {
-    const r = results[i] as ObserveResult;
+  for (const [i, { interaction: p }] of run.entries()) {
+    const observed = results[i] as ObserveResult;
     env.events.push(...(eventsOf[i] as CustomerContextEvent[]));
-    out.push({ result: await recordNew(env, p, r.profileId, r.anchor, store), refusedLinks: r.refusedLinks });
+    out.push(
+      p === undefined
+        ? { observed }
+        : { observed, result: await recordNew(env, p, observed.profileId, observed.anchor, store) },
+    );
   }
   await store.flush();
   return out;
@@ -586,10 +612,10 @@ export async function recordMany(
 
 /**
  * How many of a run's observations {@link recordMany} keeps: those before the first that merges
- * profiles, and before the second interaction of a time that has identity events.
+ * profiles, and before the second item of a time that has identity events.
  */
 function identityCut(
-  run: readonly PreparedInteraction[],
+  times: readonly string[],
   results: readonly ObserveResult[],
   events: readonly CustomerContextEvent[],
 ): number {
@@ -599,7 +625,7 @@ function identityCut(
   const seen = new Set<string>();
   const second = new Map<string, number>();
   for (let i = 0; i < results.length; i++) {
-    const at = (run[i] as PreparedInteraction).at;
+    const at = times[i] as string;
     if (seen.has(at)) {
       if (!second.has(at)) second.set(at, i);
     } else seen.add(at);

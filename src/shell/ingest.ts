@@ -706,27 +706,25 @@ async function applyBatch(
   let pause = 1;
   for (let i = 0; i < batch.length; ) {
     if (signal?.aborted) throw new CustomerContextError("aborted", "Ingest aborted", {});
-    // A run of identify items goes through the bulk resolver, a run of record items through the
-    // bulk recorder: one read and one resolution for the run, with the same results as one by
-    // one. Whatever they cannot take is applied singly.
-    const identifies = single > 0 ? [] : identifyRun(env, batch, i);
-    const run = (identifies.length > 0 ? identifies : single > 0 ? [] : recordRun(batch, i, window)).slice(0, window);
+    // A run of identify and record items goes through the bulk resolver and recorder: one read
+    // and one resolution for the run, with the same results as one by one. Whatever they cannot
+    // take is applied singly.
+    const run = single > 0 ? [] : bulkRun(env, batch, i, window);
     if (single > 0) single--;
     if (run.length > 1) {
       const mark = env.buffer.mark();
       const events = env.events.length;
       let done: Applied[] = [];
       try {
-        done =
-          run[0]?.prepared.kind === "identify"
-            ? await identifyMany(
-                env,
-                run.map((r) => r.prepared as IdentifyItem),
-              )
-            : await recordMany(
-                env,
-                run.map((r) => r.prepared as RecordItem),
-              );
+        done = run.every((r) => r.prepared.kind === "identify")
+          ? await identifyMany(
+              env,
+              run.map((r) => r.prepared as IdentifyItem),
+            )
+          : await recordMany(
+              env,
+              run.map((r) => r.prepared),
+            );
       } catch (error) {
         if (!isCustomerContextError(error) || !ITEM_ERRORS.has(error.code)) throw error;
         env.buffer.rollbackTo(mark);
@@ -772,25 +770,79 @@ async function applyBatch(
 }
 
 type IdentifyItem = Extract<Prepared, { kind: "identify" }>;
+type RecordItem = Extract<Prepared, { kind: "record" }>;
 
 /**
- * The identify items from `start` on that the bulk resolver can take: with fuzzy matching on, an
- * item with traits goes alone, because matching it against the profiles that exist at its time
- * (reviews and auto-merges, {@link reviews.matchAndReview}) is work one by one.
+ * Up to `limit` identify and record items from `start` on, for the bulk resolver and recorder
+ * (they apply what they can of them). With fuzzy matching on, an identify item with traits ends
+ * the run, because matching it against the profiles that exist at its time (reviews and
+ * auto-merges, {@link reviews.matchAndReview}) is work one by one.
  */
-function identifyRun(
+function bulkRun(
   env: ApplyEnv,
   batch: ReadonlyArray<{ index: number; prepared: Prepared }>,
   start: number,
-): Array<{ index: number; prepared: IdentifyItem }> {
-  const run: Array<{ index: number; prepared: IdentifyItem }> = [];
-  for (let i = start; i < batch.length; i++) {
+  limit: number,
+): Array<{ index: number; prepared: IdentifyItem | RecordItem }> {
+  const run: Array<{ index: number; prepared: IdentifyItem | RecordItem }> = [];
+  for (let i = start; i < batch.length && run.length < limit; i++) {
     const { index, prepared } = batch[i] as (typeof batch)[number];
-    if (prepared.kind !== "identify") break;
-    if (prepared.input.traits !== undefined && env.options.fuzzy) break;
+    if (prepared.kind !== "identify" && prepared.kind !== "record") break;
+    if (prepared.kind === "identify" && prepared.input.traits !== undefined && env.options.fuzzy) break;
     run.push({ index, prepared });
   }
   return run;
+}
+
+/** How many of the items come before the first identify item whose idempotency key is stored or repeats. */
+async function beforeKnownKeys(env: ApplyEnv, items: ReadonlyArray<IdentifyItem | RecordItem>): Promise<number> {
+  const docKeys = items.map((p) =>
+    p.kind === "identify" && p.input.id !== undefined ? `identify:${p.input.id}` : undefined,
+  );
+  const named = docKeys.filter((k): k is string => k !== undefined);
+  if (named.length === 0) return items.length;
+  const stored = await env.tx.getMany<KeyDoc>(IDEMPOTENCY_KEYS, [...new Set(named)]);
+  const seen = new Set<string>();
+  for (const [i, k] of docKeys.entries()) {
+    if (k === undefined) continue;
+    if (stored.has(k) || seen.has(k)) return i;
+    seen.add(k);
+  }
+  return items.length;
+}
+
+/** What an identify item applied in bulk returns, as {@link apply} would: its idempotency key written. */
+async function identified(env: ApplyEnv, p: IdentifyItem, r: identity.ObserveResult): Promise<Applied> {
+  await conversations.restitchAfter(env, r.change);
+  const result: IdentifyResult = {
+    profileId: r.profileId,
+    created: r.created,
+    merged: r.merged.filter((id) => id !== r.profileId),
+    refused: [...p.normalized.refused, ...r.refused],
+  };
+  const { id, ...content } = p.input;
+  if (id !== undefined) {
+    const stored: KeyDoc = {
+      kind: "identify",
+      id,
+      digest: contentDigest("identify", content),
+      result: JSON.parse(JSON.stringify(result)) as JsonValue,
+    };
+    const owners = p.normalized.identifiers.map((x) => x.key);
+    await env.tx.put(IDEMPOTENCY_KEYS, `identify:${id}`, stored, { index: { ident: owners } });
+  }
+  return { kind: "identify", result, duplicate: false };
+}
+
+/** The observation of an identify item, as identity takes it. */
+function observationOf(p: IdentifyItem): identity.ObserveInput {
+  return {
+    identifiers: p.normalized.identifiers,
+    at: p.at,
+    ...(p.input.channel !== undefined ? { channel: p.input.channel } : {}),
+    ...(p.input.source !== undefined ? { source: p.input.source } : {}),
+    ...(p.input.traits !== undefined ? { traits: p.input.traits } : {}),
+  };
 }
 
 /**
@@ -799,94 +851,49 @@ function identifyRun(
  * one. It stops before an item whose idempotency key is already stored or repeats in the run.
  */
 async function identifyMany(env: ApplyEnv, items: readonly IdentifyItem[]): Promise<Applied[]> {
-  const docKeys = items.map((p) => (p.input.id === undefined ? undefined : `identify:${p.input.id}`));
-  let limit = items.length;
-  const named = docKeys.filter((k): k is string => k !== undefined);
-  if (named.length > 0) {
-    const stored = await env.tx.getMany<KeyDoc>(IDEMPOTENCY_KEYS, [...new Set(named)]);
-    const seen = new Set<string>();
-    for (const [i, k] of docKeys.entries()) {
-      if (k === undefined) continue;
-      if (stored.has(k) || seen.has(k)) {
-        limit = i;
-        break;
-      }
-      seen.add(k);
-    }
-  }
+  const limit = await beforeKnownKeys(env, items);
   if (limit === 0) return [];
-  const inputs = items.slice(0, limit).map((p) => ({
-    identifiers: p.normalized.identifiers,
-    at: p.at,
-    ...(p.input.channel !== undefined ? { channel: p.input.channel } : {}),
-    ...(p.input.source !== undefined ? { source: p.input.source } : {}),
-    ...(p.input.traits !== undefined ? { traits: p.input.traits } : {}),
-  }));
-  const out: Applied[] = [];
-  const results = await identity.observeMany(env, inputs, {
+  const applied = items.slice(0, limit);
+  const results = await identity.observeMany(env, applied.map(observationOf), {
     restitchNeeded: (ids) => conversations.hasStitchState(env, ids),
   });
   await reviews.raiseRefusals(
     env,
     results.flatMap((r) => r.refusedLinks),
   );
-  for (const [i, r] of results.entries()) {
-    await conversations.restitchAfter(env, r.change);
-    const p = items[i] as IdentifyItem;
-    const result: IdentifyResult = {
-      profileId: r.profileId,
-      created: r.created,
-      merged: r.merged.filter((id) => id !== r.profileId),
-      refused: [...p.normalized.refused, ...r.refused],
-    };
-    const { id, ...content } = p.input;
-    if (id !== undefined) {
-      const stored: KeyDoc = {
-        kind: "identify",
-        id,
-        digest: contentDigest("identify", content),
-        result: JSON.parse(JSON.stringify(result)) as JsonValue,
-      };
-      const owners = p.normalized.identifiers.map((x) => x.key);
-      await env.tx.put(IDEMPOTENCY_KEYS, `identify:${id}`, stored, { index: { ident: owners } });
-    }
-    out.push({ kind: "identify", result, duplicate: false });
-  }
+  const out: Applied[] = [];
+  for (const [i, r] of results.entries()) out.push(await identified(env, applied[i] as IdentifyItem, r));
   return out;
 }
 
-type RecordItem = Extract<Prepared, { kind: "record" }>;
-
-/** Up to `limit` record items from `start` on (the bulk recorder takes what it can of them). */
-function recordRun(
-  batch: ReadonlyArray<{ index: number; prepared: Prepared }>,
-  start: number,
-  limit: number,
-): Array<{ index: number; prepared: RecordItem }> {
-  const run: Array<{ index: number; prepared: RecordItem }> = [];
-  for (let i = start; i < batch.length && run.length < limit; i++) {
-    const { index, prepared } = batch[i] as (typeof batch)[number];
-    if (prepared.kind !== "record") break;
-    run.push({ index, prepared });
-  }
-  return run;
-}
-
 /**
- * Applies a run of record items with the bulk recorder ({@link conversations.recordMany}) and
- * returns what each item of the prefix it applied returned, exactly as {@link apply} would one
- * by one, review items for refused links included.
+ * Applies a run of record and identify items with the bulk recorder
+ * ({@link conversations.recordMany}) and returns what each item of the prefix it applied
+ * returned, exactly as {@link apply} would one by one, review items for refused links included.
+ * It stops before an identify item whose idempotency key is already stored or repeats in the run.
  */
-async function recordMany(env: ApplyEnv, items: readonly RecordItem[]): Promise<Applied[]> {
+async function recordMany(env: ApplyEnv, items: ReadonlyArray<IdentifyItem | RecordItem>): Promise<Applied[]> {
+  const limit = await beforeKnownKeys(env, items);
+  if (limit === 0) return [];
+  const run = items.slice(0, limit);
   const done = await conversations.recordMany(
     env,
-    items.map((p) => p.prepared),
+    run.map((p) => (p.kind === "record" ? { interaction: p.prepared } : { observation: observationOf(p) })),
   );
   await reviews.raiseRefusals(
     env,
-    done.flatMap((d) => d.refusedLinks),
+    done.flatMap((d) => d.observed.refusedLinks),
   );
-  return done.map((d) => ({ kind: "record", result: d.result, duplicate: false }));
+  const out: Applied[] = [];
+  for (const [i, d] of done.entries()) {
+    const p = run[i] as IdentifyItem | RecordItem;
+    out.push(
+      p.kind === "identify"
+        ? await identified(env, p, d.observed)
+        : { kind: "record", result: d.result as RecordResult, duplicate: false },
+    );
+  }
+  return out;
 }
 
 function countEvent(out: BatchOutcome, e: CustomerContextEvent): void {

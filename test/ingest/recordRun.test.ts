@@ -105,3 +105,48 @@ describe("a run of record items in one batch", () => {
     expect(bulk.store).toEqual(one.store);
   });
 });
+
+describe("a run mixing identify and record items", () => {
+  // Sign-ups and their first messages, interleaved, as an event export gives them.
+  const items: IngestItem[] = Array.from({ length: 120 }, (_, i) => {
+    const c = Math.floor(i / 2);
+    const at = new Date(Date.UTC(2026, 3, 1) + i * 60_000).toISOString();
+    return i % 2 === 0
+      ? {
+          kind: "identify",
+          id: `signup-${c}`,
+          identifiers: [
+            { type: "email", value: `c${c}@x.pl` },
+            { type: "phone", value: `+48601${String(c).padStart(6, "0")}` },
+          ],
+          at,
+          channel: "web",
+        }
+      : {
+          kind: "record",
+          channel: "email",
+          direction: "inbound",
+          at,
+          customer: [{ type: "email", value: `c${c}@x.pl` }],
+          externalId: `m${c}`,
+          text: "Hello",
+        };
+  });
+
+  it("is applied as one bulk run, and equals one by one", async () => {
+    const locks = async (batchSize: number) => {
+      const storage = faultyAdapter(memoryAdapter(), { methods: ["lock"] });
+      const cc = createCustomerContext({ ...OPTIONS, storage });
+      const results: unknown[] = [];
+      await cc.ingest(items, { batchSize, onResult: (index, applied) => results.push([index, applied]) });
+      return { locks: storage.calls, results, store: await storage.dump() };
+    };
+    const one = await locks(1);
+    const bulk = await locks(items.length);
+    expect(one.locks).toBe(items.length);
+    // One lock per bulk run or single item: one run, not one per item.
+    expect(bulk.locks).toBe(1);
+    expect(bulk.results).toEqual(one.results);
+    expect(bulk.store).toEqual(one.store);
+  });
+});
