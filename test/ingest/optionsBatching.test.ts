@@ -1,15 +1,16 @@
 /**
- * Batching equals one by one under the identity options that change what the bulk paths must
- * reproduce: auto-blocking, per-type limits and priorities, trait strategies (by source
- * included), provider rules for emails, no blocked defaults, and fuzzy matching that reviews or
- * auto-merges look-alike names. The default options are covered by ingest.test.ts.
+ * Batching equals one by one under the options that change what the bulk paths must reproduce:
+ * auto-blocking, per-type limits and priorities, trait strategies (by source included), provider
+ * rules for emails, no blocked defaults, fuzzy matching that reviews or auto-merges look-alike
+ * names, and short conversation and reopen windows. The default options are covered by
+ * ingest.test.ts.
  */
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createCustomerContext, type Identifier } from "../../src/index.js";
 import type { IngestItem } from "../../src/schema/inputs.js";
-import type { IdentityOptions } from "../../src/schema/options.js";
+import type { ConversationOptions, IdentityOptions } from "../../src/schema/options.js";
 import { arbitraries } from "../../src/testing/index.js";
 
 const MAX_ITEMS = 25;
@@ -25,6 +26,14 @@ const options: fc.Arbitrary<IdentityOptions> = fc.record(
       { fields: { name: "name" as const }, blocking: [["name"]], threshold: 0.3 },
       { fields: { name: "name" as const }, blocking: [["name"]], threshold: 0.3, autoMergeAbove: 0.6 },
     ),
+  },
+  { requiredKeys: [] },
+);
+
+const conversationOptions: fc.Arbitrary<ConversationOptions> = fc.record(
+  {
+    window: fc.constantFrom({ minutes: 30 }, { hours: 6 }),
+    reopenWindow: fc.constantFrom({ minutes: 10 }, { days: 1 }),
   },
   { requiredKeys: [] },
 );
@@ -63,8 +72,13 @@ const workload = fc
   );
 
 /** What each item returned, and what a user sees of every identifier named. */
-async function outcome(items: readonly IngestItem[], identity: IdentityOptions, batchSize: number) {
+async function outcome(
+  items: readonly IngestItem[],
+  [identity, conversations]: [IdentityOptions, ConversationOptions],
+  batchSize: number,
+) {
   const cc = createCustomerContext({
+    conversations,
     identity: { defaultRegion: "PL", ...identity },
     clock: () => new Date("2026-05-01T00:00:00Z"),
   });
@@ -91,9 +105,14 @@ async function outcome(items: readonly IngestItem[], identity: IdentityOptions, 
 describe("cc.ingest under identity options", () => {
   it("any batching equals applying the items one by one", async () => {
     await fc.assert(
-      fc.asyncProperty(workload, options, fc.integer({ min: 2, max: 30 }), async (items, identity, batchSize) => {
-        expect(await outcome(items, identity, batchSize)).toEqual(await outcome(items, identity, 1));
-      }),
+      fc.asyncProperty(
+        workload,
+        fc.tuple(options, conversationOptions),
+        fc.integer({ min: 2, max: 30 }),
+        async (items, opts, batchSize) => {
+          expect(await outcome(items, opts, batchSize)).toEqual(await outcome(items, opts, 1));
+        },
+      ),
       { numRuns: 80 },
     );
   }, 180_000);
