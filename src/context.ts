@@ -6,6 +6,7 @@
  */
 import * as z from "zod";
 import { neverThrows } from "./_lib/neverThrows.js";
+import type { ReadonlyDeep } from "./_lib/readonlyDeep.js";
 import { memoryAdapter } from "./adapters/memory/index.js";
 import { compileConversationOptions } from "./conversations/compileConversationOptions.js";
 import type { CustomerContext, CustomerContextListener, CustomerContextTypes, OfferCheck } from "./customerContext.js";
@@ -63,9 +64,9 @@ export interface CustomerContextOptions {
   /** Where evidence and derived state live. Default: a new in-memory adapter. */
   storage?: StorageAdapter;
   /** Identifier types, limits, priority, blocked values, default phone region, fuzzy matching. */
-  identity?: z.input<typeof IdentityOptions>;
+  identity?: ReadonlyDeep<z.input<typeof IdentityOptions>>;
   /** Continuation window, reopen window, SLA, case-reference pattern, subject prefixes. */
-  conversations?: z.input<typeof ConversationOptions>;
+  conversations?: ReadonlyDeep<z.input<typeof ConversationOptions>>;
   /** Built-in rule options (`false` switches a rule off) and custom rules. */
   offers?: OfferOptionsInput;
   /** The time source for operations without an explicit time. Default: `() => new Date()`. */
@@ -178,7 +179,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * await cc.identify({ identifiers: [{ type: "email", value: "jan@x.pl" }, { type: "phone", value: "+48 601 234 567" }], channel: "web" });
      * ```
      */
-    async identify(input: z.input<typeof ObservationInput>): Promise<IdentifyResult> {
+    async identify(input: ReadonlyDeep<z.input<typeof ObservationInput>>): Promise<IdentifyResult> {
       const prepared = ingestShell.prepare("identify", input, prepareContext);
       return write(async (env) => (await ingestShell.apply(env, prepared)).result as IdentifyResult);
     },
@@ -192,7 +193,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      *   customer: [{ type: "phone", value: "+48601234567" }], text: "About my loan application" });
      * ```
      */
-    async record(input: z.input<typeof InteractionInput>): Promise<RecordResult> {
+    async record(input: ReadonlyDeep<z.input<typeof InteractionInput>>): Promise<RecordResult> {
       const prepared = ingestShell.prepare("record", input, prepareContext);
       return write(async (env) => (await ingestShell.apply(env, prepared)).result as RecordResult);
     },
@@ -263,8 +264,8 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * ```
      */
     async context(
-      ref: z.input<typeof CustomerRef>,
-      options: z.input<typeof ContextOptions> = {},
+      ref: ReadonlyDeep<z.input<typeof CustomerRef>>,
+      options: ReadonlyDeep<z.input<typeof ContextOptions>> = {},
     ): Promise<CustomerSnapshot | null> {
       const r = parseInput(CustomerRef, ref, "customer reference");
       const { timeline = {} } = parseInput(ContextOptions, options, "context options");
@@ -286,7 +287,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * const profile = await cc.profiles.get({ identifier: { type: "email", value: "jan@x.pl" } });
        * ```
        */
-      async get(ref: z.input<typeof CustomerRef>): Promise<Profile | null> {
+      async get(ref: ReadonlyDeep<z.input<typeof CustomerRef>>): Promise<Profile | null> {
         const r = parseInput(CustomerRef, ref, "customer reference");
         return read(async (env) => {
           const id = await refToProfileId(env.tx, r);
@@ -302,7 +303,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * const profile = await cc.profiles.find({ type: "phone", value: "601 234 567" });
        * ```
        */
-      async find(identifier: z.input<typeof Identifier>): Promise<Profile | null> {
+      async find(identifier: ReadonlyDeep<z.input<typeof Identifier>>): Promise<Profile | null> {
         return context.profiles.get({ identifier });
       },
 
@@ -336,7 +337,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * if (best && best.score > 0.95) await cc.profiles.merge(best.a, best.b, { reason: `fuzzy ${best.score}` });
        * ```
        */
-      async suggest(ref?: z.input<typeof CustomerRef>): Promise<MatchSuggestion[]> {
+      async suggest(ref?: ReadonlyDeep<z.input<typeof CustomerRef>>): Promise<MatchSuggestion[]> {
         const r = ref === undefined ? undefined : parseInput(CustomerRef, ref, "customer reference");
         return read(async (env) => {
           if (r === undefined) return identity.suggestMatches(env);
@@ -360,7 +361,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       async merge(
         a: string,
         b: string,
-        decision: z.input<typeof OperatorReason>,
+        decision: ReadonlyDeep<z.input<typeof OperatorReason>>,
       ): Promise<{ profileId: string; merged: string[] }> {
         const ida = parseInput(Id, a, "profile id a");
         const idb = parseInput(Id, b, "profile id b");
@@ -384,8 +385,8 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        */
       async unmerge(
         profileId: string,
-        identifier: z.input<typeof Identifier>,
-        decision: z.input<typeof OperatorReason>,
+        identifier: ReadonlyDeep<z.input<typeof Identifier>>,
+        decision: ReadonlyDeep<z.input<typeof OperatorReason>>,
       ): Promise<{ profileId: string; detachedProfileId: string }> {
         const id = parseInput(Id, profileId, "profile id");
         const ident = parseInput(Identifier, identifier, "identifier");
@@ -411,7 +412,10 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * await cc.identify({ identifiers: [{ type: "email", value: "jan@x.pl" }] }).catch((e) => e.details.reason); // "suppressed"
        * ```
        */
-      async forget(ref: z.input<typeof CustomerRef>, options: z.input<typeof ForgetOptions> = {}): Promise<boolean> {
+      async forget(
+        ref: ReadonlyDeep<z.input<typeof CustomerRef>>,
+        options: ReadonlyDeep<z.input<typeof ForgetOptions>> = {},
+      ): Promise<boolean> {
         const r = parseInput(CustomerRef, ref, "customer reference");
         const o = parseInput(ForgetOptions, options, "forget options");
         return write((env) => ingestShell.forgetNow(env, r, now(), o.suppress === true ? { suppress: true } : {}));
@@ -428,7 +432,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * await cc.profiles.unsuppress({ type: "email", value: "jan@x.pl" }); // true
        * ```
        */
-      async unsuppress(identifier: z.input<typeof Identifier>): Promise<boolean> {
+      async unsuppress(identifier: ReadonlyDeep<z.input<typeof Identifier>>): Promise<boolean> {
         const ident = parseInput(Identifier, identifier, "identifier");
         return write((env) => identity.liftSuppression(env, ident));
       },
@@ -467,7 +471,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * const list = await cc.conversations.list({ identifier: { type: "email", value: "jan@x.pl" } });
        * ```
        */
-      async list(ref: z.input<typeof CustomerRef>): Promise<Conversation[]> {
+      async list(ref: ReadonlyDeep<z.input<typeof CustomerRef>>): Promise<Conversation[]> {
         const r = parseInput(CustomerRef, ref, "customer reference");
         return read(async (env) => {
           const id = await refToProfileId(env.tx, r);
@@ -491,7 +495,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
       async merge(
         a: string,
         b: string,
-        options: z.input<typeof ConversationDecisionOptions> = {},
+        options: ReadonlyDeep<z.input<typeof ConversationDecisionOptions>> = {},
       ): Promise<Conversation> {
         const ida = parseInput(Id, a, "conversation id a");
         const idb = parseInput(Id, b, "conversation id b");
@@ -518,8 +522,8 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * ```
        */
       async resolve(
-        conversation: string | { interaction: z.input<typeof InteractionRef> },
-        options: z.input<typeof ConversationDecisionOptions> = {},
+        conversation: string | { interaction: ReadonlyDeep<z.input<typeof InteractionRef>> },
+        options: ReadonlyDeep<z.input<typeof ConversationDecisionOptions>> = {},
       ): Promise<Conversation> {
         const named =
           typeof conversation === "object" && conversation !== null && !Array.isArray(conversation)
@@ -543,7 +547,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * await cc.consent({ customer: [{ type: "email", value: "jan@x.pl" }], channel: "email", granted: false, at: "2026-04-01T00:00:00Z" });
      * ```
      */
-    async consent(input: z.input<typeof ConsentInput>): Promise<Consent> {
+    async consent(input: ReadonlyDeep<z.input<typeof ConsentInput>>): Promise<Consent> {
       const prepared = ingestShell.prepare("consent", input, prepareContext);
       return write(async (env) => (await ingestShell.apply(env, prepared)).result as Consent);
     },
@@ -562,7 +566,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * v2.version; // 2
        * ```
        */
-      async define(input: z.input<typeof OfferInput>): Promise<OfferVersion> {
+      async define(input: ReadonlyDeep<z.input<typeof OfferInput>>): Promise<OfferVersion> {
         const o = parseInput(OfferInput, input, "offer");
         return write((env) => offers.defineOffer(env, o));
       },
@@ -579,7 +583,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * ```
        */
       async present(
-        input: z.input<typeof PresentationInput>,
+        input: ReadonlyDeep<z.input<typeof PresentationInput>>,
       ): Promise<{ presentationId: string; violations: Violation[] }> {
         const prepared = ingestShell.prepare("present", input, prepareContext);
         return write(
@@ -600,7 +604,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * violations.map((v) => v.rule); // ["parity"]
        * ```
        */
-      async check(input: z.input<typeof PresentationInput>): Promise<OfferCheck> {
+      async check(input: ReadonlyDeep<z.input<typeof PresentationInput>>): Promise<OfferCheck> {
         const p = parseInput(PresentationInput, input, "presentation");
         return read(async (env) => offers.check(env, p));
       },
@@ -616,7 +620,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * const hers = await cc.offers.audit({ customer: { identifier: { type: "email", value: "jan@x.pl" } } });
        * ```
        */
-      async audit(range: z.input<typeof AuditRange> = {}): Promise<Violation[]> {
+      async audit(range: ReadonlyDeep<z.input<typeof AuditRange>> = {}): Promise<Violation[]> {
         const r = parseInput(AuditRange, range, "audit range");
         return read(async (env) => {
           let customer: ProfileDoc | undefined;
@@ -650,7 +654,10 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
      * stop();
      * ```
      */
-    observe(ref: z.input<typeof CustomerRef>, listener: (snapshot: CustomerSnapshot | null) => void): () => void {
+    observe(
+      ref: ReadonlyDeep<z.input<typeof CustomerRef>>,
+      listener: (snapshot: CustomerSnapshot | null) => void,
+    ): () => void {
       const r = parseInput(CustomerRef, ref, "customer reference");
       if (typeof listener !== "function") {
         throw new InvalidInputError("listener", [{ path: [], code: "invalid_type", message: "must be a function" }]);
@@ -682,7 +689,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
        * metrics.transitions; // [{ from: "web", to: "phone", count: 1 }]
        * ```
        */
-      async metrics(range: z.input<typeof AuditRange> = {}): Promise<JourneyMetrics> {
+      async metrics(range: ReadonlyDeep<z.input<typeof AuditRange>> = {}): Promise<JourneyMetrics> {
         const r = parseInput(AuditRange, range, "journey range");
         return read(async (env) => {
           const all = await conversations.everything(env);
@@ -745,7 +752,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
    * decision.by; // "agent-7"
    * ```
    */
-  async function listDecisions(ref: z.input<typeof CustomerRef>): Promise<Decision[]> {
+  async function listDecisions(ref: ReadonlyDeep<z.input<typeof CustomerRef>>): Promise<Decision[]> {
     const r = parseInput(CustomerRef, ref, "customer reference");
     return read(async (env) => {
       const id = await refToProfileId(env.tx, r);
@@ -768,7 +775,10 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
    * profileIds.length; // 2
    * ```
    */
-  async function revokeDecision(decisionId: string, action: z.input<typeof DecisionAction>): Promise<RevokeResult> {
+  async function revokeDecision(
+    decisionId: string,
+    action: ReadonlyDeep<z.input<typeof DecisionAction>>,
+  ): Promise<RevokeResult> {
     const id = parseInput(Id, decisionId, "decision id");
     const a = parseInput(DecisionAction, action, "revoke decision");
     const prepared = ingestShell.prepare("revoke", { decisionId: id, ...a }, prepareContext);
@@ -788,7 +798,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
    * review.reason; // "limit"
    * ```
    */
-  async function listReviews(filter: z.input<typeof ReviewFilter> = {}): Promise<Review[]> {
+  async function listReviews(filter: ReadonlyDeep<z.input<typeof ReviewFilter>> = {}): Promise<Review[]> {
     const f = parseInput(ReviewFilter, filter, "review filter");
     return read((env) => reviews.listReviews(env, f.status));
   }
@@ -809,7 +819,7 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
    */
   async function acceptReview(
     reviewId: string,
-    action: z.input<typeof DecisionAction>,
+    action: ReadonlyDeep<z.input<typeof DecisionAction>>,
   ): Promise<{ review: Review; profileId: string; merged: string[] }> {
     const id = parseInput(Id, reviewId, "review id");
     const a = parseInput(DecisionAction, action, "review decision");
@@ -828,7 +838,10 @@ export function createCustomerContext<T extends CustomerContextTypes = CustomerC
    * (await cc.profiles.dismissReview(review.id, { reason: "two customers share the inbox" })).status; // "dismissed"
    * ```
    */
-  async function dismissReview(reviewId: string, action: z.input<typeof DecisionAction>): Promise<Review> {
+  async function dismissReview(
+    reviewId: string,
+    action: ReadonlyDeep<z.input<typeof DecisionAction>>,
+  ): Promise<Review> {
     const id = parseInput(Id, reviewId, "review id");
     const a = parseInput(DecisionAction, action, "review decision");
     const at = a.at === undefined ? now() : toIso(a.at);

@@ -6,6 +6,7 @@
  * @module
  */
 import type * as z from "zod";
+import type { ReadonlyDeep } from "./_lib/readonlyDeep.js";
 import type { MatchSuggestion } from "./identity/fuzzy/types.js";
 import type { JourneyMetrics } from "./journeys/journeyMetrics.js";
 import type {
@@ -76,44 +77,44 @@ export type TypedCustomerRef<T extends CustomerContextTypes = CustomerContextTyp
   | { identifier: TypedIdentifier<T> };
 /** The `customer` field of inputs: identifiers seen in the interaction, or a known profile. */
 export type TypedCustomer<T extends CustomerContextTypes = CustomerContextTypes> =
-  | TypedIdentifier<T>[]
+  | readonly TypedIdentifier<T>[]
   | { profileId: string };
 
 type With<Base, Fields> = Omit<Base, keyof Fields> & Fields;
 
 /** Input of `cc.identify`. */
 export type IdentifyInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
-  z.input<typeof ObservationInput>,
-  { identifiers: TypedIdentifier<T>[]; channel?: ChannelOf<T> }
+  ReadonlyDeep<z.input<typeof ObservationInput>>,
+  { identifiers: readonly TypedIdentifier<T>[]; channel?: ChannelOf<T> }
 >;
 /** Input of `cc.record`. */
 export type RecordInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
-  z.input<typeof InteractionInput>,
+  ReadonlyDeep<z.input<typeof InteractionInput>>,
   { channel: ChannelOf<T>; customer: TypedCustomer<T> }
 >;
 /** Input of `cc.consent`. */
 export type ConsentRecordInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
-  z.input<typeof ConsentInput>,
+  ReadonlyDeep<z.input<typeof ConsentInput>>,
   { channel: ChannelOf<T>; customer: TypedCustomer<T> }
 >;
 /** Input of `cc.offers.define`. */
 export type OfferDefinition<T extends CustomerContextTypes = CustomerContextTypes> = With<
-  z.input<typeof OfferInput>,
-  { channels?: ChannelOf<T>[] }
+  ReadonlyDeep<z.input<typeof OfferInput>>,
+  { channels?: readonly ChannelOf<T>[] }
 >;
 /** Input of `cc.offers.present` and `cc.offers.check`. */
 export type PresentationRecordInput<T extends CustomerContextTypes = CustomerContextTypes> = With<
-  z.input<typeof PresentationInput>,
+  ReadonlyDeep<z.input<typeof PresentationInput>>,
   { channel: ChannelOf<T>; customer: TypedCustomer<T> }
 >;
 /** An operator's decision: why (and optionally when and by whom). */
-export type OperatorDecisionInput = z.input<typeof OperatorReason>;
+export type OperatorDecisionInput = ReadonlyDeep<z.input<typeof OperatorReason>>;
 /** Options of `cc.conversations.resolve` and `cc.conversations.merge`: when the decision was made. */
-export type ConversationDecisionInput = z.input<typeof ConversationDecisionOptions>;
+export type ConversationDecisionInput = ReadonlyDeep<z.input<typeof ConversationDecisionOptions>>;
 /** What revoking a decision, or accepting or dismissing a review, records: why, and optionally who and when. */
-export type DecisionActionInput = z.input<typeof DecisionAction>;
+export type DecisionActionInput = ReadonlyDeep<z.input<typeof DecisionAction>>;
 /** `{ status? }` of `cc.profiles.reviews`. */
-export type ReviewFilterInput = z.input<typeof ReviewFilter>;
+export type ReviewFilterInput = ReadonlyDeep<z.input<typeof ReviewFilter>>;
 
 /** Options of `profiles.forget`. */
 export interface ForgetOptions {
@@ -125,7 +126,7 @@ export interface ForgetOptions {
   suppress?: boolean;
 }
 /** A time range: `from` and `to`, both optional. */
-export type TimeRange = z.input<typeof AuditRange>;
+export type TimeRange = ReadonlyDeep<z.input<typeof AuditRange>>;
 
 /** One link of an {@link Explanation}: identifiers seen together, or an operator's merge. */
 export type ExplanationEdge =

@@ -54,6 +54,29 @@ function untypedCalls(cc: CustomerContext) {
   void cc.identify({ identifiers: [{ type: "email" }] });
 }
 
+/** `as const` data and readonly arrays are accepted wherever the inputs hold arrays. */
+function readonlyCalls(cc: CustomerContext<Bank>) {
+  const ids = [{ type: "email", value: "jan@x.pl" }] as const;
+  const tags: readonly string[] = ["complaint"];
+  void cc.identify({ identifiers: ids, traits: { name: "Jan" } });
+  void cc.record({ channel: "web", direction: "inbound", at: "2026-04-02T10:00:00Z", customer: ids, tags });
+  void cc.offers.define({
+    id: "o",
+    name: "Loan",
+    category: "marketing",
+    terms: { apr: 9.9 },
+    channels: ["web", "branch"] as const,
+  });
+  const readonlyIds: ReadonlyArray<TypedIdentifier<Bank>> = ids;
+  // @ts-expect-error a readonly array still checks its identifier types
+  void cc.identify({ identifiers: [{ type: "emial", value: "x" }] as const });
+  void cc.identify({ identifiers: readonlyIds });
+  void createCustomerContext({
+    identity: { blocked: ["n/a"] as const, fuzzy: { fields: { name: "name" }, blocking: [["name"]] as const } },
+    conversations: { subjectPrefixes: ["Re:", "AW:"] as const },
+  });
+}
+
 describe("the declared CustomerContext type", () => {
   it("is what createCustomerContext returns, with the declared types carried through", () => {
     expectTypeOf(createCustomerContext).returns.toEqualTypeOf<CustomerContext>();
@@ -62,6 +85,7 @@ describe("the declared CustomerContext type", () => {
     expectTypeOf<TypedIdentifier["type"]>().toEqualTypeOf<string>();
     expectTypeOf(typedCalls).toBeFunction();
     expectTypeOf(untypedCalls).toBeFunction();
+    expectTypeOf(readonlyCalls).toBeFunction();
   });
 
   it("names its results", () => {
