@@ -279,7 +279,7 @@ function foldObservation(
   idents: Map<string, IdentifierDoc>,
   input: ObserveInput,
   options: CompiledIdentityOptions,
-): { link: LinkEvidence; newlyBlocked: Set<string>; observation: BatchObservation } {
+): { link: LinkEvidence; newlyBlocked: Set<string>; observation: BatchObservation; undo(): void } {
   const keys = input.identifiers.map((i) => i.key);
   const linkId = linkIdOf(input);
   const existing = links.get(linkId) ?? null;
@@ -288,8 +288,10 @@ function foldObservation(
   // Identifier docs: first/last seen, counts, co-occurrence for auto-blocking.
   const threshold = options.rules.autoBlockThreshold;
   const newlyBlocked = new Set<string>();
+  const befores: Array<[string, IdentifierDoc | undefined]> = [];
   for (const ident of input.identifiers) {
     const before = idents.get(ident.key);
+    befores.push([ident.key, before]);
     const doc: IdentifierDoc = before
       ? {
           ...before,
@@ -326,7 +328,17 @@ function foldObservation(
     ...(input.channel !== undefined ? { channel: input.channel } : {}),
     ...(input.source !== undefined ? { source: input.source } : {}),
   };
-  return { link, newlyBlocked, observation };
+  // Puts the maps back as they were before this observation (undo the latest fold first).
+  const undo = () => {
+    if (existing) links.set(linkId, existing);
+    else links.delete(linkId);
+    for (let i = befores.length - 1; i >= 0; i--) {
+      const [key, before] = befores[i] as [string, IdentifierDoc | undefined];
+      if (before) idents.set(key, before);
+      else idents.delete(key);
+    }
+  };
+  return { link, newlyBlocked, observation, undo };
 }
 
 /** Options of {@link observeMany}. */
@@ -372,16 +384,22 @@ async function applyLoaded(
     if (owner) known.set(key, { profileId: owner.id, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
   }
   const state = { profiles: new Map([...loaded.profiles].map(([id, p]) => [id, nodeOf(p)])), identifiers: known };
-  const fold = (n: number) => {
-    const links = new Map(loaded.links);
-    const idents = new Map(loaded.idents);
-    const observations: BatchObservation[] = [];
-    for (const input of inputs.slice(0, n))
-      observations.push(foldObservation(links, idents, input, options).observation);
-    return { links, idents, observations };
-  };
-  let folded = fold(inputs.length);
-  let batch = applyObservations(state, folded.observations, options);
+  // The run's evidence, folded in order. It stops before an observation that auto-blocks an
+  // identifier: that one always needs its whole cluster (see applyObservations), so folding the
+  // rest would be undone anyway.
+  const folded = { links: new Map(loaded.links), idents: new Map(loaded.idents) };
+  const observations: BatchObservation[] = [];
+  const undos: Array<() => void> = [];
+  for (const input of inputs) {
+    const f = foldObservation(folded.links, folded.idents, input, options);
+    if (f.newlyBlocked.size > 0) {
+      f.undo();
+      break;
+    }
+    observations.push(f.observation);
+    undos.push(f.undo);
+  }
+  let batch = applyObservations(state, observations, options);
   const firstMerge = batch.outcomes.findIndex((o) => o.changes.some((c) => c.absorbed.length > 0));
   let n = batch.applied;
   if (firstMerge >= 0 && firstMerge + 1 < n) {
@@ -396,11 +414,11 @@ async function applyLoaded(
     if (!many.restitchNeeded || (await many.restitchNeeded([...merging]))) n = firstMerge + 1;
   }
   if (n === 0) return [];
-  if (n < folded.observations.length) {
-    folded = fold(n);
-    batch = applyObservations(state, folded.observations, options);
-  }
-  const applied = folded.observations.slice(0, n);
+  // The folds of observations not applied are undone, latest first; where the resolver stopped by
+  // itself, its result is already that of the prefix (it stops before changing anything).
+  for (let i = undos.length - 1; i >= n; i--) (undos[i] as () => void)();
+  if (n < batch.applied) batch = applyObservations(state, observations.slice(0, n), options);
+  const applied = observations.slice(0, n);
   const linkPuts = new Map<string, PutEntry<LinkEvidence>>();
   for (const o of applied) {
     const link = folded.links.get(o.link.id) as LinkEvidence;
@@ -418,7 +436,7 @@ async function applyLoaded(
     applied.map((o) => o.at),
   );
   return batch.outcomes.map((o, i) => {
-    const link = folded.links.get(folded.observations[i]?.link.id ?? "");
+    const link = folded.links.get(observations[i]?.link.id ?? "");
     const refusedLinks: RefusedLink[] =
       o.refused.length > 0 && link
         ? [{ linkId: link.id, keys: [...link.keys], at: link.firstSeen, anchor: o.anchor, refused: o.refused }]
@@ -431,7 +449,7 @@ async function applyLoaded(
       refused: o.refused,
       anchor: o.anchor,
       change: i === n - 1 ? change : emptyChange(),
-      linkId: folded.observations[i]?.link.id ?? "",
+      linkId: observations[i]?.link.id ?? "",
       refusedLinks,
     };
   });
