@@ -2,8 +2,8 @@
  * Batching equals one by one under the options that change what the bulk paths must reproduce:
  * auto-blocking, per-type limits and priorities, trait strategies (by source included), provider
  * rules for emails, no blocked defaults, fuzzy matching that reviews or auto-merges look-alike
- * names, and short conversation and reopen windows. The default options are covered by
- * ingest.test.ts.
+ * names, and short conversation and reopen windows; consents and quotes among the items. The
+ * default options are covered by ingest.test.ts.
  */
 
 import fc from "fast-check";
@@ -42,7 +42,7 @@ const conversationOptions: fc.Arbitrary<ConversationOptions> = fc.record(
 const workload = fc
   .tuple(
     arbitraries.workload({
-      kinds: ["identify", "record"],
+      kinds: ["identify", "record", "consent", "present"],
       customers: 3,
       maxItems: MAX_ITEMS,
       channels: ["email", "chat", "web"],
@@ -95,11 +95,14 @@ async function outcome(
       identifiers: view.identifiers.map((x) => `${x.type}:${x.value}:${x.count}:${x.firstSeen}:${x.lastSeen}`).sort(),
       traits: view.profile.traits,
       conversations: view.conversations.map((c) => [c.id, c.channels, c.interactionIds, c.status]),
+      offers: view.offers,
+      alerts: view.alerts,
     };
   }
   const reviews = (await cc.profiles.reviews()).map((r) => [r.status, r.identifiers, r.evidence]);
+  const audit = await cc.offers.audit();
   await cc.close();
-  return { rejected: summary.rejected, results, views, reviews };
+  return { rejected: summary.rejected, results, views, reviews, audit };
 }
 
 describe("cc.ingest under identity options", () => {
