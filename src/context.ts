@@ -68,7 +68,7 @@ export interface CustomerContextOptions {
   /** Continuation window, reopen window, SLA, case-reference pattern, subject prefixes. */
   conversations?: ReadonlyDeep<z.input<typeof ConversationOptions>>;
   /** Built-in rule options (`false` switches a rule off) and custom rules. */
-  offers?: OfferOptionsInput;
+  offers?: ReadonlyDeep<OfferOptionsInput>;
   /** The time source for operations without an explicit time. Default: `() => new Date()`. */
   clock?: () => Date;
   /**
