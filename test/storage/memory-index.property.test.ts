@@ -2,7 +2,9 @@
  * The memory adapter's indexes and event names against a naive model: after any sequence of
  * puts, deletes and rolled-back transactions, `find`, `findMany` and `deleteEventsNaming` answer
  * what a scan of every document would. Its buckets are sorted arrays kept by insertion and
- * removal, a single key or seq stored bare, so this checks every switch between the two forms.
+ * removal, a single key or seq stored bare, and a sorted array with the keys added since the last
+ * read beside it once a value names more than 256 documents, so this checks every switch between
+ * the forms.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -129,6 +131,78 @@ describe("memory adapter indexes (model-based)", () => {
         });
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("a value that names hundreds of documents answers in key order, between writes, reads and rollbacks", async () => {
+    // Keys in random order, so most are added inside the array, not after it.
+    const key = fc.integer({ min: 0, max: 699 }).map((n) => `k${String((n * 7919) % 700).padStart(3, "0")}`);
+    const bigOp = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ op: fc.constant("put" as const), key, both: fc.boolean() }) },
+      { weight: 2, arbitrary: fc.record({ op: fc.constant("delete" as const), key }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant("read" as const), after: key, reverse: fc.boolean() }) },
+    );
+    const bigTransaction = fc.record({
+      // Each prefix names about a hundred keys: dropping some first shrinks a large value back to an array.
+      drop: fc.oneof(
+        { weight: 2, arbitrary: fc.constant<string[]>([]) },
+        { weight: 1, arbitrary: fc.subarray(["k0", "k1", "k2", "k3", "k4", "k5", "k6"], { minLength: 1 }) },
+      ),
+      ops: fc.array(bigOp, { minLength: 80, maxLength: 160 }),
+      commit: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(bigTransaction, { minLength: 4, maxLength: 12 }), async (txs) => {
+        const adapter = memoryAdapter();
+        let model = new Map<string, boolean>(); // key -> also under "y"
+        const expectFound = async (
+          tx: Parameters<Parameters<typeof adapter.transaction>[0]>[0],
+          m: Map<string, boolean>,
+          after?: string,
+          reverse = false,
+        ) => {
+          const x = [...m.keys()].sort();
+          const y = [...m]
+            .filter(([, both]) => both)
+            .map(([k]) => k)
+            .sort();
+          const page = (list: string[]) =>
+            (reverse ? [...list].reverse() : list)
+              .filter((k) => after === undefined || (reverse ? k < after : k > after))
+              .slice(0, 50);
+          expect(
+            (await tx.find("docs", "by", "x", { ...(after === undefined ? {} : { after }), reverse, limit: 50 })).map(
+              (d) => d.key,
+            ),
+          ).toEqual(page(x));
+          expect((await tx.find("docs", "by", "y")).map((d) => d.key)).toEqual(y);
+          expect(((await tx.findMany?.("docs", "by", ["x", "y"])) ?? []).map((d) => d.key)).toEqual(x);
+        };
+        for (const { drop, ops, commit } of txs) {
+          const next = new Map(model);
+          const run = adapter.transaction(async (tx) => {
+            const gone = [...next.keys()].filter((k) => drop.some((prefix) => k.startsWith(prefix)));
+            await tx.deleteMany?.("docs", gone);
+            for (const k of gone) next.delete(k);
+            for (const o of ops) {
+              if (o.op === "put") {
+                await tx.put("docs", o.key, { k: o.key }, { index: { by: o.both ? ["x", "y"] : "x" } });
+                next.set(o.key, o.both);
+              } else if (o.op === "delete") {
+                await tx.delete("docs", o.key);
+                next.delete(o.key);
+              } else await expectFound(tx, next, o.after, o.reverse);
+            }
+            if (!commit) throw new Error("roll back");
+          });
+          if (commit) {
+            await run;
+            model = next;
+          } else await expect(run).rejects.toThrow("roll back");
+        }
+        await adapter.transaction((tx) => expectFound(tx, model));
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -15,10 +15,24 @@ import type {
 
 /**
  * The keys holding one index value, in key order. Most index values name one document (an
- * identifier's links, a Message-ID), so a single key is stored as the bare string; an array
- * only from two on.
+ * identifier's links, a Message-ID), so a single key is stored as the bare string; a sorted array
+ * from two on; and from {@link LARGE} on a {@link LargeBucket}, so that a key added to a value
+ * that names 100,000 documents (a customer's interactions or stitch keys) is not a move of them all.
  */
-type IndexBucket = string | string[];
+type IndexBucket = string | string[] | LargeBucket;
+
+/**
+ * The keys of an index value that names many documents: a sorted array, and the keys added since
+ * it was last read, merged into it by the next read ({@link sortedOf}). A key after every sorted
+ * one is appended at once (times, sequence numbers).
+ */
+interface LargeBucket {
+  sorted: string[];
+  added: Set<string>;
+}
+
+/** How many keys a sorted array holds before it becomes a {@link LargeBucket} (and half that back). */
+const LARGE = 256;
 
 /**
  * A document's index entries as stored: name, values, name, values… with one value as a bare
@@ -290,7 +304,11 @@ class MemoryTransaction implements StorageTransaction {
       const bucket = byValue.get(value);
       if (bucket === undefined) continue;
       if (typeof bucket === "string") keys.add(bucket);
-      else for (const key of bucket) keys.add(key);
+      else if (Array.isArray(bucket)) for (const key of bucket) keys.add(key);
+      else {
+        for (const key of bucket.sorted) keys.add(key);
+        for (const key of bucket.added) keys.add(key);
+      }
     }
     return [...keys].sort(compareKeys).map((key) => ({ key, value: c.docs.get(key) as T }));
   }
@@ -413,8 +431,40 @@ function lowerBoundBy<T>(list: readonly T[], item: T, compare: (a: T, b: T) => n
   return lo;
 }
 
+/** The keys of a bucket in key order (a large bucket merges its added keys in first). */
 function sortedOf(bucket: IndexBucket): readonly string[] {
-  return typeof bucket === "string" ? [bucket] : bucket;
+  if (typeof bucket === "string") return [bucket];
+  if (Array.isArray(bucket)) return bucket;
+  if (bucket.added.size > 0) {
+    const added = [...bucket.added].sort(compareKeys);
+    const { sorted } = bucket;
+    const merged = new Array<string>(sorted.length + added.length);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < merged.length; k++) {
+      merged[k] = (
+        j >= added.length || (i < sorted.length && compareKeys(sorted[i] as string, added[j] as string) < 0)
+          ? sorted[i++]
+          : added[j++]
+      ) as string;
+    }
+    bucket.sorted = merged;
+    bucket.added.clear();
+  }
+  return bucket.sorted;
+}
+
+/** Adds a key to a large bucket: appended when it sorts after every key, else kept aside until read. */
+function addLarge(bucket: LargeBucket, key: string): void {
+  const { sorted } = bucket;
+  const last = sorted[sorted.length - 1];
+  if (bucket.added.size === 0 && (last === undefined || compareKeys(last, key) < 0)) {
+    sorted.push(key);
+    return;
+  }
+  const i = lowerBoundBy(sorted, key, compareKeys);
+  if (i < sorted.length && sorted[i] === key) return;
+  bucket.added.add(key);
 }
 
 /** UTF-16 code-unit order (JavaScript `<`), the order the port promises. */
@@ -482,7 +532,10 @@ function index(c: CollectionState, key: string, entries: StoredEntries): void {
       if (bucket === undefined) byValue.set(v, key);
       else if (typeof bucket === "string") {
         if (bucket !== key) byValue.set(v, bucket < key ? [bucket, key] : [key, bucket]);
-      } else insertSorted(bucket, key, compareKeys);
+      } else if (Array.isArray(bucket)) {
+        insertSorted(bucket, key, compareKeys);
+        if (bucket.length > LARGE) byValue.set(v, { sorted: bucket, added: new Set() });
+      } else addLarge(bucket, key);
     }
   }
 }
@@ -500,8 +553,11 @@ function unindex(c: CollectionState, key: string): void {
       if (bucket === undefined) continue;
       if (typeof bucket === "string") {
         if (bucket === key) byValue.delete(v);
-      } else if (removeSorted(bucket, key, compareKeys) && bucket.length === 1) {
-        byValue.set(v, bucket[0] as string);
+      } else if (Array.isArray(bucket)) {
+        if (removeSorted(bucket, key, compareKeys) && bucket.length === 1) byValue.set(v, bucket[0] as string);
+      } else {
+        if (!bucket.added.delete(key)) removeSorted(bucket.sorted, key, compareKeys);
+        if (bucket.sorted.length + bucket.added.size <= LARGE / 2) byValue.set(v, [...sortedOf(bucket)]);
       }
     }
   }
