@@ -243,6 +243,8 @@ describe("applyObservations", () => {
           // In one batch, the applied prefix equals the same prefix one by one.
           const batch = applyObservations(EMPTY, observations, options);
           expectRebuilt(advance(EMPTY, batch), rebuild(observations.slice(0, batch.applied)));
+          // And the whole result is that of the prefix alone (the shell does not resolve it again).
+          expect(batch).toEqual(applyObservations(EMPTY, observations.slice(0, batch.applied), options));
         },
       ),
       { numRuns: 400 },

@@ -94,6 +94,8 @@ export interface AppliedObservations {
   /**
    * How many observations (a prefix of the batch) were applied. The next one needs its whole
    * cluster (see {@link applyObservations}): resolve it from the whole cluster, then apply the rest.
+   * Everything else in the result is that of the prefix alone, as if the batch had ended there
+   * (the shell relies on it: it does not resolve the prefix again).
    */
   applied: number;
   outcomes: ObservationOutcome[];
