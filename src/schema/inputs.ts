@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { ReadonlyDeep } from "../_lib/readonlyDeep.js";
 import {
   boundedNesting,
   Channel,
@@ -359,11 +360,11 @@ export const INGEST_ITEM_SCHEMAS = {
 /** The kinds of `cc.ingest` items. */
 export type IngestKind = keyof typeof INGEST_ITEM_SCHEMAS;
 
-/** One item of `cc.ingest`: `{ kind, ...the input of that kind }`. */
+/** One item of `cc.ingest`: `{ kind, ...the input of that kind }` (readonly data is accepted). */
 export type IngestItem =
   | {
-      [K in IngestKind]: { kind: K } & z.input<(typeof INGEST_ITEM_SCHEMAS)[K]>;
+      [K in IngestKind]: { kind: K } & ReadonlyDeep<z.input<(typeof INGEST_ITEM_SCHEMAS)[K]>>;
     }[Exclude<IngestKind, "forget">]
-  | ({ kind: "forget" } & z.input<typeof ForgetItem>);
+  | ({ kind: "forget" } & ReadonlyDeep<z.input<typeof ForgetItem>>);
 
 export { Duration };

@@ -3,6 +3,7 @@ import {
   createCustomerContext,
   type Explanation,
   type IdentifyResult,
+  type IngestItem,
   type OfferCheck,
   type TypedIdentifier,
 } from "customer-context";
@@ -71,6 +72,11 @@ function readonlyCalls(cc: CustomerContext<Bank>) {
   // @ts-expect-error a readonly array still checks its identifier types
   void cc.identify({ identifiers: [{ type: "emial", value: "x" }] as const });
   void cc.identify({ identifiers: readonlyIds });
+  const items: IngestItem[] = [
+    { kind: "identify", identifiers: ids },
+    { kind: "record", channel: "web", direction: "inbound", at: "2026-04-02T10:00:00Z", customer: ids, tags },
+  ];
+  void cc.ingest(items);
   void createCustomerContext({
     identity: { blocked: ["n/a"] as const, fuzzy: { fields: { name: "name" }, blocking: [["name"]] as const } },
     conversations: { subjectPrefixes: ["Re:", "AW:"] as const },
