@@ -62,16 +62,12 @@ async function costAtSize(size: number): Promise<number> {
     caseRef: "LN-1",
     text: "still about the same loan",
   });
-  await cc.ingest(Array.from({ length: size }, (_, i) => ({ kind: "record" as const, ...item(i) })));
-  const conversations = await cc.conversations.list({ identifier: customer[0] as { type: string; value: string } });
-  const longest = Math.max(0, ...conversations.map((c) => c.interactionIds.length));
-  if (longest !== size) throw new Error(`flat-cost setup: the conversation holds ${longest} interactions, not ${size}`);
-  for (let i = 0; i < 20; i++) await cc.record(item(size + i));
-  const ms = await time(async () => {
-    for (let i = 0; i < FLAT_CALLS; i++) await cc.record(item(size + 20 + i));
+  return msPerRecordAfter(cc, size, item, async () => {
+    const conversations = await cc.conversations.list({ identifier: customer[0] as { type: string; value: string } });
+    const longest = Math.max(0, ...conversations.map((c) => c.interactionIds.length));
+    if (longest !== size)
+      throw new Error(`flat-cost setup: the conversation holds ${longest} interactions, not ${size}`);
   });
-  await cc.close();
-  return ms / FLAT_CALLS;
 }
 
 /**
@@ -93,10 +89,24 @@ async function costAfterSessions(size: number): Promise<number> {
     caseRef: `CASE-${i}`,
     text: "a new question",
   });
-  await cc.ingest(Array.from({ length: size }, (_, i) => ({ kind: "record" as const, ...session(i) })));
-  for (let i = 0; i < 20; i++) await cc.record(session(size + i));
+  return msPerRecordAfter(cc, size, session);
+}
+
+/**
+ * Records items 0..size-1 with `ingest`, runs `check` on the result, then returns the
+ * milliseconds per `record` of the next `FLAT_CALLS` items (after 20 to warm up); closes `cc`.
+ */
+async function msPerRecordAfter(
+  cc: ReturnType<typeof createCustomerContext>,
+  size: number,
+  item: (i: number) => RecordInput,
+  check: () => Promise<void> = async () => {},
+): Promise<number> {
+  await cc.ingest(Array.from({ length: size }, (_, i) => ({ kind: "record" as const, ...item(i) })));
+  await check();
+  for (let i = 0; i < 20; i++) await cc.record(item(size + i));
   const ms = await time(async () => {
-    for (let i = 0; i < FLAT_CALLS; i++) await cc.record(session(size + 20 + i));
+    for (let i = 0; i < FLAT_CALLS; i++) await cc.record(item(size + 20 + i));
   });
   await cc.close();
   return ms / FLAT_CALLS;
