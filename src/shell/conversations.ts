@@ -39,6 +39,7 @@ import {
   CC,
   type ConversationDecisionDoc,
   type ConversationDoc,
+  deleteIndexed,
   C as IC,
   type IdentifierDoc,
   type InteractionEvidence,
@@ -852,13 +853,9 @@ export async function restitchAfter(env: ConversationEnv, change: PartitionChang
   const oldIds = [...change.touched].filter((id) => !current.has(id));
   for (const id of [...current].sort(compareStrings)) await restitchProfile(env, id, oldIds);
   // Profiles that vanished without a successor (erasure) take their derived state with them.
-  for (const id of oldIds) {
-    for (const { key } of await env.tx.find(CC.conversations, "profile", id))
-      await env.tx.delete(CC.conversations, key);
-    for (const { key } of await env.tx.find(CC.timeline, "profile", id)) await env.tx.delete(CC.timeline, key);
-    await env.tx.delete(CC.state, id);
-    for (const { key } of await env.tx.find(CC.keys, "profile", id)) await env.tx.delete(CC.keys, key);
-  }
+  for (const collection of [CC.conversations, CC.timeline, CC.keys])
+    await deleteIndexed(env.tx, collection, "profile", oldIds);
+  for (const id of oldIds) await env.tx.delete(CC.state, id);
 }
 
 /**
@@ -1299,10 +1296,8 @@ export async function forgetProfileData(env: ConversationEnv, profileId: string)
   }
   if (decisions.length > 0) await batch.deleteMany(CC.decisions, decisions);
   await tx.delete(CC.state, profileId);
-  const stitchKeys = (await tx.find(CC.keys, "profile", profileId)).map((d) => d.key);
-  if (stitchKeys.length > 0) await batch.deleteMany(CC.keys, stitchKeys);
-  const timeline = (await tx.find(CC.timeline, "profile", profileId)).map((d) => d.key);
-  if (timeline.length > 0) await batch.deleteMany(CC.timeline, timeline);
+  await deleteIndexed(tx, CC.keys, "profile", [profileId]);
+  await deleteIndexed(tx, CC.timeline, "profile", [profileId]);
   if (conversations.length > 0) await batch.deleteMany(CC.conversations, conversations);
   if (aliases.length > 0) await batch.deleteMany(CC.aliases, aliases);
   return [...interactions, ...conversations, ...aliases];
