@@ -557,7 +557,10 @@ function unindex(c: CollectionState, key: string): void {
         if (removeSorted(bucket, key, compareKeys) && bucket.length === 1) byValue.set(v, bucket[0] as string);
       } else {
         if (!bucket.added.delete(key)) removeSorted(bucket.sorted, key, compareKeys);
-        if (bucket.sorted.length + bucket.added.size <= LARGE / 2) byValue.set(v, [...sortedOf(bucket)]);
+        if (bucket.sorted.length + bucket.added.size <= LARGE / 2) {
+          sortedOf(bucket); // merges the added keys into bucket.sorted
+          byValue.set(v, bucket.sorted);
+        }
       }
     }
   }
